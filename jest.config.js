@@ -1,0 +1,14 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+// generally used by snapshots, but can affect specific tests
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+
+module.exports = {
+  ...base,
+  transform: {
+    ...base.transform,
+    // d3-color and friends ship .mjs files that Jest cannot load untransformed.
+    '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'],
+  },
+};
