@@ -1,0 +1,456 @@
+package exportapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Endpoint names, used for limiters, stats and messages.
+const (
+	EndpointConversations = "conversations"
+	EndpointMessages      = "messages"
+)
+
+// Paths of the two endpoints under the base URL.
+const (
+	PathConversations = "/conversations/export/v1/conversations"
+	PathMessages      = "/conversations/export/v1/messages"
+)
+
+// MaxPerPage is the largest page the API serves.
+const MaxPerPage = 1000
+
+// DefaultBaseURL is the production API.
+const DefaultBaseURL = "https://api.converseapps.com"
+
+// Defaults for the zero values of Config.
+const (
+	DefaultRequestsPerSecond = 3
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultMaxPageBytes      = 64 << 20
+	DefaultMaxRetries        = 4
+	// maxEmptyPages bounds a run of empty pages that still carry a fresh cursor: an
+	// API that never ends must not hold a panel until its deadline.
+	maxEmptyPages = 50
+)
+
+// Config configures a Client. Only BaseURL and APIKey are required.
+type Config struct {
+	BaseURL string
+	APIKey  string
+	// HTTPClient sends the requests; nil means a plain client. Per-request time is
+	// bounded by RequestTimeout whatever the client's own timeout.
+	HTTPClient *http.Client
+	// Limiters paces requests; nil means a private lease from a private pool at
+	// RequestsPerSecond (for tools and tests; a plugin shares DefaultLimiters).
+	Limiters          *Lease
+	RequestsPerSecond float64
+	RequestTimeout    time.Duration
+	MaxPageBytes      int64
+	// MaxRetries bounds retries of 5xx answers, broken connections and broken bodies.
+	MaxRetries int
+}
+
+// Client reads the Export API. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	base     *url.URL
+	lease    *Lease
+	ownLease bool
+}
+
+// New checks cfg and returns a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.RequestsPerSecond <= 0 {
+		cfg.RequestsPerSecond = DefaultRequestsPerSecond
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxPageBytes <= 0 {
+		cfg.MaxPageBytes = DefaultMaxPageBytes
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	} else if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	c := &Client{cfg: cfg, base: base, lease: cfg.Limiters}
+	if c.lease == nil {
+		c.lease = (&LimiterPool{}).Acquire(base.String(), cfg.APIKey, cfg.RequestsPerSecond)
+		c.ownLease = true
+	}
+	return c, nil
+}
+
+// ParseBaseURL accepts http and https URLs with a host; a trailing slash is dropped.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the base URL %q is not a URL", raw)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("the base URL %q must start with https:// (or http:// for a local simulator)", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("the base URL %q has no host", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("the base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+// Close releases the client's limiters if it made its own.
+func (c *Client) Close() {
+	if c.ownLease {
+		c.lease.Release()
+	}
+}
+
+// Request names what to export.
+type Request struct {
+	Bot    string
+	Window Window
+	// ConversationID narrows a messages export to one conversation.
+	ConversationID string
+	// MaxRecords stops the export with KindTooManyRecords once more records than
+	// this were read; 0 means no bound.
+	MaxRecords int64
+	// PerPage overrides the page size (1..1000); 0 means 1000.
+	PerPage int
+	// MaxPages stops after this many pages without error; 0 means follow the cursor to its end.
+	MaxPages int
+}
+
+// Stats tells what an export cost.
+type Stats struct {
+	Requests      int
+	Pages         int
+	RecordsRead   int64
+	RecordsKept   int64
+	Skipped       int64 // records without a usable id or time
+	Duplicates    int64 // records a cursor handed out again
+	Retries       int
+	RateLimited   int // 429 answers
+	RateLimitWait time.Duration
+}
+
+// Add sums two Stats.
+func (s *Stats) Add(o Stats) {
+	s.Requests += o.Requests
+	s.Pages += o.Pages
+	s.RecordsRead += o.RecordsRead
+	s.RecordsKept += o.RecordsKept
+	s.Skipped += o.Skipped
+	s.Duplicates += o.Duplicates
+	s.Retries += o.Retries
+	s.RateLimited += o.RateLimited
+	s.RateLimitWait += o.RateLimitWait
+}
+
+// Conversations exports the conversations that started in req.Window, calling fn
+// with each page's records (never empty). fn must not keep the slice.
+func (c *Client) Conversations(ctx context.Context, req Request, fn func([]Conversation) error) (Stats, error) {
+	return export(ctx, c, EndpointConversations, req, decodeConversationPage,
+		func(r *Conversation) (string, time.Time) { return r.ID, r.StartTime }, fn)
+}
+
+// Messages exports the messages sent in req.Window, calling fn with each page's records.
+func (c *Client) Messages(ctx context.Context, req Request, fn func([]Message) error) (Stats, error) {
+	return export(ctx, c, EndpointMessages, req, decodeMessagePage,
+		func(r *Message) (string, time.Time) { return r.ID, r.Time }, fn)
+}
+
+// Describe is the first request of an export, as a person would type it (without the key).
+func (c *Client) Describe(endpoint string, req Request) string {
+	return "GET " + c.pageURL(endpoint, req, "")
+}
+
+func (c *Client) pageURL(endpoint string, req Request, cursor string) string {
+	path := PathConversations
+	if endpoint == EndpointMessages {
+		path = PathMessages
+	}
+	perPage := req.PerPage
+	if perPage <= 0 || perPage > MaxPerPage {
+		perPage = MaxPerPage
+	}
+	q := url.Values{}
+	q.Set("start_time", req.Window.startParam())
+	q.Set("end_time", req.Window.endParam())
+	q.Set("bot_name", req.Bot)
+	q.Set("per_page", strconv.Itoa(perPage))
+	if endpoint == EndpointMessages && req.ConversationID != "" {
+		q.Set("conversation_id", req.ConversationID)
+	}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	u := *c.base
+	u.Path += path
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func export[T any](ctx context.Context, c *Client, endpoint string, req Request,
+	decode func(io.Reader) (page[T], error), key func(*T) (string, time.Time), fn func([]T) error,
+) (Stats, error) {
+	var st Stats
+	if req.Window.Empty() {
+		return st, nil
+	}
+	if strings.TrimSpace(req.Bot) == "" {
+		return st, newError(KindBadRequest, endpoint, 0, nil, "no bot given: name one in the query or set a default bot in the data source settings")
+	}
+	seenCursors := map[string]struct{}{}
+	seenIDs := newIDSet()
+	cursor := ""
+	emptyRun := 0
+	for {
+		p, err := fetchPage(ctx, c, endpoint, c.pageURL(endpoint, req, cursor), decode, &st)
+		if err != nil {
+			return st, err
+		}
+		st.Pages++
+		st.RecordsRead += int64(len(p.records))
+		st.Skipped += int64(p.skipped)
+		if req.MaxRecords > 0 && st.RecordsRead > req.MaxRecords {
+			return st, newError(KindTooManyRecords, endpoint, 0, nil,
+				"the query read more than %d %s (the data source's maxRecords); narrow the time range or raise maxRecords", req.MaxRecords, endpoint)
+		}
+		kept := p.records[:0]
+		for i := range p.records {
+			id, t := key(&p.records[i])
+			if !req.Window.Contains(t) {
+				continue
+			}
+			if !seenIDs.add(id) {
+				st.Duplicates++
+				continue
+			}
+			kept = append(kept, p.records[i])
+		}
+		st.RecordsKept += int64(len(kept))
+		if len(kept) > 0 {
+			if err := fn(kept); err != nil {
+				return st, err
+			}
+		}
+		if p.cursor == "" || (req.MaxPages > 0 && st.Pages >= req.MaxPages) {
+			return st, nil
+		}
+		if _, again := seenCursors[p.cursor]; again {
+			return st, newError(KindCursorLoop, endpoint, 0, nil,
+				"the AgentX Export API sent a cursor it had already sent on page %d of %s; the export was stopped rather than counting records twice", st.Pages, endpoint)
+		}
+		seenCursors[p.cursor] = struct{}{}
+		if len(p.records) == 0 {
+			emptyRun++
+			if emptyRun >= maxEmptyPages {
+				return st, newError(KindCursorLoop, endpoint, 0, nil,
+					"the AgentX Export API sent %d empty pages in a row on %s, each with another cursor; the export was stopped", emptyRun, endpoint)
+			}
+		} else {
+			emptyRun = 0
+		}
+		cursor = p.cursor
+	}
+}
+
+// fetchPage sends one page request, waiting on the shared limiter, honouring
+// Retry-After and retrying transient failures with backoff.
+func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
+	decode func(io.Reader) (page[T], error), st *Stats,
+) (page[T], error) {
+	lim := c.lease.For(endpoint)
+	transient := 0
+	rateLimited := 0
+	for {
+		waited, err := lim.wait(ctx, endpoint)
+		st.RateLimitWait += waited
+		if err != nil {
+			return page[T]{}, err
+		}
+		st.Requests++
+		p, status, retryAfter, err := attempt(ctx, c, endpoint, pageURL, decode)
+		if err == nil {
+			return p, nil
+		}
+		var final *Error
+		if errors.As(err, &final) {
+			return page[T]{}, final
+		}
+		if ctx.Err() != nil {
+			return page[T]{}, contextError(ctx, endpoint)
+		}
+		now := time.Now()
+		if status == http.StatusTooManyRequests {
+			st.RateLimited++
+			rateLimited++
+			until := now.Add(retryAfter)
+			lim.pause(until)
+			if rateLimited > maxRateLimitWaits {
+				return page[T]{}, rateLimitedError(endpoint, until, now)
+			}
+			waitStart := time.Now()
+			err := sleepUntil(ctx, endpoint, until, func() error { return rateLimitedError(endpoint, until, now) })
+			st.RateLimitWait += time.Since(waitStart)
+			if err != nil {
+				return page[T]{}, err
+			}
+			continue
+		}
+		if transient >= c.cfg.MaxRetries {
+			return page[T]{}, unavailable(endpoint, status, transient, err, c.cfg.APIKey)
+		}
+		wait := backoff(transient)
+		transient++
+		st.Retries++
+		if err := sleepUntil(ctx, endpoint, now.Add(wait), func() error { return unavailable(endpoint, status, transient-1, err, c.cfg.APIKey) }); err != nil {
+			return page[T]{}, err
+		}
+	}
+}
+
+// errTransient marks a failure worth another try; its text is used in the final message.
+type errTransient struct{ msg string }
+
+func (e errTransient) Error() string { return e.msg }
+
+func unavailable(endpoint string, status, retries int, err error, secret string) *Error {
+	what := redact(err.Error(), secret)
+	return newError(KindUnavailable, endpoint, status, nil,
+		"the AgentX Export API failed on %s (%s) and still failed after %d retries; try again later", endpoint, what, retries)
+}
+
+// attempt sends one request. It returns a *Error for failures that must not be
+// retried; any other error is transient, with the status (0 for none) and, for a
+// 429, how long the API asked us to wait.
+func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
+	decode func(io.Reader) (page[T], error),
+) (page[T], int, time.Duration, error) {
+	reqCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+	httpReq, err := http.NewRequestWithContext(reqCtx, http.MethodGet, pageURL, nil)
+	if err != nil {
+		return page[T]{}, 0, 0, newError(KindBadRequest, endpoint, 0, nil, "cannot build the request: %s", redact(err.Error(), c.cfg.APIKey))
+	}
+	httpReq.Header.Set("x-api-key", c.cfg.APIKey)
+	httpReq.Header.Set("Accept", "application/json")
+	resp, err := c.cfg.HTTPClient.Do(httpReq)
+	if err != nil {
+		return page[T]{}, 0, 0, errTransient{msg: describeTransportError(err, reqCtx, c.cfg.RequestTimeout)}
+	}
+	defer func() {
+		// Drain a little so the connection can be reused, but never a whole huge body.
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		_ = resp.Body.Close()
+	}()
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		body := &limitedReader{r: resp.Body, left: c.cfg.MaxPageBytes}
+		p, err := decode(body)
+		if body.exceeded {
+			return page[T]{}, resp.StatusCode, 0, newError(KindBadResponse, endpoint, resp.StatusCode, nil,
+				"a page of %s from the AgentX Export API was larger than %d MB; the export was stopped", endpoint, c.cfg.MaxPageBytes>>20)
+		}
+		if err != nil {
+			if ctx.Err() == nil && reqCtx.Err() != nil {
+				return page[T]{}, resp.StatusCode, 0, errTransient{msg: fmt.Sprintf("no complete answer within %s", c.cfg.RequestTimeout)}
+			}
+			return page[T]{}, resp.StatusCode, 0, errTransient{msg: "unreadable page: " + err.Error()}
+		}
+		return p, resp.StatusCode, 0, nil
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return page[T]{}, resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), errTransient{msg: "HTTP 429"}
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return page[T]{}, resp.StatusCode, 0, newError(KindKeyRejected, endpoint, resp.StatusCode, nil,
+			"the AgentX Export API rejected the API key (HTTP %d); check the key (Account > API in AgentX Support, visible to site admins) and that the plan includes the Export API", resp.StatusCode)
+	case resp.StatusCode == http.StatusNotFound:
+		return page[T]{}, resp.StatusCode, 0, newError(KindBotNotFound, endpoint, resp.StatusCode, nil,
+			"the AgentX Export API does not know the bot %q (HTTP 404); check the bot name or id", botOf(pageURL))
+	case resp.StatusCode >= 500:
+		return page[T]{}, resp.StatusCode, 0, errTransient{msg: "HTTP " + strconv.Itoa(resp.StatusCode)}
+	default:
+		detail := upstreamDetail(resp.Body, c.cfg.APIKey)
+		return page[T]{}, resp.StatusCode, 0, newError(KindBadRequest, endpoint, resp.StatusCode, nil,
+			"the AgentX Export API refused the request for %s (HTTP %d)%s", endpoint, resp.StatusCode, detail)
+	}
+}
+
+func describeTransportError(err error, reqCtx context.Context, timeout time.Duration) string {
+	if errors.Is(reqCtx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within %s", timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Sprintf("no answer within %s", timeout)
+	}
+	return "connection failed: " + err.Error()
+}
+
+func botOf(pageURL string) string {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("bot_name")
+}
+
+// upstreamDetail returns a short, single-line excerpt of an error body for the message.
+func upstreamDetail(r io.Reader, secret string) string {
+	b, _ := io.ReadAll(io.LimitReader(r, 512))
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if s == "" || strings.HasPrefix(s, "<") {
+		return ""
+	}
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return ": " + redact(s, secret)
+}
+
+// limitedReader fails a read once more than left bytes were asked for, so that
+// an oversized page stops with a clear error instead of exhausting memory.
+type limitedReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		l.exceeded = true
+		return 0, errors.New("page too large")
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}

@@ -1,0 +1,95 @@
+package exportapi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind sorts failures by what the person reading the message can do about them.
+type Kind int
+
+const (
+	// KindKeyRejected: 401/403, the API key is wrong, revoked or lacks the plan.
+	KindKeyRejected Kind = iota + 1
+	// KindBotNotFound: 404, the bot name or id is unknown to the account.
+	KindBotNotFound
+	// KindBadRequest: another 4xx; upstream refused the parameters.
+	KindBadRequest
+	// KindRateLimited: the rate limit could not be waited out before the deadline.
+	KindRateLimited
+	// KindUnavailable: 5xx or a broken connection, still failing after retries.
+	KindUnavailable
+	// KindBadResponse: a body that is not the documented JSON, after retries.
+	KindBadResponse
+	// KindCursorLoop: a cursor came back that this export had already followed.
+	KindCursorLoop
+	// KindTooManyRecords: the export passed the maxRecords budget.
+	KindTooManyRecords
+	// KindTimeout: the query's own deadline passed.
+	KindTimeout
+	// KindCanceled: the caller went away (a closed panel).
+	KindCanceled
+)
+
+// Error is every failure the client returns. Its text is meant for a dashboard
+// user; it never holds the API key.
+type Error struct {
+	Kind     Kind
+	Endpoint string
+	// Status is the HTTP status of the last response, 0 when there was none.
+	Status int
+	// RetryAt is set for KindRateLimited: when the API accepts requests again.
+	RetryAt time.Time
+	msg     string
+	cause   error
+}
+
+func (e *Error) Error() string {
+	return e.msg
+}
+
+func (e *Error) Unwrap() error {
+	return e.cause
+}
+
+// KindOf returns the Kind of err, or 0 when err did not come from this package.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+// Downstream reports whether the failure lies with the API or its settings
+// rather than with the plugin.
+func (e *Error) Downstream() bool {
+	return e.Kind != KindCanceled && e.Kind != KindTooManyRecords
+}
+
+func newError(kind Kind, endpoint string, status int, cause error, format string, args ...any) *Error {
+	return &Error{Kind: kind, Endpoint: endpoint, Status: status, cause: cause, msg: fmt.Sprintf(format, args...)}
+}
+
+func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error {
+	wait := retryAt.Sub(now).Round(time.Second)
+	if wait < time.Second {
+		wait = time.Second
+	}
+	e := newError(KindRateLimited, endpoint, 429, nil,
+		"the AgentX Export API's rate limit was reached on %s and the query's time ran out before it would accept more requests; retry after %s (in %s)",
+		endpoint, retryAt.UTC().Format("15:04:05 UTC"), wait)
+	e.RetryAt = retryAt
+	return e
+}
+
+// redact removes every occurrence of secret from s, so that an upstream body or a
+// transport error that echoes the key cannot carry it into a message.
+func redact(s, secret string) string {
+	if len(secret) < 4 {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[redacted]")
+}

@@ -1,0 +1,75 @@
+package exportapi
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Backoff bounds; variables so tests can run retries without real waits.
+var (
+	backoffBase = 250 * time.Millisecond
+	backoffCap  = 5 * time.Second
+)
+
+const (
+	// A 429 is the API asking us to slow down, not a failure: the query keeps
+	// waiting as long as its deadline allows, up to this many in a row on one page.
+	maxRateLimitWaits = 30
+	// defaultRetryAfter is used when a 429 carries no readable Retry-After.
+	defaultRetryAfter = time.Second
+)
+
+// backoff is exponential with jitter over its upper half, so that panels that failed
+// together do not retry together.
+func backoff(attempt int) time.Duration {
+	d := backoffBase << attempt
+	if d > backoffCap || d <= 0 {
+		d = backoffCap
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// parseRetryAfter reads Retry-After as delta-seconds or as an HTTP date.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return defaultRetryAfter
+	}
+	if secs, err := strconv.ParseFloat(h, 64); err == nil {
+		if math.IsNaN(secs) {
+			return defaultRetryAfter
+		}
+		if secs < 0 {
+			return 0
+		}
+		if secs > 3600 {
+			secs = 3600
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			return 0
+		}
+		return d
+	}
+	return defaultRetryAfter
+}
+
+func contextError(ctx context.Context, endpoint string) *Error {
+	where := ""
+	if endpoint != "" {
+		where = " while reading " + endpoint
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return newError(KindTimeout, endpoint, 0, ctx.Err(), "the query ran out of time%s from the AgentX Export API", where)
+	}
+	return newError(KindCanceled, endpoint, 0, ctx.Err(), "the query was canceled%s", where)
+}
