@@ -1,0 +1,19 @@
+package main
+
+import (
+	"os"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
+)
+
+func main() {
+	// Manage serves Grafana's gRPC calls and creates one instance per data source,
+	// disposing of it when its settings change.
+	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
+		log.DefaultLogger.Error(err.Error())
+		os.Exit(1)
+	}
+}

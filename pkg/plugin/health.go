@@ -1,0 +1,89 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// healthWindow is how far back the health check looks for a conversation.
+const healthWindow = 24 * time.Hour
+
+// CheckHealth asks for one conversation of each configured bot. It tells a rejected
+// key, an unknown bot and an unreachable API apart, and says what it found.
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	if d.settingsErr != nil {
+		return healthError(d.settingsErr.Error()), nil
+	}
+	bots := d.settings.KnownBots()
+	if len(bots) == 0 {
+		return healthError("No bot is configured: set a default bot (the bot name or id of your AI agent) or list your bots."), nil
+	}
+	now := time.Now()
+	var found, quiet, unknown []string
+	for _, bot := range bots {
+		n := 0
+		_, err := d.client.Conversations(ctx, exportapi.Request{
+			Bot: bot, Window: exportapi.Window{From: now.Add(-healthWindow), To: now}, PerPage: 1, MaxPages: 1,
+		}, func(page []exportapi.Conversation) error { n += len(page); return nil })
+		switch exportapi.KindOf(err) {
+		case 0:
+			if n > 0 {
+				found = append(found, bot)
+			} else {
+				quiet = append(quiet, bot)
+			}
+		case exportapi.KindBotNotFound:
+			unknown = append(unknown, bot)
+		case exportapi.KindKeyRejected:
+			return healthError("The AgentX Export API rejected the API key. " + err.Error()), nil
+		case exportapi.KindUnavailable, exportapi.KindTimeout:
+			return healthError(fmt.Sprintf("Cannot reach the AgentX Export API at %s: %s", d.settings.BaseURL, err)), nil
+		default:
+			return healthError(err.Error()), nil
+		}
+	}
+	if len(unknown) > 0 {
+		return healthError(fmt.Sprintf("The API key works, but the API does not know %s %s. Check the bot name or id.",
+			plural(len(unknown), "bot", "bots"), quoteList(unknown))), nil
+	}
+	var parts []string
+	if len(found) > 0 {
+		parts = append(parts, fmt.Sprintf("%s with conversations in the last 24 hours", quoteList(found)))
+	}
+	if len(quiet) > 0 {
+		parts = append(parts, fmt.Sprintf("%s with none in the last 24 hours", quoteList(quiet)))
+	}
+	label := "Bot"
+	if len(bots) > 1 {
+		label = "Bots"
+	}
+	return &backend.CheckHealthResult{
+		Status:  backend.HealthStatusOk,
+		Message: fmt.Sprintf("Connected to %s; the API key works. %s %s.", d.settings.BaseURL, label, strings.Join(parts, "; ")),
+	}, nil
+}
+
+func healthError(msg string) *backend.CheckHealthResult {
+	return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: msg}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}

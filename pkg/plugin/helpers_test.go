@@ -1,0 +1,87 @@
+package plugin
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+const testKey = "plugin-test-key-71c2"
+
+var testNow = time.Date(2026, 11, 20, 12, 34, 56, 789_000_000, time.UTC)
+
+func startSim(t testing.TB, faults simulator.Faults) (*simulator.Server, string) {
+	t.Helper()
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 4, PerHour: 30, Seed: 5,
+		Now: func() time.Time { return testNow }})
+	srv := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1, Faults: faults})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return srv, hs.URL
+}
+
+func instanceSettings(baseURL string, jsonData map[string]any, key string) backend.DataSourceInstanceSettings {
+	jd := map[string]any{"baseUrl": baseURL, "defaultBot": "r3-218210", "requestsPerSecond": 100}
+	for k, v := range jsonData {
+		jd[k] = v
+	}
+	raw, _ := json.Marshal(jd)
+	return backend.DataSourceInstanceSettings{ID: 1, UID: "agentx-test", Name: "AgentX", Type: PluginID, JSONData: raw,
+		DecryptedSecureJSONData: map[string]string{"apiKey": key}, Updated: time.Now()}
+}
+
+func newTestDatasource(t testing.TB, baseURL string, jsonData map[string]any) *Datasource {
+	t.Helper()
+	inst, err := NewDatasource(t.Context(), instanceSettings(baseURL, jsonData, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	t.Cleanup(d.Dispose)
+	return d
+}
+
+func dataQuery(refID, queryType string, from, to time.Time, model map[string]any) backend.DataQuery {
+	model["refId"] = refID
+	raw, _ := json.Marshal(model)
+	return backend.DataQuery{RefID: refID, QueryType: queryType, JSON: raw, TimeRange: backend.TimeRange{From: from, To: to},
+		Interval: time.Minute, MaxDataPoints: 1000}
+}
+
+// simMatches is the contract's filter rules written again, independently of the
+// plugin's query package, over the simulator's own records.
+func simMatches(c simulator.Conversation, tags, exclude, locales []string, metadata map[string]string) bool {
+	for _, t := range tags {
+		if !slices.Contains(c.Tags, t) {
+			return false
+		}
+	}
+	for _, t := range exclude {
+		if slices.Contains(c.Tags, t) {
+			return false
+		}
+	}
+	if len(locales) > 0 && !slices.Contains(locales, c.LocaleGroup()) {
+		return false
+	}
+	var meta map[string]json.RawMessage
+	_ = json.Unmarshal(c.Metadata, &meta)
+	for k, want := range metadata {
+		got := ""
+		if raw, ok := meta[k]; ok && string(raw) != "null" {
+			if err := json.Unmarshal(raw, &got); err != nil {
+				got = string(raw)
+			}
+		}
+		if got != want {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,38 @@
+package plugin
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// annotate tells the query inspector what the query cost and which export calls
+// it made, and warns about records that could not be used.
+func annotate(frame *data.Frame, st exportapi.Stats, calls ...string) {
+	if frame.Meta == nil {
+		frame.Meta = &data.FrameMeta{}
+	}
+	frame.Meta.ExecutedQueryString = strings.Join(calls, "\n")
+	frame.Meta.Stats = append(frame.Meta.Stats,
+		stat("Upstream requests", float64(st.Requests), ""),
+		stat("Pages", float64(st.Pages), ""),
+		stat("Records read", float64(st.RecordsRead), ""),
+		stat("Records in range", float64(st.RecordsKept), ""),
+		stat("Retries", float64(st.Retries), ""),
+		stat("Rate-limit answers (429)", float64(st.RateLimited), ""),
+		stat("Rate-limit wait", float64(st.RateLimitWait.Milliseconds()), "ms"),
+	)
+	if st.Skipped > 0 {
+		frame.AppendNotices(data.Notice{
+			Severity: data.NoticeSeverityWarning,
+			Text:     fmt.Sprintf("%d records from the API had no id or no readable time and were left out.", st.Skipped),
+		})
+	}
+}
+
+func stat(name string, v float64, unit string) data.QueryStat {
+	return data.QueryStat{FieldConfig: data.FieldConfig{DisplayName: name, Unit: unit}, Value: v}
+}

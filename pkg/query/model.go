@@ -1,0 +1,98 @@
+// Package query is the query model of the contract: what a panel, an alert rule or
+// a variable asks for, parsed and checked before anything is fetched.
+package query
+
+// Query types, as saved in dashboards and alert rules.
+const (
+	TypeConversations        = "conversations"
+	TypeMessages             = "messages"
+	TypeTranscript           = "transcript"
+	TypeConversationVolume   = "conversationVolume"
+	TypeMessageVolume        = "messageVolume"
+	TypeConversationCounts   = "conversationCounts"
+	TypeTagRate              = "tagRate"
+	TypeUserMessages         = "userMessages"
+	TypeUserMessageHistogram = "userMessageHistogram"
+	TypeValues               = "values"
+)
+
+// Types lists every query type in the contract's order.
+var Types = []string{
+	TypeConversations, TypeMessages, TypeTranscript, TypeConversationVolume, TypeMessageVolume,
+	TypeConversationCounts, TypeTagRate, TypeUserMessages, TypeUserMessageHistogram, TypeValues,
+}
+
+// Group-by values.
+const (
+	GroupNone     = ""
+	GroupTag      = "tag"
+	GroupLocale   = "locale"
+	GroupMetadata = "metadata"
+	GroupType     = "type"
+)
+
+// Statistics of userMessageCount.
+const (
+	StatSum = "sum"
+	StatAvg = "avg"
+	StatP50 = "p50"
+	StatP90 = "p90"
+	StatMax = "max"
+)
+
+// Fields the values query lists.
+const (
+	FieldTag           = "tag"
+	FieldLocale        = "locale"
+	FieldBot           = "bot"
+	FieldMetadataKey   = "metadataKey"
+	FieldMetadataValue = "metadataValue"
+	FieldMessageType   = "messageType"
+)
+
+// Defaults the contract names.
+const (
+	DefaultTag   = "resolved"
+	DefaultStat  = StatAvg
+	DefaultLimit = 10000
+	MaxLimit     = 1_000_000
+)
+
+// Query is one checked query. Bot is already resolved to the default bot when the
+// query named none.
+type Query struct {
+	RefID       string
+	Type        string
+	Bot         string
+	GroupBy     string
+	MetadataKey string
+	Tag         string
+	Stat        string
+	// Bucket is the raw bucket text; empty means derived from Grafana's interval.
+	Bucket  string
+	Filters Filters
+	Field   string
+	Limit   int
+}
+
+// Filters narrow the conversations (and, through them, the messages) a query sees.
+type Filters struct {
+	Tags           []string
+	ExcludeTags    []string
+	Locales        []string
+	Metadata       []MetadataFilter
+	ConversationID string
+}
+
+// MetadataFilter compares the text of a top-level metadata value.
+type MetadataFilter struct {
+	Key   string
+	Op    string // "=" or "!="
+	Value string
+}
+
+// ReadsMessages reports whether the query type reads the messages endpoint.
+func (q *Query) ReadsMessages() bool {
+	return q.Type == TypeMessages || q.Type == TypeTranscript || q.Type == TypeMessageVolume ||
+		(q.Type == TypeValues && q.Field == FieldMessageType)
+}

@@ -1,0 +1,298 @@
+package query
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+)
+
+// Bucket bounds of the contract.
+const (
+	MinBucket = time.Minute
+	MaxBucket = 7 * 24 * time.Hour
+)
+
+// unresolvedVariable finds a template variable Grafana did not replace, as happens
+// when an alert rule is copied from a dashboard panel.
+var unresolvedVariable = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*`)
+
+// Parse reads one query's JSON. queryType is Grafana's own field (it wins over a
+// queryType inside the JSON); defaultBot stands in for an empty bot. Errors name
+// the field and say what would be accepted.
+func Parse(raw []byte, queryType, defaultBot string) (Query, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return Query{}, errors.New("the query is not a JSON object")
+	}
+	p := parser{fields: fields}
+	q := Query{
+		RefID:       p.str("refId"),
+		Type:        strings.TrimSpace(queryType),
+		Bot:         strings.TrimSpace(p.str("bot")),
+		GroupBy:     p.str("groupBy"),
+		MetadataKey: strings.TrimSpace(p.str("metadataKey")),
+		Tag:         strings.TrimSpace(p.str("tag")),
+		Stat:        p.str("stat"),
+		Bucket:      strings.TrimSpace(p.str("bucket")),
+		Field:       p.str("field"),
+		Limit:       p.integer("limit"),
+	}
+	if q.Type == "" {
+		q.Type = strings.TrimSpace(p.str("queryType"))
+	}
+	q.Filters = p.filters()
+	if p.err != nil {
+		return q, p.err
+	}
+	return q, q.check(defaultBot)
+}
+
+// check applies the contract's rules and defaults.
+func (q *Query) check(defaultBot string) error {
+	if q.Type == "" {
+		return fmt.Errorf("the query has no type; choose one of %s", strings.Join(Types, ", "))
+	}
+	if !slices.Contains(Types, q.Type) {
+		return fmt.Errorf("unknown query type %q; choose one of %s", q.Type, strings.Join(Types, ", "))
+	}
+	if q.Bot == "" {
+		q.Bot = defaultBot
+	}
+	if q.Bot == "" && !(q.Type == TypeValues && q.Field == FieldBot) {
+		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
+	}
+	if v := unresolvedVariable.FindString(q.Bot); v != "" {
+		return fmt.Errorf("the bot %q contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", q.Bot, v)
+	}
+	switch q.GroupBy {
+	case GroupNone, GroupTag, GroupLocale, GroupMetadata:
+	case GroupType:
+		if q.Type != TypeMessageVolume {
+			return fmt.Errorf("groupBy %q (message type) only applies to messageVolume", q.GroupBy)
+		}
+	default:
+		return fmt.Errorf("unknown groupBy %q; use tag, locale, metadata or type (messageVolume only), or leave it empty", q.GroupBy)
+	}
+	if q.GroupBy == GroupMetadata && q.MetadataKey == "" {
+		return errors.New("groupBy metadata needs a metadataKey: the top-level metadata key to group by")
+	}
+	if q.Tag == "" {
+		q.Tag = DefaultTag
+	}
+	if q.Stat == "" {
+		q.Stat = DefaultStat
+	}
+	if !slices.Contains([]string{StatSum, StatAvg, StatP50, StatP90, StatMax}, q.Stat) {
+		return fmt.Errorf("unknown stat %q; use sum, avg, p50, p90 or max", q.Stat)
+	}
+	if q.Bucket != "" {
+		if _, err := ParseBucket(q.Bucket); err != nil {
+			return err
+		}
+	}
+	if q.Type == TypeValues {
+		fields := []string{FieldTag, FieldLocale, FieldBot, FieldMetadataKey, FieldMetadataValue, FieldMessageType}
+		if !slices.Contains(fields, q.Field) {
+			return fmt.Errorf("a values query needs field: one of %s", strings.Join(fields, ", "))
+		}
+		if q.Field == FieldMetadataValue && q.MetadataKey == "" {
+			return errors.New("field metadataValue needs a metadataKey: the key whose values to list")
+		}
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultLimit
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return fmt.Errorf("limit must be from 1 to %d rows, not %d", MaxLimit, q.Limit)
+	}
+	for i, m := range q.Filters.Metadata {
+		if m.Key == "" {
+			return fmt.Errorf("metadata filter %d has no key", i+1)
+		}
+		if m.Op != "=" && m.Op != "!=" {
+			return fmt.Errorf("metadata filter on %q has op %q; use = or !=", m.Key, m.Op)
+		}
+	}
+	return nil
+}
+
+// ParseBucket reads a bucket in Grafana's duration syntax (1m, 15m, 1h, 1d, 7d).
+func ParseBucket(s string) (time.Duration, error) {
+	d, err := gtime.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bucket %q is not a duration; write it like 1m, 15m, 1h or 1d", s)
+	}
+	if d < MinBucket || d > MaxBucket {
+		return 0, fmt.Errorf("bucket %q is outside 1m…7d", s)
+	}
+	if d%time.Second != 0 {
+		return 0, fmt.Errorf("bucket %q must be a whole number of seconds", s)
+	}
+	return d, nil
+}
+
+// parser decodes fields one by one and keeps the first error, which names the field.
+type parser struct {
+	fields map[string]json.RawMessage
+	err    error
+}
+
+func (p *parser) fail(format string, args ...any) {
+	if p.err == nil {
+		p.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (p *parser) raw(key string) (json.RawMessage, bool) {
+	v, ok := p.fields[key]
+	if !ok || string(v) == "null" {
+		return nil, false
+	}
+	return v, true
+}
+
+// str accepts a text or a number written as text.
+func (p *parser) str(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	s, err := textOf(v)
+	if err != nil {
+		p.fail("%s must be a text, not %s", key, describe(v))
+	}
+	return s
+}
+
+func (p *parser) integer(key string) int {
+	v, ok := p.raw(key)
+	if !ok {
+		return 0
+	}
+	s, err := textOf(v)
+	if err == nil && strings.TrimSpace(s) == "" {
+		return 0
+	}
+	f, perr := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || perr != nil || f != math.Trunc(f) || math.Abs(f) > 1e12 {
+		p.fail("%s must be a whole number, not %s", key, describe(v))
+		return 0
+	}
+	return int(f)
+}
+
+func (p *parser) filters() Filters {
+	v, ok := p.raw("filters")
+	if !ok {
+		return Filters{}
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(v, &fields); err != nil {
+		p.fail("filters must be an object, not %s", describe(v))
+		return Filters{}
+	}
+	sub := parser{fields: fields}
+	f := Filters{
+		Tags:           sub.list("filters.tags", "tags"),
+		ExcludeTags:    sub.list("filters.excludeTags", "excludeTags"),
+		Locales:        sub.list("filters.locales", "locales"),
+		ConversationID: strings.TrimSpace(sub.str("conversationId")),
+		Metadata:       sub.metadataFilters(),
+	}
+	if sub.err != nil {
+		p.fail("filters.%s", sub.err)
+	}
+	return f
+}
+
+// list accepts a list of texts or one text (one selected value of a variable).
+func (p *parser) list(name, key string) []string {
+	v, ok := p.raw(key)
+	if !ok {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil {
+		items = []json.RawMessage{v}
+	}
+	var out []string
+	for _, it := range items {
+		s, err := textOf(it)
+		if err != nil {
+			p.fail("%s must be a list of texts, not %s", strings.TrimPrefix(name, "filters."), describe(v))
+			return nil
+		}
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *parser) metadataFilters() []MetadataFilter {
+	v, ok := p.raw("metadata")
+	if !ok {
+		return nil
+	}
+	var items []map[string]json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil {
+		p.fail("metadata must be a list of {key, op, value}, not %s", describe(v))
+		return nil
+	}
+	var out []MetadataFilter
+	for i, it := range items {
+		sub := parser{fields: it}
+		m := MetadataFilter{Key: strings.TrimSpace(sub.str("key")), Op: strings.TrimSpace(sub.str("op")), Value: sub.str("value")}
+		if sub.err != nil {
+			p.fail("metadata[%d].%s", i, sub.err)
+			return nil
+		}
+		if m.Op == "" {
+			m.Op = "="
+		}
+		// An editor row left blank is not a filter.
+		if m.Key == "" && m.Value == "" {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// textOf reads a JSON text, number or boolean as text.
+func textOf(v json.RawMessage) (string, error) {
+	var s string
+	if err := json.Unmarshal(v, &s); err == nil {
+		return s, nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(v, &n); err == nil {
+		return n.String(), nil
+	}
+	var b bool
+	if err := json.Unmarshal(v, &b); err == nil {
+		return strconv.FormatBool(b), nil
+	}
+	return "", errors.New("not a text")
+}
+
+func describe(v json.RawMessage) string {
+	s := strings.TrimSpace(string(v))
+	switch {
+	case strings.HasPrefix(s, "{"):
+		return "an object"
+	case strings.HasPrefix(s, "["):
+		return "a list"
+	case len(s) > 40:
+		return s[:40] + "…"
+	}
+	return s
+}

@@ -1,0 +1,99 @@
+package query
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseFullQuery(t *testing.T) {
+	q, err := Parse([]byte(`{"refId":"A","bot":"r3","groupBy":"metadata","metadataKey":"channel","tag":"liveChat","stat":"p90",
+		"bucket":"15m","limit":"50","filters":{"tags":["resolved"],"excludeTags":"liveChat","locales":["en_us","de_de"],
+		"metadata":[{"key":"plan","op":"!=","value":"{\"tier\":\"free\"}"},{"key":"","value":""},{"key":"draft","value":true}],
+		"conversationId":" c1 "},"datasource":{"uid":"x"},"intervalMs":1000}`), TypeUserMessages, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.RefID != "A" || q.Bot != "r3" || q.GroupBy != GroupMetadata || q.MetadataKey != "channel" || q.Tag != "liveChat" ||
+		q.Stat != StatP90 || q.Bucket != "15m" || q.Limit != 50 || q.Filters.ConversationID != "c1" {
+		t.Fatalf("%+v", q)
+	}
+	f := q.Filters
+	if strings.Join(f.Tags, ",") != "resolved" || strings.Join(f.ExcludeTags, ",") != "liveChat" || len(f.Locales) != 2 ||
+		len(f.Metadata) != 2 || f.Metadata[0].Op != "!=" || f.Metadata[1] != (MetadataFilter{Key: "draft", Op: "=", Value: "true"}) {
+		t.Fatalf("%+v", f)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	q, err := Parse([]byte(`{"refId":"A"}`), TypeConversations, "fallback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Bot != "fallback" || q.Tag != "resolved" || q.Stat != "avg" || q.Limit != 10000 || q.GroupBy != "" {
+		t.Fatalf("%+v", q)
+	}
+	// Grafana's queryType wins; the JSON's is used when Grafana sends none.
+	q, _ = Parse([]byte(`{"queryType":"messages"}`), "", "b")
+	if q.Type != TypeMessages {
+		t.Fatalf("type %q", q.Type)
+	}
+}
+
+func TestMalformedQueriesNameTheProblem(t *testing.T) {
+	cases := map[string]struct{ json, typ, want string }{
+		"not an object":        {`[1]`, TypeConversations, "not a JSON object"},
+		"no type":              {`{}`, "", "no type"},
+		"unknown type":         {`{}`, "volume", `unknown query type "volume"`},
+		"no bot":               {`{"bot":""}`, TypeConversations, "no bot"},
+		"unresolved variable":  {`{"bot":"$bot"}`, TypeConversations, "template variable $bot"},
+		"braced variable":      {`{"bot":"${bot:raw}"}`, TypeConversations, "template variable ${bot"},
+		"bad groupBy":          {`{"bot":"b","groupBy":"country"}`, TypeConversationVolume, `unknown groupBy "country"`},
+		"type on conversation": {`{"bot":"b","groupBy":"type"}`, TypeConversationVolume, "only applies to messageVolume"},
+		"metadata without key": {`{"bot":"b","groupBy":"metadata"}`, TypeConversationCounts, "needs a metadataKey"},
+		"bad stat":             {`{"bot":"b","stat":"median"}`, TypeUserMessages, `unknown stat "median"`},
+		"bad bucket":           {`{"bot":"b","bucket":"often"}`, TypeConversationVolume, `bucket "often"`},
+		"bucket too small":     {`{"bot":"b","bucket":"30s"}`, TypeConversationVolume, "outside 1m…7d"},
+		"bucket too large":     {`{"bot":"b","bucket":"8d"}`, TypeConversationVolume, "outside 1m…7d"},
+		"limit not a number":   {`{"bot":"b","limit":"many"}`, TypeConversations, "limit must be a whole number"},
+		"limit fraction":       {`{"bot":"b","limit":2.5}`, TypeConversations, "limit must be a whole number"},
+		"limit negative":       {`{"bot":"b","limit":-1}`, TypeConversations, "limit must be from 1"},
+		"limit huge":           {`{"bot":"b","limit":5000000}`, TypeConversations, "limit must be from 1"},
+		"bot an object":        {`{"bot":{"a":1}}`, TypeConversations, "bot must be a text, not an object"},
+		"filters a text":       {`{"bot":"b","filters":"resolved"}`, TypeConversations, "filters must be an object"},
+		"tags objects":         {`{"bot":"b","filters":{"tags":[{"x":1}]}}`, TypeConversations, "filters.tags must be a list of texts"},
+		"metadata not a list":  {`{"bot":"b","filters":{"metadata":{"key":"a"}}}`, TypeConversations, "metadata must be a list"},
+		"metadata bad op":      {`{"bot":"b","filters":{"metadata":[{"key":"a","op":"~","value":"x"}]}}`, TypeConversations, `op "~"`},
+		"metadata no key":      {`{"bot":"b","filters":{"metadata":[{"value":"x"}]}}`, TypeConversations, "has no key"},
+		"values without field": {`{"bot":"b"}`, TypeValues, "needs field"},
+		"values metadataValue": {`{"bot":"b","field":"metadataValue"}`, TypeValues, "needs a metadataKey"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.json), tc.typ, "")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want a message with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"bot":"b","groupBy":"tag","filters":{"tags":["a"],"metadata":[{"key":"k","op":"=","value":1}]}}`,
+		`{"limit":"7","bucket":"1h"}`, `{}`, `[]`, `{"filters":null}`} {
+		f.Add([]byte(s), TypeConversationVolume)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, typ string) {
+		q, err := Parse(raw, typ, "d")
+		if err != nil {
+			return
+		}
+		if q.Bot == "" && q.Field != FieldBot || q.Limit < 1 || q.Limit > MaxLimit || q.Stat == "" || q.Tag == "" {
+			t.Fatalf("accepted an incomplete query %+v", q)
+		}
+		for _, m := range q.Filters.Metadata {
+			if m.Key == "" || (m.Op != "=" && m.Op != "!=") {
+				t.Fatalf("accepted a bad metadata filter %+v", m)
+			}
+		}
+	})
+}

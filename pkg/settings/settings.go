@@ -1,0 +1,212 @@
+// Package settings reads and checks a data source's configuration: jsonData and
+// the secure API key, as the contract names them.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// Settings is a checked configuration with defaults applied.
+type Settings struct {
+	BaseURL           string
+	DefaultBot        string
+	Bots              []string
+	RequestsPerSecond float64
+	Timeout           time.Duration
+	MaxRecords        int64
+	LiveMinutes       int
+	CacheMinutes      int
+	// APIKey is secret: never log it, never put it in an error, never send it anywhere but upstream.
+	APIKey string
+}
+
+// Defaults as the contract states them.
+const (
+	DefaultRequestsPerSecond = 3
+	DefaultTimeoutSeconds    = 30
+	DefaultMaxRecords        = 1_000_000
+	DefaultLiveMinutes       = 60
+	DefaultCacheMinutes      = 60
+)
+
+// KnownBots are the configured bots, the default bot first, without repeats.
+func (s Settings) KnownBots() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, b := range append([]string{s.DefaultBot}, s.Bots...) {
+		if b != "" && !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Parse reads jsonData and secureJsonData. It reports every problem it finds at
+// once, in words a person configuring the data source understands.
+func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
+	s := Settings{
+		BaseURL:           exportapi.DefaultBaseURL,
+		RequestsPerSecond: DefaultRequestsPerSecond,
+		Timeout:           DefaultTimeoutSeconds * time.Second,
+		MaxRecords:        DefaultMaxRecords,
+		LiveMinutes:       DefaultLiveMinutes,
+		CacheMinutes:      DefaultCacheMinutes,
+		APIKey:            strings.TrimSpace(secure["apiKey"]),
+	}
+	var raw map[string]json.RawMessage
+	if len(strings.TrimSpace(string(jsonData))) > 0 {
+		if err := json.Unmarshal(jsonData, &raw); err != nil {
+			return s, errors.New("the data source settings are not a JSON object")
+		}
+	}
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	if v, ok := present(raw, "baseUrl"); ok {
+		str, err := asString(v)
+		switch {
+		case err != nil:
+			fail("baseUrl must be a text")
+		case strings.TrimSpace(str) != "":
+			u, err := exportapi.ParseBaseURL(str)
+			if err != nil {
+				fail("%s", err)
+			} else {
+				s.BaseURL = u.String()
+			}
+		}
+	}
+	if v, ok := present(raw, "defaultBot"); ok {
+		str, err := asString(v)
+		if err != nil {
+			fail("defaultBot must be a text")
+		}
+		s.DefaultBot = strings.TrimSpace(str)
+	}
+	if v, ok := present(raw, "bots"); ok {
+		bots, err := asStringList(v)
+		if err != nil {
+			fail("bots must be a list of bot names")
+		}
+		s.Bots = bots
+	}
+	if v, ok := present(raw, "requestsPerSecond"); ok {
+		n, err := asNumber(v)
+		if err != nil || n <= 0 || n > 100 {
+			fail("requestsPerSecond must be a number above 0 and at most 100 (the API allows 3), not %s", short(v))
+		} else {
+			s.RequestsPerSecond = n
+		}
+	}
+	if v, ok := present(raw, "timeoutSeconds"); ok {
+		n, err := asNumber(v)
+		if err != nil || n <= 0 || n > 600 {
+			fail("timeoutSeconds must be a number of seconds above 0 and at most 600, not %s", short(v))
+		} else {
+			s.Timeout = time.Duration(n * float64(time.Second))
+		}
+	}
+	if v, ok := present(raw, "maxRecords"); ok {
+		n, err := asNumber(v)
+		if err != nil || n < 1 || n != math.Trunc(n) || n > 1e9 {
+			fail("maxRecords must be a whole number from 1 to 1000000000, not %s", short(v))
+		} else {
+			s.MaxRecords = int64(n)
+		}
+	}
+	if v, ok := present(raw, "liveMinutes"); ok {
+		n, err := asNumber(v)
+		if err != nil || n < 0 || n != math.Trunc(n) || n > 10080 {
+			fail("liveMinutes must be a whole number of minutes from 0 to 10080, not %s", short(v))
+		} else {
+			s.LiveMinutes = int(n)
+		}
+	}
+	if v, ok := present(raw, "cacheMinutes"); ok {
+		n, err := asNumber(v)
+		if err != nil || n < 0 || n != math.Trunc(n) || n > 10080 {
+			fail("cacheMinutes must be a whole number of minutes from 0 (no cache) to 10080, not %s", short(v))
+		} else {
+			s.CacheMinutes = int(n)
+		}
+	}
+	if s.APIKey == "" {
+		fail("no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)")
+	}
+	if len(problems) > 0 {
+		return s, fmt.Errorf("the data source settings need attention: %s", strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+// present returns a key's value unless it is absent or null.
+func present(raw map[string]json.RawMessage, key string) (json.RawMessage, bool) {
+	v, ok := raw[key]
+	if !ok || string(v) == "null" {
+		return nil, false
+	}
+	return v, true
+}
+
+func asString(v json.RawMessage) (string, error) {
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+// asNumber accepts a JSON number or a numeric string (provisioning files often quote numbers).
+func asNumber(v json.RawMessage) (float64, error) {
+	var f float64
+	if err := json.Unmarshal(v, &f); err == nil {
+		return f, nil
+	}
+	s, err := asString(v)
+	if err != nil {
+		return 0, err
+	}
+	f, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, errors.New("not a number")
+	}
+	return f, nil
+}
+
+// asStringList accepts a list of names or one comma-separated text, trimming,
+// dropping empty entries and repeats.
+func asStringList(v json.RawMessage) ([]string, error) {
+	var list []string
+	if err := json.Unmarshal(v, &list); err != nil {
+		s, err := asString(v)
+		if err != nil {
+			return nil, err
+		}
+		list = strings.Split(s, ",")
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, b := range list {
+		b = strings.TrimSpace(b)
+		if b != "" && !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+func short(v json.RawMessage) string {
+	s := string(v)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}

@@ -1,0 +1,71 @@
+package settings
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const key = "secret-key-8c1f0e"
+
+func TestDefaults(t *testing.T) {
+	s, err := Parse(nil, map[string]string{"apiKey": key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BaseURL != "https://api.converseapps.com" || s.RequestsPerSecond != 3 || s.Timeout != 30*time.Second ||
+		s.MaxRecords != 1_000_000 || s.LiveMinutes != 60 || s.CacheMinutes != 60 || s.APIKey != key || len(s.KnownBots()) != 0 {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestEveryField(t *testing.T) {
+	s, err := Parse([]byte(`{"baseUrl":"http://localhost:8085/","defaultBot":" r3 ","bots":["a","r3","a",""],
+		"requestsPerSecond":"1.5","timeoutSeconds":10,"maxRecords":5000,"liveMinutes":0,"cacheMinutes":"0"}`), map[string]string{"apiKey": key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BaseURL != "http://localhost:8085" || s.DefaultBot != "r3" || strings.Join(s.Bots, ",") != "a,r3" ||
+		s.RequestsPerSecond != 1.5 || s.Timeout != 10*time.Second || s.MaxRecords != 5000 || s.LiveMinutes != 0 || s.CacheMinutes != 0 {
+		t.Fatalf("%+v", s)
+	}
+	if got := strings.Join(s.KnownBots(), ","); got != "r3,a" {
+		t.Fatalf("known bots %s", got)
+	}
+	s, _ = Parse([]byte(`{"bots":"x, y ,,x"}`), map[string]string{"apiKey": key})
+	if strings.Join(s.Bots, ",") != "x,y" {
+		t.Fatalf("comma-separated bots %v", s.Bots)
+	}
+}
+
+func TestBadValuesAreAllReported(t *testing.T) {
+	_, err := Parse([]byte(`{"baseUrl":"ftp://x","requestsPerSecond":-1,"timeoutSeconds":"soon","maxRecords":1.5,
+		"liveMinutes":-5,"cacheMinutes":true,"bots":{"a":1},"defaultBot":7}`), map[string]string{"apiKey": key})
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"https://", "requestsPerSecond", "timeoutSeconds", "maxRecords", "liveMinutes", "cacheMinutes", "bots", "defaultBot"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not mention %s", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), key) {
+		t.Fatal("the key is in the message")
+	}
+}
+
+func TestMissingKeyAndBrokenJSON(t *testing.T) {
+	if _, err := Parse([]byte(`{}`), nil); err == nil || !strings.Contains(err.Error(), "API key") {
+		t.Fatalf("missing key: %v", err)
+	}
+	if _, err := Parse([]byte(`[1]`), map[string]string{"apiKey": key}); err == nil {
+		t.Fatal("a list was accepted as settings")
+	}
+	for _, u := range []string{"https://user:pw@host", "http://", "https://host?x=1", "not a url"} {
+		if _, err := Parse([]byte(`{"baseUrl":"`+u+`"}`), map[string]string{"apiKey": key}); err == nil {
+			t.Errorf("base URL %q accepted", u)
+		} else if strings.Contains(err.Error(), "pw") {
+			t.Errorf("credentials echoed: %v", err)
+		}
+	}
+}
