@@ -1,3 +1,4 @@
+// Command gpx_agentx_export is the backend of the AgentX Support data source; Grafana starts it.
 package main
 
 import (

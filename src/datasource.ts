@@ -1,26 +1,50 @@
-import { DataSourceInstanceSettings, CoreApp, ScopedVars } from '@grafana/data';
+import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { MyQuery, MyDataSourceOptions, DEFAULT_QUERY } from './types';
+import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QueryFilters } from './types';
 
-export class DataSource extends DataSourceWithBackend<MyQuery, MyDataSourceOptions> {
-  constructor(instanceSettings: DataSourceInstanceSettings<MyDataSourceOptions>) {
+export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions> {
+  constructor(instanceSettings: DataSourceInstanceSettings<AgentXOptions>) {
     super(instanceSettings);
   }
 
-  getDefaultQuery(_: CoreApp): Partial<MyQuery> {
+  getDefaultQuery(_: CoreApp): Partial<AgentXQuery> {
     return DEFAULT_QUERY;
   }
 
-  applyTemplateVariables(query: MyQuery, scopedVars: ScopedVars) {
-    return {
-      ...query,
-      queryText: getTemplateSrv().replace(query.queryText, scopedVars),
-    };
+  filterQuery(query: AgentXQuery): boolean {
+    return !query.hide && !!query.queryType;
   }
 
-  filterQuery(query: MyQuery): boolean {
-    // if no query has been provided, prevent the query from being executed
-    return !!query.queryText;
+  applyTemplateVariables(query: AgentXQuery, scopedVars: ScopedVars): AgentXQuery {
+    const srv = getTemplateSrv();
+    const one = (v?: string) => (v === undefined ? v : srv.replace(v, scopedVars));
+    // A multi-value variable becomes several list entries, not one comma-joined text.
+    const many = (list?: string[]) =>
+      list?.flatMap((v) => {
+        const replaced = srv.replace(v, scopedVars, 'json');
+        try {
+          const parsed: unknown = JSON.parse(replaced);
+          return Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
+        } catch {
+          return [replaced];
+        }
+      });
+    const f: QueryFilters | undefined = query.filters && {
+      ...query.filters,
+      tags: many(query.filters.tags),
+      excludeTags: many(query.filters.excludeTags),
+      locales: many(query.filters.locales),
+      conversationId: one(query.filters.conversationId),
+      metadata: query.filters.metadata?.map((m) => ({ ...m, key: one(m.key) ?? '', value: one(m.value) ?? '' })),
+    };
+    return {
+      ...query,
+      bot: one(query.bot),
+      metadataKey: one(query.metadataKey),
+      tag: one(query.tag),
+      bucket: one(query.bucket),
+      filters: f,
+    };
   }
 }

@@ -11,25 +11,25 @@ import (
 type Kind int
 
 const (
-	// KindKeyRejected: 401/403, the API key is wrong, revoked or lacks the plan.
+	// KindKeyRejected means 401/403, the API key is wrong, revoked or lacks the plan.
 	KindKeyRejected Kind = iota + 1
-	// KindBotNotFound: 404, the bot name or id is unknown to the account.
+	// KindBotNotFound means 404, the bot name or id is unknown to the account.
 	KindBotNotFound
-	// KindBadRequest: another 4xx; upstream refused the parameters.
+	// KindBadRequest means another 4xx; upstream refused the parameters.
 	KindBadRequest
-	// KindRateLimited: the rate limit could not be waited out before the deadline.
+	// KindRateLimited means the rate limit could not be waited out before the deadline.
 	KindRateLimited
-	// KindUnavailable: 5xx or a broken connection, still failing after retries.
+	// KindUnavailable means 5xx or a broken connection, still failing after retries.
 	KindUnavailable
-	// KindBadResponse: a body that is not the documented JSON, after retries.
+	// KindBadResponse means a body that is not the documented JSON, after retries.
 	KindBadResponse
-	// KindCursorLoop: a cursor came back that this export had already followed.
+	// KindCursorLoop means a cursor came back that this export had already followed.
 	KindCursorLoop
-	// KindTooManyRecords: the export passed the maxRecords budget.
+	// KindTooManyRecords means the export passed the maxRecords budget.
 	KindTooManyRecords
-	// KindTimeout: the query's own deadline passed.
+	// KindTimeout means the query's own deadline passed.
 	KindTimeout
-	// KindCanceled: the caller went away (a closed panel).
+	// KindCanceled means the caller went away (a closed panel).
 	KindCanceled
 )
 

@@ -39,27 +39,28 @@ type Datasource struct {
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
 func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	d := &Datasource{logger: backend.Logger.With("datasource", is.UID)}
+	d.settingsErr = d.configure(ctx, is)
+	return d, nil
+}
+
+func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanceSettings) error {
 	s, err := settings.Parse(is.JSONData, is.DecryptedSecureJSONData)
 	if err != nil {
-		d.settingsErr = err
-		return d, nil
+		return err
 	}
 	d.settings = s
 
 	opts, err := is.HTTPClientOptions(ctx)
 	if err != nil {
-		d.settingsErr = err
-		return d, nil
+		return err
 	}
 	timeouts := httpclient.DefaultTimeoutOptions
 	// The client bounds each request by timeoutSeconds itself; the transport's own
 	// limit only catches what that misses.
 	timeouts.Timeout = s.Timeout * 2
 	opts.Timeouts = &timeouts
-	d.httpClient, err = httpclient.New(opts)
-	if err != nil {
-		d.settingsErr = err
-		return d, nil
+	if d.httpClient, err = httpclient.New(opts); err != nil {
+		return err
 	}
 	d.lease = exportapi.DefaultLimiters.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
 	d.client, err = exportapi.New(exportapi.Config{
@@ -70,11 +71,7 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 		RequestsPerSecond: s.RequestsPerSecond,
 		RequestTimeout:    s.Timeout,
 	})
-	if err != nil {
-		d.lease.Release()
-		d.settingsErr = err
-	}
-	return d, nil
+	return err
 }
 
 // Dispose releases the shared limiters and idle connections when settings change

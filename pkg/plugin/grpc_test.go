@@ -29,7 +29,7 @@ func TestOverGRPC(t *testing.T) {
 	defer func() { _ = tp.Shutdown() }()
 
 	is := instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey)
-	pctx := backend.PluginContext{PluginID: PluginID, OrgID: 1, DataSourceInstanceSettings: &is}
+	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
 
 	health, err := tp.Client.CheckHealth(t.Context(), &backend.CheckHealthRequest{PluginContext: pctx})
 	if err != nil {

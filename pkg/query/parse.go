@@ -66,7 +66,7 @@ func (q *Query) check(defaultBot string) error {
 	if q.Bot == "" {
 		q.Bot = defaultBot
 	}
-	if q.Bot == "" && !(q.Type == TypeValues && q.Field == FieldBot) {
+	if q.Bot == "" && (q.Type != TypeValues || q.Field != FieldBot) {
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
 	if v := unresolvedVariable.FindString(q.Bot); v != "" {

@@ -20,7 +20,8 @@ func testDataset() *Dataset {
 	return NewDataset(Config{Bots: []string{"bot-a", "bot-b"}, Days: 3, PerHour: 40, Seed: 11, Now: func() time.Time { return now }})
 }
 
-func get(t *testing.T, base, path, key string, params url.Values) (*http.Response, []byte) {
+// get returns the status, headers and body of one request; the body is already closed.
+func get(t *testing.T, base, path, key string, params url.Values) (answer, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+path+"?"+params.Encode(), nil)
 	if key != "" {
@@ -32,7 +33,12 @@ func get(t *testing.T, base, path, key string, params url.Values) (*http.Respons
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return answer{StatusCode: resp.StatusCode, Header: resp.Header}, b
+}
+
+type answer struct {
+	StatusCode int
+	Header     http.Header
 }
 
 func window(from, to time.Time) url.Values {
@@ -155,7 +161,7 @@ func TestServerEnforcesTheDocumentedLimits(t *testing.T) {
 	}
 	// Unknown bot and bad per_page took two of the three requests of this second;
 	// within the next few, one is refused.
-	var resp *http.Response
+	var resp answer
 	for i := 0; i < 4; i++ {
 		if resp, _ = get(t, hs.URL, PathConversations, "k", w); resp.StatusCode == http.StatusTooManyRequests {
 			break

@@ -1,71 +1,133 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, Input, SecretInput } from '@grafana/ui';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { MyDataSourceOptions, MySecureJsonData } from '../types';
+import { Field, FieldSet, Input, SecretInput, TagsInput } from '@grafana/ui';
 
-interface Props extends DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData> {}
+import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types';
 
-export function ConfigEditor(props: Props) {
-  const { onOptionsChange, options } = props;
-  const { jsonData, secureJsonFields, secureJsonData } = options;
+interface Props extends DataSourcePluginOptionsEditorProps<AgentXOptions, AgentXSecureJsonData> {}
 
-  const onPathChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      jsonData: {
-        ...jsonData,
-        path: event.target.value,
-      },
-    });
-  };
+type NumberKey = 'requestsPerSecond' | 'timeoutSeconds' | 'maxRecords' | 'liveMinutes' | 'cacheMinutes';
 
-  // Secure field (only sent to the backend)
-  const onAPIKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      secureJsonData: {
-        apiKey: event.target.value,
-      },
-    });
-  };
+export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const { jsonData, secureJsonFields } = options;
+  const secureJsonData = options.secureJsonData ?? {};
 
-  const onResetAPIKey = () => {
-    onOptionsChange({
-      ...options,
-      secureJsonFields: {
-        ...options.secureJsonFields,
-        apiKey: false,
-      },
-      secureJsonData: {
-        ...options.secureJsonData,
-        apiKey: '',
-      },
-    });
+  const setJson = (patch: Partial<AgentXOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  const setNumber = (key: NumberKey) => (e: ChangeEvent<HTMLInputElement>) => {
+    const v = e.currentTarget.value;
+    setJson({ [key]: v === '' ? undefined : Number(v) });
   };
 
   return (
     <>
-      <InlineField label="Path" labelWidth={14} interactive tooltip={'Json field returned to frontend'}>
-        <Input
-          id="config-editor-path"
-          onChange={onPathChange}
-          value={jsonData.path}
-          placeholder="Enter the path, e.g. /api/v1"
-          width={40}
-        />
-      </InlineField>
-      <InlineField label="API Key" labelWidth={14} interactive tooltip={'Secure json field (backend only)'}>
-        <SecretInput
+      <FieldSet label="Connection">
+        <Field
+          label="API key"
+          description="Found under Account > API in AgentX Support; only site admins can see it. It is stored encrypted and never sent back to the browser."
           required
-          id="config-editor-api-key"
-          isConfigured={secureJsonFields.apiKey}
-          value={secureJsonData?.apiKey}
-          placeholder="Enter your API key"
-          width={40}
-          onReset={onResetAPIKey}
-          onChange={onAPIKeyChange}
-        />
-      </InlineField>
+        >
+          <SecretInput
+            id="agentx-api-key"
+            width={60}
+            isConfigured={Boolean(secureJsonFields?.apiKey)}
+            value={secureJsonData.apiKey ?? ''}
+            placeholder="Paste the Export API key"
+            onChange={(e) => onOptionsChange({ ...options, secureJsonData: { apiKey: e.currentTarget.value } })}
+            onReset={() =>
+              onOptionsChange({
+                ...options,
+                secureJsonFields: { ...secureJsonFields, apiKey: false },
+                secureJsonData: { ...secureJsonData, apiKey: '' },
+              })
+            }
+          />
+        </Field>
+        <Field label="Base URL" description="The Export API root. Use http:// only for a local simulator.">
+          <Input
+            id="agentx-base-url"
+            width={60}
+            value={jsonData.baseUrl ?? ''}
+            placeholder={DEFAULT_BASE_URL}
+            onChange={(e) => setJson({ baseUrl: e.currentTarget.value })}
+          />
+        </Field>
+      </FieldSet>
+      <FieldSet label="Bots">
+        <Field label="Default bot" description="The bot name or id of your AI agent, used when a query names none.">
+          <Input
+            id="agentx-default-bot"
+            width={40}
+            value={jsonData.defaultBot ?? ''}
+            placeholder="r3-218210"
+            onChange={(e) => setJson({ defaultBot: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="Known bots" description="Offered in the query editor and by the bots variable query.">
+          <TagsInput id="agentx-bots" tags={jsonData.bots ?? []} onChange={(bots) => setJson({ bots })} width={60} />
+        </Field>
+      </FieldSet>
+      <FieldSet label="Limits and cache">
+        <Field
+          label="Requests per second"
+          description="Per endpoint. The API allows 3 per key; lower it when several Grafana servers share one key."
+        >
+          <Input
+            id="agentx-rps"
+            type="number"
+            width={20}
+            value={jsonData.requestsPerSecond ?? ''}
+            placeholder="3"
+            onChange={setNumber('requestsPerSecond')}
+          />
+        </Field>
+        <Field label="Timeout (seconds)" description="For each HTTP request to the API.">
+          <Input
+            id="agentx-timeout"
+            type="number"
+            width={20}
+            value={jsonData.timeoutSeconds ?? ''}
+            placeholder="30"
+            onChange={setNumber('timeoutSeconds')}
+          />
+        </Field>
+        <Field label="Max records per query" description="A query that would read more stops with a clear error.">
+          <Input
+            id="agentx-max-records"
+            type="number"
+            width={20}
+            value={jsonData.maxRecords ?? ''}
+            placeholder="1000000"
+            onChange={setNumber('maxRecords')}
+          />
+        </Field>
+        <Field
+          label="Live minutes"
+          description="Records newer than this may still change and are read again on every query."
+        >
+          <Input
+            id="agentx-live"
+            type="number"
+            width={20}
+            value={jsonData.liveMinutes ?? ''}
+            placeholder="60"
+            onChange={setNumber('liveMinutes')}
+          />
+        </Field>
+        <Field
+          label="Cache minutes"
+          description="How long older, settled records are kept and reused. 0 turns the cache off."
+        >
+          <Input
+            id="agentx-cache"
+            type="number"
+            width={20}
+            value={jsonData.cacheMinutes ?? ''}
+            placeholder="60"
+            onChange={setNumber('cacheMinutes')}
+          />
+        </Field>
+      </FieldSet>
     </>
   );
 }

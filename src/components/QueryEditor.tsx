@@ -1,45 +1,66 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
+import React, { useState } from 'react';
 import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import { Combobox, ComboboxOption, InlineField, InlineFieldRow, Input } from '@grafana/ui';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+import { DataSource } from '../datasource';
+import { AgentXOptions, AgentXQuery, QUERY_TYPES, QueryType } from '../types';
+
+type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
+
+const typeOptions: Array<ComboboxOption<QueryType>> = QUERY_TYPES.map((t) => ({
+  value: t.value,
+  label: t.label,
+  description: t.description,
+}));
 
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
-  };
+  // Text fields run the query when they lose focus, not on every keystroke.
+  const [bot, setBot] = useState(query.bot ?? '');
+  const [limit, setLimit] = useState(query.limit?.toString() ?? '');
 
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
+  const update = (patch: Partial<AgentXQuery>) => {
+    onChange({ ...query, ...patch });
     onRunQuery();
   };
 
-  const { queryText, constant } = query;
-
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
+    <InlineFieldRow>
+      <InlineField label="Query type" labelWidth={14}>
+        <Combobox
+          id="agentx-query-type"
+          width={32}
+          options={typeOptions}
+          value={query.queryType}
+          onChange={(v) => update({ queryType: v.value })}
         />
       </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
+      <InlineField
+        label="Bot"
+        labelWidth={8}
+        tooltip="Empty uses the data source's default bot. Template variables allowed."
+      >
         <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
+          id="agentx-bot"
+          width={24}
+          value={bot}
+          placeholder="default bot"
+          onChange={(e) => setBot(e.currentTarget.value)}
+          onBlur={() => bot !== (query.bot ?? '') && update({ bot })}
         />
       </InlineField>
-    </Stack>
+      {(query.queryType === 'conversations' || query.queryType === 'messages') && (
+        <InlineField label="Limit" labelWidth={8} tooltip="Most rows returned, newest first.">
+          <Input
+            id="agentx-limit"
+            type="number"
+            width={12}
+            value={limit}
+            placeholder="10000"
+            onChange={(e) => setLimit(e.currentTarget.value)}
+            onBlur={() => update({ limit: limit === '' ? undefined : Number(limit) })}
+          />
+        </InlineField>
+      )}
+    </InlineFieldRow>
   );
 }

@@ -1,0 +1,74 @@
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { DataSourceSettings } from '@grafana/data';
+
+import { ConfigEditor } from './ConfigEditor';
+import { AgentXOptions, AgentXSecureJsonData } from '../types';
+
+function settings(patch: Partial<DataSourceSettings<AgentXOptions, AgentXSecureJsonData>> = {}) {
+  return {
+    id: 1,
+    uid: 'x',
+    orgId: 1,
+    name: 'AgentX',
+    type: 'agentx-export-datasource',
+    typeName: 'AgentX Support',
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: '',
+    user: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    isDefault: false,
+    withCredentials: false,
+    readOnly: false,
+    jsonData: {},
+    secureJsonFields: {},
+    ...patch,
+  } as DataSourceSettings<AgentXOptions, AgentXSecureJsonData>;
+}
+
+describe('ConfigEditor', () => {
+  it('shows the default base URL and every setting of the contract', () => {
+    render(<ConfigEditor options={settings()} onOptionsChange={jest.fn()} />);
+    expect(screen.getByPlaceholderText('https://api.converseapps.com')).toBeInTheDocument();
+    for (const label of [
+      'API key',
+      'Base URL',
+      'Default bot',
+      'Known bots',
+      'Requests per second',
+      'Timeout (seconds)',
+      'Max records per query',
+      'Live minutes',
+      'Cache minutes',
+    ]) {
+      expect(screen.getAllByText(label, { exact: false }).length).toBeGreaterThan(0);
+    }
+    expect(screen.getByText(/Account > API/)).toBeInTheDocument();
+  });
+
+  it('sends a typed key only in secureJsonData', () => {
+    const onChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onChange} />);
+    fireEvent.change(screen.getByPlaceholderText('Paste the Export API key'), { target: { value: 'k-123' } });
+    const next = onChange.mock.calls[0][0];
+    expect(next.secureJsonData).toEqual({ apiKey: 'k-123' });
+    expect(JSON.stringify(next.jsonData)).not.toContain('k-123');
+  });
+
+  it('shows a configured key as configured and can reset it', () => {
+    const onChange = jest.fn();
+    render(<ConfigEditor options={settings({ secureJsonFields: { apiKey: true } })} onOptionsChange={onChange} />);
+    expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(onChange.mock.calls[0][0].secureJsonFields.apiKey).toBe(false);
+  });
+
+  it('stores numbers as numbers', () => {
+    const onChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onChange} />);
+    fireEvent.change(screen.getByPlaceholderText('3'), { target: { value: '1.5' } });
+    expect(onChange.mock.calls[0][0].jsonData.requestsPerSecond).toBe(1.5);
+  });
+});
