@@ -99,45 +99,34 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		}
 		s.Bots = bots
 	}
-	if v, ok := present(raw, "requestsPerSecond"); ok {
-		n, err := asNumber(v)
-		if err != nil || n <= 0 || n > 100 {
-			fail("requestsPerSecond must be a number above 0 and at most 100 (the API allows 3), not %s", short(v))
-		} else {
-			s.RequestsPerSecond = n
+	// number reads an optional numeric setting within (min, max] or [min, max],
+	// whole when asked; a bad value is reported with what would be accepted.
+	number := func(key string, aboveMin bool, min, max float64, whole bool, accepted string) (float64, bool) {
+		v, ok := present(raw, key)
+		if !ok {
+			return 0, false
 		}
+		n, err := asNumber(v)
+		if err != nil || n < min || (aboveMin && n == min) || n > max || (whole && n != math.Trunc(n)) {
+			fail("%s must be %s, not %s", key, accepted, short(v))
+			return 0, false
+		}
+		return n, true
 	}
-	if v, ok := present(raw, "timeoutSeconds"); ok {
-		n, err := asNumber(v)
-		if err != nil || n <= 0 || n > 600 {
-			fail("timeoutSeconds must be a number of seconds above 0 and at most 600, not %s", short(v))
-		} else {
-			s.Timeout = time.Duration(n * float64(time.Second))
-		}
+	if n, ok := number("requestsPerSecond", true, 0, 100, false, "a number above 0 and at most 100 (the API allows 3)"); ok {
+		s.RequestsPerSecond = n
 	}
-	if v, ok := present(raw, "maxRecords"); ok {
-		n, err := asNumber(v)
-		if err != nil || n < 1 || n != math.Trunc(n) || n > 1e9 {
-			fail("maxRecords must be a whole number from 1 to 1000000000, not %s", short(v))
-		} else {
-			s.MaxRecords = int64(n)
-		}
+	if n, ok := number("timeoutSeconds", true, 0, 600, false, "a number of seconds above 0 and at most 600"); ok {
+		s.Timeout = time.Duration(n * float64(time.Second))
 	}
-	if v, ok := present(raw, "liveMinutes"); ok {
-		n, err := asNumber(v)
-		if err != nil || n < 0 || n != math.Trunc(n) || n > 10080 {
-			fail("liveMinutes must be a whole number of minutes from 0 to 10080, not %s", short(v))
-		} else {
-			s.LiveMinutes = int(n)
-		}
+	if n, ok := number("maxRecords", false, 1, 1e9, true, "a whole number from 1 to 1000000000"); ok {
+		s.MaxRecords = int64(n)
 	}
-	if v, ok := present(raw, "cacheMinutes"); ok {
-		n, err := asNumber(v)
-		if err != nil || n < 0 || n != math.Trunc(n) || n > 10080 {
-			fail("cacheMinutes must be a whole number of minutes from 0 (no cache) to 10080, not %s", short(v))
-		} else {
-			s.CacheMinutes = int(n)
-		}
+	if n, ok := number("liveMinutes", false, 0, 10080, true, "a whole number of minutes from 0 to 10080"); ok {
+		s.LiveMinutes = int(n)
+	}
+	if n, ok := number("cacheMinutes", false, 0, 10080, true, "a whole number of minutes from 0 (no cache) to 10080"); ok {
+		s.CacheMinutes = int(n)
 	}
 	if s.APIKey == "" {
 		fail("no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)")

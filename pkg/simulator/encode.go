@@ -106,33 +106,31 @@ func appendMessage(b *bytes.Buffer, m *Message) {
 			writeString(b, m.UserInput)
 		}
 	} else {
-		b.WriteString(`,"outMsg":{"steps":[`)
-		for i, s := range m.Steps {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(`{"text":`)
-			writeString(b, s)
-			b.WriteByte('}')
-		}
-		b.WriteByte(']')
+		b.WriteString(`,"outMsg":{"steps":`)
+		writeObjects(b, "text", m.Steps)
 		if len(m.Options) > 0 {
-			b.WriteString(`,"options":[`)
-			for i, o := range m.Options {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(`{"txt":`)
-				writeString(b, o)
-				b.WriteByte('}')
-			}
-			b.WriteByte(']')
+			b.WriteString(`,"options":`)
+			writeObjects(b, "txt", m.Options)
 		}
 		b.WriteByte('}')
 	}
 	b.WriteString(`,"conversationId":`)
 	writeString(b, m.ConversationID)
 	b.WriteByte('}')
+}
+
+// writeObjects writes values as a list of one-field objects: [{"text":"…"},…].
+func writeObjects(b *bytes.Buffer, field string, values []string) {
+	b.WriteByte('[')
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"` + field + `":`)
+		writeString(b, v)
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
 }
 
 // epochSeconds writes whole seconds as an integer and anything finer as a decimal

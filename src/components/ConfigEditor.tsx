@@ -8,6 +8,39 @@ interface Props extends DataSourcePluginOptionsEditorProps<AgentXOptions, AgentX
 
 type NumberKey = 'requestsPerSecond' | 'timeoutSeconds' | 'maxRecords' | 'liveMinutes' | 'cacheMinutes';
 
+const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string; placeholder: string }> = [
+  {
+    key: 'requestsPerSecond',
+    label: 'Requests per second',
+    description: 'Per endpoint. The API allows 3 per key; lower it when several Grafana servers share one key.',
+    placeholder: '3',
+  },
+  {
+    key: 'timeoutSeconds',
+    label: 'Timeout (seconds)',
+    description: 'For each HTTP request to the API.',
+    placeholder: '30',
+  },
+  {
+    key: 'maxRecords',
+    label: 'Max records per query',
+    description: 'A query that would read more stops with a clear error.',
+    placeholder: '1000000',
+  },
+  {
+    key: 'liveMinutes',
+    label: 'Live minutes',
+    description: 'Records newer than this may still change and are read again on every query.',
+    placeholder: '60',
+  },
+  {
+    key: 'cacheMinutes',
+    label: 'Cache minutes',
+    description: 'How long older, settled records are kept and reused. 0 turns the cache off.',
+    placeholder: '60',
+  },
+];
+
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields } = options;
   const secureJsonData = options.secureJsonData ?? {};
@@ -68,65 +101,18 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <FieldSet label="Limits and cache">
-        <Field
-          label="Requests per second"
-          description="Per endpoint. The API allows 3 per key; lower it when several Grafana servers share one key."
-        >
-          <Input
-            id="agentx-rps"
-            type="number"
-            width={20}
-            value={jsonData.requestsPerSecond ?? ''}
-            placeholder="3"
-            onChange={setNumber('requestsPerSecond')}
-          />
-        </Field>
-        <Field label="Timeout (seconds)" description="For each HTTP request to the API.">
-          <Input
-            id="agentx-timeout"
-            type="number"
-            width={20}
-            value={jsonData.timeoutSeconds ?? ''}
-            placeholder="30"
-            onChange={setNumber('timeoutSeconds')}
-          />
-        </Field>
-        <Field label="Max records per query" description="A query that would read more stops with a clear error.">
-          <Input
-            id="agentx-max-records"
-            type="number"
-            width={20}
-            value={jsonData.maxRecords ?? ''}
-            placeholder="1000000"
-            onChange={setNumber('maxRecords')}
-          />
-        </Field>
-        <Field
-          label="Live minutes"
-          description="Records newer than this may still change and are read again on every query."
-        >
-          <Input
-            id="agentx-live"
-            type="number"
-            width={20}
-            value={jsonData.liveMinutes ?? ''}
-            placeholder="60"
-            onChange={setNumber('liveMinutes')}
-          />
-        </Field>
-        <Field
-          label="Cache minutes"
-          description="How long older, settled records are kept and reused. 0 turns the cache off."
-        >
-          <Input
-            id="agentx-cache"
-            type="number"
-            width={20}
-            value={jsonData.cacheMinutes ?? ''}
-            placeholder="60"
-            onChange={setNumber('cacheMinutes')}
-          />
-        </Field>
+        {NUMBER_FIELDS.map((f) => (
+          <Field key={f.key} label={f.label} description={f.description}>
+            <Input
+              id={`agentx-${f.key}`}
+              type="number"
+              width={20}
+              value={jsonData[f.key] ?? ''}
+              placeholder={f.placeholder}
+              onChange={setNumber(f.key)}
+            />
+          </Field>
+        ))}
       </FieldSet>
     </>
   );
