@@ -2,6 +2,8 @@
 // a variable asks for, parsed and checked before anything is fetched.
 package query
 
+import "time"
+
 // Query types, as saved in dashboards and alert rules.
 const (
 	TypeConversations        = "conversations"
@@ -73,6 +75,10 @@ type Query struct {
 	Filters Filters
 	Field   string
 	Limit   int
+
+	// Interval and MaxDataPoints are Grafana's hints for an empty Bucket.
+	Interval      time.Duration
+	MaxDataPoints int64
 }
 
 // Filters narrow the conversations (and, through them, the messages) a query sees.
@@ -89,6 +95,16 @@ type MetadataFilter struct {
 	Key   string
 	Op    string // "=" or "!="
 	Value string
+}
+
+// TimeSeries reports whether the query type answers with time series, the only
+// shape alert rules accept.
+func (q *Query) TimeSeries() bool {
+	switch q.Type {
+	case TypeConversationVolume, TypeMessageVolume, TypeTagRate, TypeUserMessages:
+		return true
+	}
+	return false
 }
 
 // ReadsMessages reports whether the query type reads the messages endpoint.

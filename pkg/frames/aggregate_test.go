@@ -1,0 +1,76 @@
+package frames
+
+import (
+	"testing"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+func TestBucketsAreEpochAlignedAndHalfOpen(t *testing.T) {
+	from := time.Date(2026, 11, 20, 10, 17, 0, 0, time.UTC)
+	to := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	b := NewBuckets(from, to, time.Hour)
+	if b.Len() != 2 || !b.Times()[0].Equal(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%d buckets from %v", b.Len(), b.Times())
+	}
+	if b.Index(to) != -1 || b.Index(to.Add(-time.Nanosecond)) != 1 || b.Index(from) != 0 {
+		t.Fatal("the last instant before to must land in the last bucket, to itself in none")
+	}
+	// Seven-day buckets start on Thursdays, as 1970-01-01 was one.
+	w := NewBuckets(from, from.Add(time.Hour), 7*24*time.Hour)
+	if w.Times()[0].Weekday() != time.Thursday {
+		t.Fatalf("a 7d bucket starts on %s", w.Times()[0].Weekday())
+	}
+}
+
+func TestNearestRank(t *testing.T) {
+	hist := map[int64]int64{1: 5, 2: 4, 10: 1} // ten values: 1×5, 2×4, 10×1
+	for p, want := range map[int64]int64{50: 1, 51: 2, 90: 2, 91: 10, 100: 10} {
+		if got := nearestRank(hist, 10, p); got != want {
+			t.Errorf("p%d = %d, want %d", p, got, want)
+		}
+	}
+	if got := nearestRank(map[int64]int64{7: 1}, 1, 90); got != 7 {
+		t.Errorf("one value: %d", got)
+	}
+}
+
+func TestGroupsOfAConversation(t *testing.T) {
+	c := exportapi.Conversation{Tags: []string{"resolved", "resolved", "thumbsUp"}, Metadata: []byte(`{"draft":false,"empty":""}`)}
+	if got := (Grouper{By: query.GroupTag}).Conversation(&c, nil); len(got) != 2 {
+		t.Fatalf("a repeated tag counts once: %v", got)
+	}
+	for by, want := range map[string]string{query.GroupLocale: NoneGroup, query.GroupNone: ""} {
+		if got := (Grouper{By: by}).Conversation(&c, nil); len(got) != 1 || got[0] != want {
+			t.Errorf("%s: %v", by, got)
+		}
+	}
+	for key, want := range map[string]string{"draft": "false", "empty": NoneGroup, "missing": NoneGroup} {
+		if got := (Grouper{By: query.GroupMetadata, MetadataKey: key}).Conversation(&c, nil); got[0] != want {
+			t.Errorf("metadata %s: %v, want %s", key, got, want)
+		}
+	}
+	untagged := exportapi.Conversation{}
+	if got := (Grouper{By: query.GroupTag}).Conversation(&untagged, nil); got[0] != NoneGroup {
+		t.Errorf("no tags: %v", got)
+	}
+}
+
+func TestCountsShareOverlappingGroups(t *testing.T) {
+	c := NewCounts(Grouper{By: query.GroupTag}, []string{"liveChat"})
+	c.Add([]string{"resolved", "guideInteraction"})
+	c.Add([]string{"resolved"})
+	f := c.Frame(10)
+	want := []struct {
+		group   string
+		n       int64
+		percent float64
+	}{{"resolved", 2, 100}, {"guideInteraction", 1, 50}, {"liveChat", 0, 0}}
+	for i, w := range want {
+		if f.Fields[0].At(i) != w.group || f.Fields[1].At(i) != w.n || *f.Fields[2].At(i).(*float64) != w.percent {
+			t.Fatalf("row %d: %v %v, want %+v", i, f.Fields[0].At(i), f.Fields[1].At(i), w)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package frames
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+)
+
+// Rate is the percent (0–100) of a bucket's conversations that carry a tag, per
+// group; null where a bucket has no conversations in the group.
+type Rate struct {
+	b           Buckets
+	spec        SeriesSpec
+	g           Grouper
+	total, hits map[string][]int64
+}
+
+// NewRate starts a rate over b; seeds are groups that appear even when empty.
+func NewRate(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Rate {
+	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}}
+	if !g.Grouped() {
+		r.rows("")
+	}
+	for _, s := range seeds {
+		r.rows(s)
+	}
+	return r
+}
+
+func (r *Rate) rows(group string) ([]int64, []int64) {
+	t, ok := r.total[group]
+	if !ok {
+		t = make([]int64, r.b.Len())
+		r.total[group] = t
+		r.hits[group] = make([]int64, r.b.Len())
+	}
+	return t, r.hits[group]
+}
+
+// Add counts one conversation at t in each of its groups; hit says it carries the tag.
+func (r *Rate) Add(t time.Time, groups []string, hit bool) {
+	i := r.b.Index(t)
+	if i < 0 {
+		return
+	}
+	for _, g := range groups {
+		total, hits := r.rows(g)
+		total[i]++
+		if hit {
+			hits[i]++
+		}
+	}
+}
+
+// Frames returns one percent series per group.
+func (r *Rate) Frames() data.Frames {
+	return timeSeries(r.b, r.spec, r.g, sortedGroups(r.total), func(g string) any {
+		total, hits := r.total[g], r.hits[g]
+		out := make([]*float64, len(total))
+		for i := range total {
+			if total[i] > 0 {
+				p := float64(hits[i]) * 100 / float64(total[i])
+				out[i] = &p
+			}
+		}
+		return out
+	})
+}

@@ -1,0 +1,53 @@
+package frames
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+)
+
+// Volume counts records per bucket and group: conversations started, messages sent.
+// Every bucket of every group is present; a bucket where nothing happened counts 0.
+type Volume struct {
+	b      Buckets
+	spec   SeriesSpec
+	g      Grouper
+	counts map[string][]int64
+}
+
+// NewVolume starts a count over b; seeds are groups that appear even when empty.
+func NewVolume(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Volume {
+	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}}
+	if !g.Grouped() {
+		v.counts[""] = make([]int64, b.Len())
+	}
+	for _, s := range seeds {
+		v.row(s)
+	}
+	return v
+}
+
+func (v *Volume) row(group string) []int64 {
+	r, ok := v.counts[group]
+	if !ok {
+		r = make([]int64, v.b.Len())
+		v.counts[group] = r
+	}
+	return r
+}
+
+// Add counts one record at t in each of its groups.
+func (v *Volume) Add(t time.Time, groups []string) {
+	i := v.b.Index(t)
+	if i < 0 {
+		return
+	}
+	for _, g := range groups {
+		v.row(g)[i]++
+	}
+}
+
+// Frames returns one series per group.
+func (v *Volume) Frames() data.Frames {
+	return timeSeries(v.b, v.spec, v.g, sortedGroups(v.counts), func(g string) any { return v.counts[g] })
+}

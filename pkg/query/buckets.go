@@ -1,0 +1,77 @@
+package query
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+)
+
+// MaxBuckets bounds the points of one series, as Prometheus bounds its queries:
+// more would not fit on a screen and would cost memory in every panel.
+const MaxBuckets = 11000
+
+// roundBuckets are the sizes an empty bucket is rounded up to, so that derived
+// buckets line up with clock time people read.
+var roundBuckets = []time.Duration{
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour,
+}
+
+// BucketSize returns the bucket of a time series over [from, to): the query's own,
+// or a round size derived from Grafana's interval and max data points. A range that
+// would need more than MaxBuckets buckets is refused with a bucket that works.
+func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
+	if q.Bucket != "" {
+		size, err := ParseBucket(q.Bucket)
+		if err != nil {
+			return 0, err
+		}
+		if n := BucketCount(from, to, size); n > MaxBuckets {
+			return 0, fmt.Errorf("bucket %s over this range needs %d buckets, more than %d; use a bucket of %s or more, or leave it empty",
+				q.Bucket, n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
+		}
+		return size, nil
+	}
+	want := q.Interval
+	if q.MaxDataPoints > 0 {
+		if per := to.Sub(from) / time.Duration(q.MaxDataPoints); per > want {
+			want = per
+		}
+	}
+	for _, b := range roundBuckets {
+		if b >= want && BucketCount(from, to, b) <= MaxBuckets {
+			return b, nil
+		}
+	}
+	return 0, fmt.Errorf("the time range is too long for buckets of at most 7d (%d buckets at most); narrow it", MaxBuckets)
+}
+
+func smallestBucket(from, to time.Time) time.Duration {
+	for _, b := range roundBuckets {
+		if BucketCount(from, to, b) <= MaxBuckets {
+			return b
+		}
+	}
+	return roundBuckets[len(roundBuckets)-1]
+}
+
+// BucketCount is the number of epoch-aligned buckets of size that [from, to) touches.
+func BucketCount(from, to time.Time, size time.Duration) int64 {
+	if !from.Before(to) {
+		return 0
+	}
+	first := FloorDiv(from.UnixNano(), int64(size))
+	last := FloorDiv(to.UnixNano()-1, int64(size))
+	return last - first + 1
+}
+
+// FloorDiv divides rounding toward minus infinity, so buckets before 1970 align too.
+func FloorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
