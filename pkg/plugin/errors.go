@@ -8,9 +8,18 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
+// errBadQuery marks a query the user must change; it is never the API's fault.
+type errBadQuery struct{ error }
+
+func badQuery(err error) error { return errBadQuery{err} }
+
 // errorResponse turns a failed export into a query error with the status and
 // error source Grafana uses to tell plugin faults from upstream ones.
 func errorResponse(err error) backend.DataResponse {
+	var bq errBadQuery
+	if errors.As(err, &bq) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, bq.Error())
+	}
 	var e *exportapi.Error
 	if !errors.As(err, &e) {
 		return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, err.Error())

@@ -2,31 +2,123 @@ package plugin
 
 import (
 	"net"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
+// The SDK's harness registers process-wide metrics, so one plugin server serves
+// every gRPC test of this package.
+var (
+	grpcOnce   sync.Once
+	grpcPlugin datasourcetest.TestPlugin
+	grpcErr    error
+)
+
+func startGRPC(t *testing.T) datasourcetest.TestPlugin {
+	t.Helper()
+	grpcOnce.Do(func() {
+		var ln net.Listener
+		if ln, grpcErr = net.Listen("tcp", "127.0.0.1:0"); grpcErr != nil {
+			return
+		}
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		grpcPlugin, grpcErr = datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
+	})
+	if grpcErr != nil {
+		t.Fatal(grpcErr)
+	}
+	return grpcPlugin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if grpcPlugin.Server != nil {
+		_ = grpcPlugin.Shutdown()
+	}
+	os.Exit(code)
+}
+
+// TestAlertRulesGetOneWideSeriesPerGroup sends what Grafana's alerting engine sends
+// (the FromAlert header, no browser) and checks that each time series type answers
+// with one time field and one labelled number field per frame, so a
+// multi-dimensional rule alerts per group; that tables are refused with a reason;
+// and that an upstream failure is an error, never an empty or zero series.
+func TestAlertRulesGetOneWideSeriesPerGroup(t *testing.T) {
+	_, url := startSim(t, simulator.Faults{})
+	_, brokenURL := startSim(t, simulator.Faults{ServerErrors: 1})
+	tp := startGRPC(t)
+	good := instanceSettings(url, nil, testKey)
+	broken := instanceSettings(brokenURL, map[string]any{"timeoutSeconds": 2}, testKey)
+	broken.UID, broken.ID = "broken", 2
+	from, to := testNow.Add(-time.Hour), testNow
+	alert := func(is backend.DataSourceInstanceSettings, qs ...backend.DataQuery) *backend.QueryDataResponse {
+		req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
+			Headers: map[string]string{backend.FromAlertHeaderName: "true"}, Queries: qs}
+		resp, err := tp.Client.QueryData(t.Context(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := alert(good,
+		dataQuery("volume", "conversationVolume", from, to, map[string]any{"groupBy": "locale", "bucket": "5m",
+			"filters": map[string]any{"locales": []string{"en_us", "de_de", "sv_se"}}}),
+		dataQuery("rate", "tagRate", from, to, map[string]any{"tag": "liveChat", "groupBy": "metadata", "metadataKey": "channel", "bucket": "15m"}),
+		dataQuery("stat", "userMessages", from, to, map[string]any{"stat": "p90", "bucket": "15m"}),
+		dataQuery("messages", "messageVolume", from, to, map[string]any{"groupBy": "type", "bucket": "5m"}),
+		dataQuery("table", "conversationCounts", from, to, map[string]any{"groupBy": "locale"}),
+	)
+	for ref, label := range map[string]string{"volume": "locale", "rate": "channel", "stat": "", "messages": "type"} {
+		r := resp.Responses[ref]
+		if r.Error != nil {
+			t.Fatalf("%s: %v", ref, r.Error)
+		}
+		seen := map[string]bool{}
+		for _, f := range r.Frames {
+			if len(f.Fields) != 2 || f.Fields[0].Type() != data.FieldTypeTime || !f.Fields[1].Type().Numeric() {
+				t.Fatalf("%s: frame is not one wide series: %d fields", ref, len(f.Fields))
+			}
+			// An hour off the hour touches 13 buckets of 5m and 5 of 15m.
+			if n := f.Fields[0].Len(); n != len(expectedBuckets(from, to, 5*time.Minute)) && n != len(expectedBuckets(from, to, 15*time.Minute)) {
+				t.Fatalf("%s: %d points, want every bucket of the hour", ref, n)
+			}
+			key := f.Fields[1].Labels.String()
+			if label != "" && f.Fields[1].Labels[label] == "" {
+				t.Fatalf("%s: series without a %s label: %q", ref, label, key)
+			}
+			if seen[key] {
+				t.Fatalf("%s: two series with labels %q", ref, key)
+			}
+			seen[key] = true
+		}
+		if ref == "volume" && (!seen[`locale=sv_se`] || len(seen) != 3) {
+			t.Fatalf("volume: series %v; every filtered locale must have a series, even with no conversations", seen)
+		}
+	}
+	if r := resp.Responses["table"]; r.Error == nil || !strings.Contains(r.Error.Error(), "alert rules evaluate time series") {
+		t.Fatalf("a table in an alert rule: %v", r.Error)
+	}
+	r := alert(broken, dataQuery("down", "conversationVolume", from, to, map[string]any{"bucket": "5m"})).Responses["down"]
+	if r.Error == nil || len(r.Frames) != 0 {
+		t.Fatalf("API down: error %v with %d frames; an alert on low volume must see an error, not zeros", r.Error, len(r.Frames))
+	}
+}
+
 // TestOverGRPC serves the plugin the way Grafana talks to it, over gRPC, and runs
 // the health check and both table queries against the simulator.
 func TestOverGRPC(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	tp, err := datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tp.Shutdown() }()
+	tp := startGRPC(t)
 
 	is := instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey)
 	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}

@@ -20,6 +20,7 @@ const queryConcurrency = 4
 // (a bad field, an unknown bot, an upstream error) is its error only.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
+	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, queryConcurrency)
@@ -29,7 +30,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r := d.safeQuery(ctx, dq)
+			r := d.safeQuery(ctx, dq, fromAlert)
 			mu.Lock()
 			resp.Responses[dq.RefID] = r
 			mu.Unlock()
@@ -40,7 +41,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 }
 
 // safeQuery turns a panic into that query's error so the rest of the request survives it.
-func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery) (r backend.DataResponse) {
+func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery, fromAlert bool) (r backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.logger.Error("query panicked", "refId", dq.RefID, "panic", fmt.Sprint(p))
@@ -48,30 +49,27 @@ func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery) (r bac
 		}
 	}()
 	start := time.Now()
-	r = d.query(ctx, dq)
+	r = d.query(ctx, dq, fromAlert)
 	d.logger.Debug("query answered", "refId", dq.RefID, "queryType", dq.QueryType, "duration", time.Since(start), "failed", r.Error != nil)
 	return r
 }
 
-func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) backend.DataResponse {
+func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert bool) backend.DataResponse {
 	if d.settingsErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error())
 	}
 	q, err := query.Parse(dq.JSON, dq.QueryType, d.settings.DefaultBot)
 	if err != nil {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+		return errorResponse(badQuery(err))
 	}
+	q.Interval, q.MaxDataPoints = dq.Interval, dq.MaxDataPoints
 	w := exportapi.Window{From: dq.TimeRange.From.UTC(), To: dq.TimeRange.To.UTC()}
 	if w.To.Before(w.From) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "the time range ends before it starts")
 	}
-	switch q.Type {
-	case query.TypeConversations:
-		return d.conversationsTable(ctx, q, w)
-	case query.TypeMessages:
-		return d.messagesTable(ctx, q, w)
-	default:
-		return backend.ErrDataResponseWithSource(backend.StatusNotImplemented, backend.ErrorSourcePlugin,
-			fmt.Sprintf("the query type %q is not available in this version of the plugin", q.Type))
+	if fromAlert && !q.TimeSeries() {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
+			fmt.Sprintf("%s answers with a table; alert rules evaluate time series: use conversationVolume, messageVolume, tagRate or userMessages", q.Type))
 	}
+	return d.run(ctx, &q, w)
 }

@@ -1,0 +1,67 @@
+package plugin
+
+import (
+	"flag"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGoldenFrames pins the shape of every query type's answer: fields, types,
+// labels, units, display names and meta.
+func TestGoldenFrames(t *testing.T) {
+	_, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}})
+	from, to := testNow.Add(-3*time.Hour-10*time.Minute), testNow.Add(-70*time.Minute)
+	cases := map[string]struct {
+		queryType string
+		model     map[string]any
+	}{
+		"conversations":                 {"conversations", map[string]any{"limit": 5}},
+		"messages":                      {"messages", map[string]any{"limit": 5, "filters": map[string]any{"tags": []string{"resolved"}}}},
+		"transcript":                    {"transcript", map[string]any{"limit": 6}},
+		"conversationVolume":            {"conversationVolume", map[string]any{"bucket": "30m"}},
+		"conversationVolume-by-tag":     {"conversationVolume", map[string]any{"bucket": "1h", "groupBy": "tag"}},
+		"messageVolume-by-type":         {"messageVolume", map[string]any{"bucket": "1h", "groupBy": "type"}},
+		"conversationCounts-by-locale":  {"conversationCounts", map[string]any{"groupBy": "locale"}},
+		"conversationCounts-by-channel": {"conversationCounts", map[string]any{"groupBy": "metadata", "metadataKey": "channel"}},
+		"tagRate":                       {"tagRate", map[string]any{"bucket": "1h", "tag": "resolved"}},
+		"userMessages-p90-by-locale":    {"userMessages", map[string]any{"bucket": "1h", "stat": "p90", "groupBy": "locale", "filters": map[string]any{"locales": []string{"en_us", "de_de"}}}},
+		"userMessageHistogram":          {"userMessageHistogram", map[string]any{}},
+		"values-tag":                    {"values", map[string]any{"field": "tag"}},
+		"values-bot":                    {"values", map[string]any{"field": "bot"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := run(t, d, dataQuery("A", tc.queryType, from, to, tc.model)).Responses["A"]
+			if r.Error != nil {
+				t.Fatal(r.Error)
+			}
+			stable(&r, url)
+			experimental.CheckGoldenJSONResponse(t, "testdata", name, &r, *update)
+		})
+	}
+}
+
+// stable removes what differs between runs: the test server's port and the time
+// spent waiting on the rate limiter.
+func stable(r *backend.DataResponse, url string) {
+	for _, f := range r.Frames {
+		if f.Meta == nil {
+			continue
+		}
+		f.Meta.ExecutedQueryString = strings.ReplaceAll(f.Meta.ExecutedQueryString, url, "http://simulator")
+		for i := range f.Meta.Stats {
+			if f.Meta.Stats[i].Unit == "ms" {
+				f.Meta.Stats[i].Value = 0
+			}
+		}
+	}
+}
