@@ -511,3 +511,37 @@ func TestBucketChoice(t *testing.T) {
 		t.Fatalf("a 1m bucket over 30 days: %v", r.Error)
 	}
 }
+
+// TestVolumesOnRecordTimestamps puts the range's edges exactly on records: the one
+// at from counts, the one at to does not.
+func TestVolumesOnRecordTimestamps(t *testing.T) {
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, nil)
+	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
+	from, to := convs[17].Start, convs[len(convs)-23].Start
+	msgs := sim.Dataset().Messages("r3-218210", testNow.Add(-9*time.Hour), testNow.Add(-2*time.Hour), "")
+	mFrom, mTo := msgs[41].Time, msgs[len(msgs)-5].Time
+	resp := run(t, d,
+		dataQuery("C", "conversationVolume", from, to, map[string]any{"bucket": "7d"}),
+		dataQuery("M", "messageVolume", mFrom, mTo, map[string]any{"bucket": "1d"}),
+	)
+	total := func(r backend.DataResponse) float64 {
+		var sum float64
+		for _, v := range series(t, r, "")[""] {
+			sum += *v
+		}
+		return sum
+	}
+	if got, want := total(resp.Responses["C"]), float64(len(sim.Dataset().Conversations("r3-218210", from, to))); got != want || want == 0 {
+		t.Errorf("conversations between two starts: %v, want %v", got, want)
+	}
+	wantMsgs := 0
+	for _, m := range sim.Dataset().Messages("r3-218210", mFrom.Add(-time.Hour), mTo.Add(time.Hour), "") {
+		if !m.Time.Before(mFrom) && m.Time.Before(mTo) {
+			wantMsgs++
+		}
+	}
+	if got := total(resp.Responses["M"]); got != float64(wantMsgs) {
+		t.Errorf("messages between two message times: %v, want %d", got, wantMsgs)
+	}
+}
