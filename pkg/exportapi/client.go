@@ -181,6 +181,16 @@ func (c *Client) Messages(ctx context.Context, req Request, fn func([]Message) e
 		func(r *Message) (string, time.Time) { return r.ID, r.Time }, fn)
 }
 
+// Latency is the typical time the API takes to answer one request on endpoint.
+func (c *Client) Latency(endpoint string) time.Duration {
+	return c.lease.For(endpoint).Latency()
+}
+
+// Rate is the requests per second the client may send to endpoint.
+func (c *Client) Rate(endpoint string) float64 {
+	return c.lease.For(endpoint).Rate()
+}
+
 // Describe is the first request of an export, as a person would type it (without the key).
 func (c *Client) Describe(endpoint string, req Request) string {
 	return "GET " + c.pageURL(endpoint, req, "")
@@ -292,8 +302,10 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			return page[T]{}, err
 		}
 		st.Requests++
+		sent := time.Now()
 		p, status, retryAfter, err := attempt(ctx, c, endpoint, pageURL, decode)
 		if err == nil {
+			lim.observe(time.Since(sent))
 			return p, nil
 		}
 		var final *Error

@@ -1,6 +1,7 @@
 package exportapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,4 +93,14 @@ func redact(s, secret string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, secret, "[redacted]")
+}
+
+// NewError builds an Error of kind for callers that enforce limits of their own.
+func NewError(kind Kind, endpoint, msg string) *Error {
+	return &Error{Kind: kind, Endpoint: endpoint, msg: msg}
+}
+
+// ContextError describes why ctx ended, as the client would.
+func ContextError(ctx context.Context, endpoint string) *Error {
+	return contextError(ctx, endpoint)
 }

@@ -40,6 +40,33 @@ type Limiter struct {
 	// pausedUntil is when the API, through a 429's Retry-After, said it would accept
 	// requests again; every user of the limiter honours it, not only the one that was told.
 	pausedUntil time.Time
+	// latency is a moving average of answered requests' durations; 0 until the first.
+	latency time.Duration
+}
+
+// assumedLatency stands in until a request has been timed. It errs high: reading
+// in too many parallel streams wastes a partial page each, too few costs time.
+const assumedLatency = time.Second
+
+// observe folds one answered request's duration into the moving average.
+func (lim *Limiter) observe(d time.Duration) {
+	lim.pool.mu.Lock()
+	defer lim.pool.mu.Unlock()
+	if lim.latency == 0 {
+		lim.latency = d
+		return
+	}
+	lim.latency = (lim.latency*7 + d) / 8
+}
+
+// Latency is the typical time the API takes to answer a request on this endpoint.
+func (lim *Limiter) Latency() time.Duration {
+	lim.pool.mu.Lock()
+	defer lim.pool.mu.Unlock()
+	if lim.latency == 0 {
+		return assumedLatency
+	}
+	return lim.latency
 }
 
 // Lease is one user's hold on the limiters of both endpoints. Release it when the

@@ -5,13 +5,18 @@ package plugin
 import (
 	"context"
 	"net/http"
+	"os"
+	"strconv"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 )
 
@@ -24,6 +29,29 @@ var (
 	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
 )
 
+// Options are what every data source of a process shares, settable for tests and
+// the benchmark.
+type Options struct {
+	Cache   *fetch.Cache
+	Flights *fetch.Flights
+	// Now is the clock deciding which records are live; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultCacheBytes is the chunk cache's memory budget for the whole plugin process;
+// AGENTX_CACHE_MB in the plugin's environment changes it.
+const DefaultCacheBytes = 256 << 20
+
+// defaultOptions are shared by every data source Grafana creates in this process.
+var defaultOptions = Options{Cache: fetch.NewCache(cacheBudget()), Flights: fetch.NewFlights()}
+
+func cacheBudget() int64 {
+	if mb, err := strconv.ParseInt(os.Getenv("AGENTX_CACHE_MB"), 10, 64); err == nil && mb >= 0 {
+		return mb << 20
+	}
+	return DefaultCacheBytes
+}
+
 // Datasource is one configured data source. Bad settings do not stop it from being
 // created: every query and the health check then report them, which is where a
 // person looks.
@@ -31,6 +59,7 @@ type Datasource struct {
 	settings    settings.Settings
 	settingsErr error
 	client      *exportapi.Client
+	source      *fetch.Source
 	httpClient  *http.Client
 	lease       *exportapi.Lease
 	logger      log.Logger
@@ -38,19 +67,26 @@ type Datasource struct {
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
 func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	d := &Datasource{logger: backend.Logger.With("datasource", is.UID)}
-	d.settingsErr = d.configure(ctx, is)
-	return d, nil
+	return Factory(defaultOptions)(ctx, is)
 }
 
-func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanceSettings) error {
+// Factory returns an instance factory whose data sources share opts.
+func Factory(opts Options) datasource.InstanceFactoryFunc {
+	return func(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+		d := &Datasource{logger: backend.Logger.With("datasource", is.UID)}
+		d.settingsErr = d.configure(ctx, is, opts)
+		return d, nil
+	}
+}
+
+func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanceSettings, opts Options) error {
 	s, err := settings.Parse(is.JSONData, is.DecryptedSecureJSONData)
 	if err != nil {
 		return err
 	}
 	d.settings = s
 
-	opts, err := is.HTTPClientOptions(ctx)
+	httpOpts, err := is.HTTPClientOptions(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,8 +94,8 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	// The client bounds each request by timeoutSeconds itself; the transport's own
 	// limit only catches what that misses.
 	timeouts.Timeout = s.Timeout * 2
-	opts.Timeouts = &timeouts
-	if d.httpClient, err = httpclient.New(opts); err != nil {
+	httpOpts.Timeouts = &timeouts
+	if d.httpClient, err = httpclient.New(httpOpts); err != nil {
 		return err
 	}
 	d.lease = exportapi.DefaultLimiters.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
@@ -71,7 +107,15 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		RequestsPerSecond: s.RequestsPerSecond,
 		RequestTimeout:    s.Timeout,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	d.source = fetch.New(fetch.Config{
+		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
+		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute,
+		Cache: opts.Cache, Flights: opts.Flights, Now: opts.Now,
+	})
+	return nil
 }
 
 // Dispose releases the shared limiters and idle connections when settings change

@@ -18,7 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // labels, units, display names and meta.
 func TestGoldenFrames(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
-	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}})
+	// The cache is off so each case's cost does not depend on the ones run before it.
+	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}, "cacheMinutes": 0})
 	from, to := testNow.Add(-3*time.Hour-10*time.Minute), testNow.Add(-70*time.Minute)
 	cases := map[string]struct {
 		queryType string

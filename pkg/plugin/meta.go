@@ -6,17 +6,21 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 )
 
 // annotate tells the query inspector what the query cost and which export calls
 // it made, and warns about records that could not be used.
-func annotate(frame *data.Frame, st exportapi.Stats, calls ...string) {
+func annotate(frame *data.Frame, st fetch.Stats) {
 	if frame.Meta == nil {
 		frame.Meta = &data.FrameMeta{}
 	}
-	frame.Meta.ExecutedQueryString = strings.Join(calls, "\n")
+	frame.Meta.ExecutedQueryString = strings.Join(st.Calls, "\n")
 	frame.Meta.Stats = append(frame.Meta.Stats,
+		stat("Exports", float64(st.Exports), ""),
+		stat("Exports shared with other queries", float64(st.SharedExports), ""),
+		stat("Cache hits (15-minute chunks)", float64(st.CacheHits), ""),
+		stat("Cache misses (15-minute chunks)", float64(st.CacheMisses), ""),
 		stat("Upstream requests", float64(st.Requests), ""),
 		stat("Pages", float64(st.Pages), ""),
 		stat("Records read", float64(st.RecordsRead), ""),

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
@@ -17,7 +18,7 @@ import (
 // the query type's aggregator and annotates the frames with the cost.
 func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window) backend.DataResponse {
 	var out data.Frames
-	var c cost
+	var c fetch.Stats
 	var err error
 	if q.TimeSeries() {
 		out, c, err = d.timeSeries(ctx, q, w)
@@ -28,15 +29,15 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 		return errorResponse(err)
 	}
 	for _, f := range out {
-		annotate(f, c.stats, c.calls...)
+		annotate(f, c)
 	}
 	return backend.DataResponse{Frames: out}
 }
 
-func (d *Datasource) timeSeries(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, cost, error) {
+func (d *Datasource) timeSeries(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	size, err := q.BucketSize(w.From, w.To)
 	if err != nil {
-		return nil, cost{}, badQuery(err)
+		return nil, fetch.Stats{}, badQuery(err)
 	}
 	b := frames.NewBuckets(w.From, w.To, size)
 	g := frames.NewGrouper(q)
@@ -86,7 +87,7 @@ func (d *Datasource) timeSeries(ctx context.Context, q *query.Query, w exportapi
 	}
 }
 
-func (d *Datasource) table(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, cost, error) {
+func (d *Datasource) table(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	g := frames.NewGrouper(q)
 	switch q.Type {
 	case query.TypeConversations:
@@ -122,12 +123,12 @@ func (d *Datasource) table(ctx context.Context, q *query.Query, w exportapi.Wind
 	case query.TypeValues:
 		return d.values(ctx, q, w)
 	}
-	return nil, cost{}, badQuery(fmt.Errorf("the query type %q has no table", q.Type))
+	return nil, fetch.Stats{}, badQuery(fmt.Errorf("the query type %q has no table", q.Type))
 }
 
-func (d *Datasource) values(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, cost, error) {
+func (d *Datasource) values(ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	v := frames.NewValues(q.Field)
-	var c cost
+	var c fetch.Stats
 	var err error
 	switch q.Field {
 	case query.FieldBot:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
@@ -14,28 +15,14 @@ import (
 // message belongs to a conversation that may have started before the range.
 const conversationLookback = 24 * time.Hour
 
-// cost is what a query's exports cost and which calls they made, for the query inspector.
-type cost struct {
-	stats exportapi.Stats
-	calls []string
-}
-
-func (c *cost) add(st exportapi.Stats, call string) {
-	c.stats.Add(st)
-	c.calls = append(c.calls, call)
-}
-
 // scanConversations calls fn with each page of conversations in w that pass the
 // query's filters. Pages may be shared and must not be changed.
-func (d *Datasource) scanConversations(ctx context.Context, q *query.Query, w exportapi.Window, fn func([]exportapi.Conversation)) (cost, error) {
-	var c cost
-	req := d.request(q, w)
-	st, err := d.client.Conversations(ctx, req, func(page []exportapi.Conversation) error {
-		fn(matching(page, &q.Filters))
-		return nil
+func (d *Datasource) scanConversations(ctx context.Context, q *query.Query, w exportapi.Window, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
+	return d.source.Conversations(ctx, d.request(q, w), func(page []exportapi.Conversation) {
+		if m := matching(page, &q.Filters); len(m) > 0 {
+			fn(m)
+		}
 	})
-	c.add(st, d.client.Describe(exportapi.EndpointConversations, req))
-	return c, err
 }
 
 // scanMessages calls fn with each page of messages in w whose conversation passes
@@ -45,8 +32,8 @@ func (d *Datasource) scanConversations(ctx context.Context, q *query.Query, w ex
 // conversation filters and falls in the (none) group.
 func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exportapi.Window, g frames.Grouper,
 	fn func(page []exportapi.Message, convGroups [][]string),
-) (cost, error) {
-	var c cost
+) (fetch.Stats, error) {
+	var c fetch.Stats
 	filtered := q.Filters.ConversationFilters()
 	var index map[string][]string
 	if filtered || g.ByConversation() {
@@ -63,7 +50,7 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 				index[page[i].ID] = groups
 			}
 		})
-		c.add(cc.stats, cc.calls[0])
+		c = cc
 		if err != nil {
 			return c, err
 		}
@@ -72,10 +59,10 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 	req.ConversationID = q.Filters.ConversationID
 	var kept []exportapi.Message
 	var keptGroups [][]string
-	st, err := d.client.Messages(ctx, req, func(page []exportapi.Message) error {
+	st, err := d.source.Messages(ctx, req, func(page []exportapi.Message) {
 		if index == nil {
 			fn(page, nil)
-			return nil
+			return
 		}
 		kept, keptGroups = kept[:0], keptGroups[:0]
 		for i := range page {
@@ -87,14 +74,13 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 			keptGroups = append(keptGroups, groups)
 		}
 		fn(kept, keptGroups)
-		return nil
 	})
-	c.add(st, d.client.Describe(exportapi.EndpointMessages, req))
+	c.Add(st)
 	return c, err
 }
 
-func (d *Datasource) request(q *query.Query, w exportapi.Window) exportapi.Request {
-	return exportapi.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords}
+func (d *Datasource) request(q *query.Query, w exportapi.Window) fetch.Request {
+	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords}
 }
 
 // matching returns the conversations of page that pass the filters, in a new

@@ -116,7 +116,7 @@ func TestMessagesTableFiltersThroughConversations(t *testing.T) {
 			t.Fatalf("row %d: type %s, sender %s", i, typ, sender)
 		}
 	}
-	if n := strings.Count(f.Meta.ExecutedQueryString, "GET "); n != 2 {
+	if !strings.Contains(f.Meta.ExecutedQueryString, "/conversations?") || !strings.Contains(f.Meta.ExecutedQueryString, "/messages?") {
 		t.Errorf("executed query should list the conversations and messages exports: %q", f.Meta.ExecutedQueryString)
 	}
 }

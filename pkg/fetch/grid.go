@@ -1,0 +1,35 @@
+// Package fetch decides what to read from the Export API for a query's time range
+// and shares it: between the queries of a request, between panels, dashboards and
+// alert rules running at once, and, for settled time, between one refresh and the
+// next through a cache of epoch-aligned chunks. Filters and grouping happen after
+// it, in the caller, so they never cost another export.
+package fetch
+
+import (
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+// ChunkSize is the cache's unit of time. Requests are not made per chunk: a run of
+// missing chunks is read as one export, so the chunk size costs no extra pages.
+// Fifteen minutes keeps the re-read live tail short.
+const ChunkSize = 15 * time.Minute
+
+func chunkFloor(t time.Time) time.Time {
+	return time.Unix(0, query.FloorDiv(t.UnixNano(), int64(ChunkSize))*int64(ChunkSize)).UTC()
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

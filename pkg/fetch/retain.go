@@ -1,0 +1,98 @@
+package fetch
+
+import (
+	"sync"
+	"time"
+)
+
+// retainer keeps, during one export, the records of the settled chunks it reads,
+// to put them in the cache when the export ends. An export's records need not come
+// in time order, so a chunk is only known complete at the end. It reserves the
+// memory from the cache as it goes and gives up (freeing what it held) when the
+// cache has no more room.
+type retainer[T any] struct {
+	from, to time.Time // chunk-aligned range whose records are kept
+	when     func(*T) time.Time
+	size     func(*T) int64
+	cache    *Cache
+
+	mu     sync.Mutex
+	chunks map[int64][]T
+	bytes  int64
+	gaveUp bool
+}
+
+func newRetainer[T any](from, to time.Time, cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
+	return &retainer[T]{from: from, to: to, when: when, size: size, cache: cache, chunks: map[int64][]T{}}
+}
+
+func (r *retainer[T]) add(page []T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gaveUp {
+		return
+	}
+	var added int64
+	for i := range page {
+		t := r.when(&page[i])
+		if !t.Before(r.from) && t.Before(r.to) {
+			added += r.size(&page[i])
+		}
+	}
+	if !r.cache.reserve(added) {
+		r.abandon()
+		return
+	}
+	r.bytes += added
+	for i := range page {
+		t := r.when(&page[i])
+		if t.Before(r.from) || !t.Before(r.to) {
+			continue
+		}
+		c := chunkFloor(t).UnixNano()
+		r.chunks[c] = append(r.chunks[c], page[i])
+	}
+}
+
+// abandon drops what was kept and gives the reservation back; the caller holds r.mu.
+func (r *retainer[T]) abandon() {
+	r.cache.release(r.bytes)
+	r.gaveUp, r.chunks, r.bytes = true, nil, 0
+}
+
+// drop abandons the chunks of an export that failed.
+func (r *retainer[T]) drop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.gaveUp {
+		r.abandon()
+	}
+}
+
+// store puts every chunk of the range in the cache, the empty ones too: an empty
+// settled chunk is an answer, not a gap.
+func (r *retainer[T]) store(key func(start time.Time) chunkKey, expires time.Time) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gaveUp {
+		return 0
+	}
+	// The reservation turns into the entries' own accounting.
+	r.cache.release(r.bytes)
+	r.bytes = 0
+	n := 0
+	for t := r.from; t.Before(r.to); t = t.Add(ChunkSize) {
+		records := r.chunks[t.UnixNano()]
+		var size int64 = 64
+		for i := range records {
+			size += r.size(&records[i])
+		}
+		if records == nil {
+			records = []T{}
+		}
+		r.cache.put(key(t), records, size, expires)
+		n++
+	}
+	r.chunks = nil
+	return n
+}
