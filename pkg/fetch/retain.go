@@ -16,14 +16,17 @@ type retainer[T any] struct {
 	size     func(*T) int64
 	cache    *Cache
 
-	mu     sync.Mutex
-	chunks map[int64][]T
-	bytes  int64
-	gaveUp bool
+	mu      sync.Mutex
+	chunks  map[int64][]T
+	sizes   map[int64]int64
+	dropped map[int64]bool // chunks given up to stay within the budget
+	bytes   int64
+	gaveUp  bool
 }
 
 func newRetainer[T any](from, to time.Time, cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
-	return &retainer[T]{from: from, to: to, when: when, size: size, cache: cache, chunks: map[int64][]T{}}
+	return &retainer[T]{from: from, to: to, when: when, size: size, cache: cache,
+		chunks: map[int64][]T{}, sizes: map[int64]int64{}, dropped: map[int64]bool{}}
 }
 
 func (r *retainer[T]) add(page []T) {
@@ -34,24 +37,56 @@ func (r *retainer[T]) add(page []T) {
 	}
 	var added int64
 	for i := range page {
-		t := r.when(&page[i])
-		if !t.Before(r.from) && t.Before(r.to) {
+		if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
 			added += r.size(&page[i])
 		}
 	}
-	if !r.cache.reserve(added) {
-		r.abandon()
-		return
+	// When the cache is full, the oldest chunks make room for newer ones: a
+	// dashboard's refresh and shifts reuse the recent end of its range most.
+	for !r.cache.reserve(added) {
+		if !r.dropOldest() {
+			r.abandon()
+			return
+		}
+		added = 0
+		for i := range page {
+			if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
+				added += r.size(&page[i])
+			}
+		}
 	}
 	r.bytes += added
 	for i := range page {
-		t := r.when(&page[i])
-		if t.Before(r.from) || !t.Before(r.to) {
+		if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
+			r.chunks[c] = append(r.chunks[c], page[i])
+			r.sizes[c] += r.size(&page[i])
+		}
+	}
+}
+
+func (r *retainer[T]) chunkOf(rec *T) (int64, bool) {
+	t := r.when(rec)
+	if t.Before(r.from) || !t.Before(r.to) {
+		return 0, false
+	}
+	return chunkFloor(t).UnixNano(), true
+}
+
+// dropOldest gives up the oldest chunk not yet given up; false when none is left.
+func (r *retainer[T]) dropOldest() bool {
+	for t := r.from; t.Before(r.to); t = t.Add(ChunkSize) {
+		c := t.UnixNano()
+		if r.dropped[c] {
 			continue
 		}
-		c := chunkFloor(t).UnixNano()
-		r.chunks[c] = append(r.chunks[c], page[i])
+		r.dropped[c] = true
+		r.cache.release(r.sizes[c])
+		r.bytes -= r.sizes[c]
+		delete(r.chunks, c)
+		delete(r.sizes, c)
+		return true
 	}
+	return false
 }
 
 // abandon drops what was kept and gives the reservation back; the caller holds r.mu.
@@ -82,6 +117,9 @@ func (r *retainer[T]) store(key func(start time.Time) chunkKey, expires time.Tim
 	r.bytes = 0
 	n := 0
 	for t := r.from; t.Before(r.to); t = t.Add(ChunkSize) {
+		if r.dropped[t.UnixNano()] {
+			continue
+		}
 		records := r.chunks[t.UnixNano()]
 		var size int64 = 64
 		for i := range records {

@@ -87,6 +87,10 @@ type Dataset struct {
 	cfg     Config
 	botKeys map[string]uint64
 
+	// historyStart is fixed when the dataset is made: as its clock moves, data
+	// grows at the recent end and never vanishes at the old one, like a real account.
+	historyStart time.Time
+
 	mu    sync.Mutex
 	hours map[hourKey][]Conversation
 }
@@ -118,6 +122,7 @@ func NewDataset(cfg Config) *Dataset {
 		cfg.Now = time.Now
 	}
 	d := &Dataset{cfg: cfg, botKeys: map[string]uint64{}, hours: map[hourKey][]Conversation{}}
+	d.historyStart = cfg.Now().Add(-time.Duration(cfg.Days) * 24 * time.Hour).Truncate(time.Hour)
 	for _, b := range cfg.Bots {
 		h := fnv.New64a()
 		_, _ = h.Write([]byte(b))
@@ -142,9 +147,9 @@ func (d *Dataset) HasBot(bot string) bool {
 	return ok
 }
 
-// HistoryStart is the first instant that holds data at time now.
-func (d *Dataset) HistoryStart(now time.Time) time.Time {
-	return now.Add(-time.Duration(d.cfg.Days) * 24 * time.Hour)
+// HistoryStart is the first instant that holds data: Days before the dataset was made.
+func (d *Dataset) HistoryStart() time.Time {
+	return d.historyStart
 }
 
 // Conversations returns the conversations of bot that started in [from, to), as
@@ -206,7 +211,7 @@ func floorHour(t time.Time) int64 {
 // are absent, and those still under way show only their messages so far.
 func (d *Dataset) visibleHour(bot string, hour int64, now time.Time) []Conversation {
 	all := d.hour(bot, hour)
-	historyStart := d.HistoryStart(now)
+	historyStart := d.HistoryStart()
 	out := make([]Conversation, 0, len(all))
 	for _, c := range all {
 		if c.Start.After(now) || c.Start.Before(historyStart) {

@@ -277,7 +277,7 @@ type hourSpan struct{ first, last int64 }
 
 func (d *Dataset) hourRange(from, to, now time.Time) hourSpan {
 	span := hourSpan{first: floorHour(from), last: floorHour(to)}
-	if hs := floorHour(d.HistoryStart(now)); span.first < hs {
+	if hs := floorHour(d.HistoryStart()); span.first < hs {
 		span.first = hs
 	}
 	if nh := floorHour(now); span.last > nh {
