@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	plugin.ApplyMemoryLimit()
 	// Manage serves Grafana's gRPC calls and creates one instance per data source,
 	// disposing of it when its settings change.
 	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {

@@ -181,7 +181,8 @@ func (c *Client) Messages(ctx context.Context, req Request, fn func([]Message) e
 		func(r *Message) (string, time.Time) { return r.ID, r.Time }, fn)
 }
 
-// Latency is the typical time the API takes to answer one request on endpoint.
+// Latency is the typical time the API takes to answer one request on endpoint;
+// 0 until one has been answered.
 func (c *Client) Latency(endpoint string) time.Duration {
 	return c.lease.For(endpoint).Latency()
 }

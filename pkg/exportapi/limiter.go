@@ -44,10 +44,6 @@ type Limiter struct {
 	latency time.Duration
 }
 
-// assumedLatency stands in until a request has been timed. It errs high: reading
-// in too many parallel streams wastes a partial page each, too few costs time.
-const assumedLatency = time.Second
-
 // observe folds one answered request's duration into the moving average.
 func (lim *Limiter) observe(d time.Duration) {
 	lim.pool.mu.Lock()
@@ -59,13 +55,11 @@ func (lim *Limiter) observe(d time.Duration) {
 	lim.latency = (lim.latency*7 + d) / 8
 }
 
-// Latency is the typical time the API takes to answer a request on this endpoint.
+// Latency is the typical time the API takes to answer a request on this
+// endpoint; 0 until one has been answered.
 func (lim *Limiter) Latency() time.Duration {
 	lim.pool.mu.Lock()
 	defer lim.pool.mu.Unlock()
-	if lim.latency == 0 {
-		return assumedLatency
-	}
 	return lim.latency
 }
 

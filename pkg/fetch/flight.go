@@ -29,7 +29,6 @@ type flight[T any] struct {
 	key     string
 	done    chan struct{}
 	cancel  context.CancelFunc
-	call    string
 	retain  *retainer[T]
 	started time.Time
 	launch  func() // starts the export; called once the first subscriber is in
@@ -38,8 +37,15 @@ type flight[T any] struct {
 	subs      map[*subscriber[T]]struct{}
 	delivered bool
 	canceled  bool
+	calls     []string // the first request of each leg
 	stats     exportapi.Stats
 	err       error
+}
+
+func (f *flight[T]) addCall(call string) {
+	f.mu.Lock()
+	f.calls = append(f.calls, call)
+	f.mu.Unlock()
 }
 
 // subscriber is one query's hold on a flight. Its callback runs on the flight's
@@ -97,6 +103,9 @@ func (fl *Flights) forget(key string, f any) {
 }
 
 func (f *flight[T]) deliver(page []T) {
+	if len(page) == 0 {
+		return
+	}
 	f.mu.Lock()
 	f.delivered = true
 	subs := make([]*subscriber[T], 0, len(f.subs))
@@ -125,16 +134,19 @@ func (f *flight[T]) leave(sub *subscriber[T]) {
 	}
 }
 
-// wait blocks until the flight ends or ctx is done, and returns what it cost.
-func (f *flight[T]) wait(ctx context.Context, sub *subscriber[T]) (exportapi.Stats, error) {
+// wait blocks until the flight ends or ctx is done, and returns what it cost and
+// the calls it made.
+func (f *flight[T]) wait(ctx context.Context, sub *subscriber[T]) (exportapi.Stats, []string, error) {
 	select {
 	case <-f.done:
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		return f.stats, f.err
+		return f.stats, f.calls, f.err
 	case <-ctx.Done():
 		f.leave(sub)
-		return exportapi.Stats{}, ctx.Err()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return exportapi.Stats{}, append([]string(nil), f.calls...), ctx.Err()
 	}
 }
 

@@ -11,10 +11,10 @@ import (
 // memory from the cache as it goes and gives up (freeing what it held) when the
 // cache has no more room.
 type retainer[T any] struct {
-	from, to time.Time // chunk-aligned range whose records are kept
-	when     func(*T) time.Time
-	size     func(*T) int64
-	cache    *Cache
+	ranges []span // chunk-aligned [cacheFrom, cacheTo) ranges whose records are kept
+	when   func(*T) time.Time
+	size   func(*T) int64
+	cache  *Cache
 
 	mu      sync.Mutex
 	chunks  map[int64][]T
@@ -24,8 +24,8 @@ type retainer[T any] struct {
 	gaveUp  bool
 }
 
-func newRetainer[T any](from, to time.Time, cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
-	return &retainer[T]{from: from, to: to, when: when, size: size, cache: cache,
+func newRetainer[T any](ranges []span, cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
+	return &retainer[T]{ranges: ranges, when: when, size: size, cache: cache,
 		chunks: map[int64][]T{}, sizes: map[int64]int64{}, dropped: map[int64]bool{}}
 }
 
@@ -66,27 +66,42 @@ func (r *retainer[T]) add(page []T) {
 
 func (r *retainer[T]) chunkOf(rec *T) (int64, bool) {
 	t := r.when(rec)
-	if t.Before(r.from) || !t.Before(r.to) {
-		return 0, false
+	for _, rg := range r.ranges {
+		if !t.Before(rg.cacheFrom) && t.Before(rg.cacheTo) {
+			return chunkFloor(t).UnixNano(), true
+		}
 	}
-	return chunkFloor(t).UnixNano(), true
+	return 0, false
+}
+
+// eachChunk calls fn with the start of every chunk the retainer covers, oldest first.
+func (r *retainer[T]) eachChunk(fn func(start time.Time) bool) {
+	for _, rg := range r.ranges {
+		for t := rg.cacheFrom; t.Before(rg.cacheTo); t = t.Add(ChunkSize) {
+			if !fn(t) {
+				return
+			}
+		}
+	}
 }
 
 // dropOldest gives up the oldest chunk not yet given up; false when none is left.
 func (r *retainer[T]) dropOldest() bool {
-	for t := r.from; t.Before(r.to); t = t.Add(ChunkSize) {
+	dropped := false
+	r.eachChunk(func(t time.Time) bool {
 		c := t.UnixNano()
 		if r.dropped[c] {
-			continue
+			return true
 		}
 		r.dropped[c] = true
 		r.cache.release(r.sizes[c])
 		r.bytes -= r.sizes[c]
 		delete(r.chunks, c)
 		delete(r.sizes, c)
-		return true
-	}
-	return false
+		dropped = true
+		return false
+	})
+	return dropped
 }
 
 // abandon drops what was kept and gives the reservation back; the caller holds r.mu.
@@ -116,21 +131,22 @@ func (r *retainer[T]) store(key func(start time.Time) chunkKey, expires time.Tim
 	r.cache.release(r.bytes)
 	r.bytes = 0
 	n := 0
-	for t := r.from; t.Before(r.to); t = t.Add(ChunkSize) {
+	r.eachChunk(func(t time.Time) bool {
 		if r.dropped[t.UnixNano()] {
-			continue
+			return true
 		}
 		records := r.chunks[t.UnixNano()]
 		var size int64 = 64
 		for i := range records {
 			size += r.size(&records[i])
 		}
-		if records == nil {
-			records = []T{}
-		}
+		// An exact-size copy frees the slack that appending left in the slice.
+		records = append(make([]T, 0, len(records)), records...)
+		delete(r.chunks, t.UnixNano())
 		r.cache.put(key(t), records, size, expires)
 		n++
-	}
+		return true
+	})
 	r.chunks = nil
 	return n
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
@@ -80,6 +81,9 @@ func (s *Stats) Add(o Stats) {
 	s.Calls = append(s.Calls, o.Calls...)
 }
 
+// allocSlack is what the allocator adds to a record's strings, roughly.
+const allocSlack = 48
+
 // endpoint is what the planner needs to know of one record type.
 type endpoint[T any] struct {
 	name   string
@@ -93,11 +97,11 @@ var conversations = endpoint[exportapi.Conversation]{
 	export: (*exportapi.Client).Conversations,
 	when:   func(c *exportapi.Conversation) time.Time { return c.StartTime },
 	size: func(c *exportapi.Conversation) int64 {
-		n := int64(200 + len(c.ID) + len(c.Locale) + len(c.Metadata))
+		n := int64(unsafe.Sizeof(*c)) + int64(len(c.ID)+len(c.Locale)+len(c.Metadata)) + allocSlack
 		for _, t := range c.Tags {
-			n += int64(16 + len(t))
+			n += int64(unsafe.Sizeof(t)) + int64(len(t)) + 8
 		}
-		return n
+		return n + n/4 // retained slices grow by doubling
 	},
 }
 
@@ -106,7 +110,8 @@ var messages = endpoint[exportapi.Message]{
 	export: (*exportapi.Client).Messages,
 	when:   func(m *exportapi.Message) time.Time { return m.Time },
 	size: func(m *exportapi.Message) int64 {
-		return int64(200 + len(m.ID) + len(m.Type) + len(m.ConversationID) + len(m.UserInput) + len(m.UserActionType) + len(m.BotText))
+		n := int64(unsafe.Sizeof(*m)) + int64(len(m.ID)+len(m.Type)+len(m.ConversationID)+len(m.UserInput)+len(m.UserActionType)+len(m.BotText)) + allocSlack
+		return n + n/4
 	},
 }
 
@@ -221,50 +226,39 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	if cons.err != nil { // the cache alone passed the budget
 		return st, budgetError(ep.name, cons.err)
 	}
-	spans = split(spans, s.streams(ep.name, req.Bot, spans))
-
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	var firstErr error
-	for _, sp := range spans {
-		wg.Add(1)
-		go func(sp span) {
-			defer wg.Done()
-			fst, err := stream(ctx, s, ep, req, sp, cons, keyOf)
-			mu.Lock()
-			defer mu.Unlock()
-			st.Add(fst)
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-		}(sp)
+	if len(spans) == 0 {
+		return st, nil
 	}
-	wg.Wait()
+	fst, err := readSpans(ctx, s, ep, req, spans, cons, keyOf)
+	st.Add(fst)
 	cons.mu.Lock()
 	overBudget := cons.err
 	cons.mu.Unlock()
 	if overBudget != nil {
 		return st, budgetError(ep.name, overBudget)
 	}
-	return st, firstErr
+	return st, err
 }
 
 func budgetError(endpoint string, err error) error {
 	return exportapi.NewError(exportapi.KindTooManyRecords, endpoint, err.Error())
 }
 
-// stream reads one span through a shared flight.
-func stream[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, sp span, cons *consumer[T], keyOf func(time.Time) chunkKey) (Stats, error) {
-	key := fmt.Sprintf("%s|%s|%s|%s|%d|%d", s.scope, req.Bot, ep.name, req.ConversationID, sp.from.UnixNano(), sp.to.UnixNano())
+// readSpans reads the spans through one shared flight: a query with the same
+// plan at the same moment (the panels of a dashboard) subscribes to it.
+func readSpans[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, spans []span, cons *consumer[T], keyOf func(time.Time) chunkKey) (Stats, error) {
+	key := fmt.Sprintf("%s|%s|%s|%s", s.scope, req.Bot, ep.name, req.ConversationID)
+	for _, sp := range spans {
+		key += fmt.Sprintf("|%d-%d", sp.from.UnixNano(), sp.to.UnixNano())
+	}
 	sub := &subscriber[T]{fn: cons.take}
-	apiReq := exportapi.Request{Bot: req.Bot, Window: exportapi.Window{From: sp.from, To: sp.to}, ConversationID: req.ConversationID}
 	f, shared := join(s.cfg.Flights, key, sub, func() *flight[T] {
-		return startFlight(ctx, s, ep, apiReq, sp, key, keyOf)
+		return startFlight(ctx, s, ep, req, spans, key, keyOf)
 	})
-	fst, err := f.wait(ctx, sub)
-	st := Stats{Stats: fst, Exports: 1, Calls: []string{f.call}}
+	fst, calls, err := f.wait(ctx, sub)
+	st := Stats{Stats: fst, Exports: len(calls), Calls: calls}
 	if shared {
-		st.SharedExports = 1
+		st.SharedExports = len(calls)
 	}
 	if err != nil && ctx.Err() != nil {
 		return st, exportapi.ContextError(ctx, ep.name)
@@ -275,7 +269,7 @@ func stream[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, 
 // startFlight prepares an export that outlives the query that started it: it runs
 // until it ends or every subscriber has left. It keeps the starter's deadline, so
 // rate-limit waits still fail fast when they cannot fit.
-func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], apiReq exportapi.Request, sp span, key string, keyOf func(time.Time) chunkKey) *flight[T] {
+func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, spans []span, key string, keyOf func(time.Time) chunkKey) *flight[T] {
 	base := context.WithoutCancel(ctx)
 	var fctx context.Context
 	var cancel context.CancelFunc
@@ -284,17 +278,21 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], apiReq e
 	} else {
 		fctx, cancel = context.WithCancel(base)
 	}
-	f := &flight[T]{key: key, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{},
-		call: s.cfg.Client.Describe(ep.name, apiReq), started: time.Now()}
-	if sp.cacheable() && s.cfg.TTL > 0 && s.cfg.Cache != nil {
-		f.retain = newRetainer(sp.cacheFrom, sp.cacheTo, s.cfg.Cache, ep.when, ep.size)
+	f := &flight[T]{key: key, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}, started: time.Now()}
+	var cacheable []span
+	for _, sp := range spans {
+		if sp.cacheable() {
+			cacheable = append(cacheable, sp)
+		}
 	}
+	if len(cacheable) > 0 && s.cfg.TTL > 0 && s.cfg.Cache != nil {
+		f.retain = newRetainer(cacheable, s.cfg.Cache, ep.when, ep.size)
+	}
+	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
 	f.launch = func() {
 		defer cancel()
-		st, err := ep.export(s.cfg.Client, fctx, apiReq, func(page []T) error {
-			f.deliver(page)
-			return nil
-		})
+		runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans)}
+		st, err := runner.run(fctx, spans)
 		if f.retain != nil && err != nil {
 			f.retain.drop()
 		}
@@ -302,8 +300,12 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], apiReq e
 			if f.retain != nil {
 				f.retain.store(keyOf, s.cfg.Now().Add(s.cfg.TTL))
 			}
-			if hours := sp.to.Sub(sp.from).Hours(); hours >= 1 {
-				s.cfg.Flights.rememberDensity(s.densityKey(ep.name, apiReq.Bot), float64(st.RecordsKept)/hours)
+			var hours float64
+			for _, sp := range spans {
+				hours += sp.to.Sub(sp.from).Hours()
+			}
+			if hours >= 1 {
+				s.cfg.Flights.rememberDensity(s.densityKey(ep.name, req.Bot), float64(st.RecordsKept)/hours)
 			}
 		}
 		f.mu.Lock()
@@ -319,9 +321,10 @@ func (s *Source) densityKey(endpoint, bot string) string {
 	return s.scope + "|" + bot + "|" + endpoint
 }
 
-// streams is how many parallel exports a read should use: enough to keep the rate
-// limit busy while each request waits out the API's latency, but no more than the
-// records justify, as each stream ends on a partial page.
+// streams is how many legs a read starts with: enough to keep the rate limit busy
+// at the latency measured so far (one when nothing is measured yet: the first
+// answer tells, and legs are cut then), but no more than the records justify, as
+// each leg ends on a partial page.
 func (s *Source) streams(endpoint, bot string, spans []span) int {
 	var total time.Duration
 	for _, sp := range spans {

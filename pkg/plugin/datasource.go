@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -44,6 +45,20 @@ const DefaultCacheBytes = 256 << 20
 
 // defaultOptions are shared by every data source Grafana creates in this process.
 var defaultOptions = Options{Cache: fetch.NewCache(cacheBudget()), Flights: fetch.NewFlights()}
+
+// memoryHeadroom is what the plugin needs besides the cache (pages being decoded,
+// aggregations, the gRPC server), a little under 100 MB because the runtime
+// overshoots its soft limit by a few megabytes.
+const memoryHeadroom = 88 << 20
+
+// ApplyMemoryLimit asks the Go runtime to keep the heap near the cache budget plus
+// headroom, rather than letting it grow to twice the live heap, unless the
+// operator set GOMEMLIMIT. It is a soft limit: the plugin never fails for it.
+func ApplyMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cacheBudget() + memoryHeadroom)
+	}
+}
 
 func cacheBudget() int64 {
 	if mb, err := strconv.ParseInt(os.Getenv("AGENTX_CACHE_MB"), 10, 64); err == nil && mb >= 0 {

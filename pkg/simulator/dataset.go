@@ -231,7 +231,11 @@ func inProgress(c Conversation, now time.Time) Conversation {
 		n++
 	}
 	c.Messages = c.Messages[:n:n]
-	c.LastActionAt = c.Messages[n-1].Time
+	// Its greeting may come a moment after it started: then nothing has happened yet.
+	c.LastActionAt = c.Start
+	if n > 0 {
+		c.LastActionAt = c.Messages[n-1].Time
+	}
 	users := 0
 	for _, m := range c.Messages {
 		if m.Type == "UserInput" {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -244,30 +246,40 @@ func (s *Server) conversationsPage(q pageQuery, f Faults) ([]byte, error) {
 	return paginate(q, f, s.data.hourRange(first, time.Unix(q.end, 0), now), items, appendConversation)
 }
 
+// messagesPage lists messages in time order, hour by hour of message time, as an
+// export API indexed by time would.
 func (s *Server) messagesPage(q pageQuery, f Faults) ([]byte, error) {
 	now := s.data.Now()
-	hours := s.data.hourRange(time.Unix(q.start, 0).Add(-maxConversationSpan), time.Unix(q.end, 0), now)
+	hours := s.data.hourRange(time.Unix(q.start, 0), time.Unix(q.end, 0), now)
 	if q.conversationID != "" {
 		c, ok := s.data.findConversation(q.bot, q.conversationID, now)
 		if !ok {
 			hours = hourSpan{first: 1, last: 0}
-		} else {
-			h := floorHour(c.Start)
-			hours = hourSpan{first: h, last: h}
+		} else if first := floorHour(c.Start); hours.first < first {
+			hours.first = first
 		}
 	}
+	spanHours := int64(maxConversationSpan / time.Hour)
 	items := func(hour int64) []Message {
 		var out []Message
-		for _, c := range s.data.visibleHour(q.bot, hour, now) {
-			if q.conversationID != "" && c.ID != q.conversationID {
-				continue
-			}
-			for _, m := range c.Messages {
-				if q.contains(m.Time) {
-					out = append(out, m)
+		for h := hour - spanHours; h <= hour; h++ {
+			for _, c := range s.data.visibleHour(q.bot, h, now) {
+				if q.conversationID != "" && c.ID != q.conversationID {
+					continue
+				}
+				for _, m := range c.Messages {
+					if floorHour(m.Time) == hour && q.contains(m.Time) {
+						out = append(out, m)
+					}
 				}
 			}
 		}
+		slices.SortFunc(out, func(a, b Message) int {
+			if c := a.Time.Compare(b.Time); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
 		return out
 	}
 	return paginate(q, f, hours, items, appendMessage)

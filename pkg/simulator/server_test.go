@@ -210,3 +210,21 @@ func TestCursorsNeedURLEncoding(t *testing.T) {
 		t.Fatalf("raw cursor accepted: %d", resp.StatusCode)
 	}
 }
+
+func TestAConversationJustStartedHasNoMessageYet(t *testing.T) {
+	d := testDataset()
+	c := d.Conversations("bot-a", now.Add(-3*time.Hour), now)[5]
+	if len(c.Messages) == 0 || c.Messages[0].Time.Equal(c.Start) {
+		t.Skip("needs a conversation whose greeting comes after its start")
+	}
+	at := NewDataset(Config{Bots: []string{"bot-a", "bot-b"}, Days: 3, PerHour: 40, Seed: 11, Now: func() time.Time { return c.Start }})
+	for _, o := range at.Conversations("bot-a", c.Start, c.Start.Add(time.Second)) {
+		if o.ID == c.ID {
+			if len(o.Messages) != 0 || !o.LastActionAt.Equal(c.Start) {
+				t.Fatalf("at its start it shows %d messages, last action %s", len(o.Messages), o.LastActionAt)
+			}
+			return
+		}
+	}
+	t.Fatal("the conversation is not visible at its own start")
+}
