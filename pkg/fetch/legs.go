@@ -148,22 +148,51 @@ func (r *legRunner[T]) finish(l *leg, st exportapi.Stats, err error) {
 }
 
 // rebalance cuts legs while fewer run than the latency calls for and one is worth
-// a cut; the caller holds r.mu.
+// a cut: the one with the most left, into as many equal parts of what it has left
+// as legs are missing, so three legs start even rather than halves of halves. The
+// caller holds r.mu.
 func (r *legRunner[T]) rebalance() {
 	for r.err == nil && r.active < r.want() {
-		victim, cut := r.victim()
+		victim, pages := r.victim()
 		if victim == nil {
 			return
 		}
-		next := &leg{from: cut, to: victim.to, sorted: true}
-		victim.to = cut
-		r.start(next)
+		parts := min(r.want()-r.active+1, int(pages/minCutPages))
+		cuts := cutPoints(victim.progress, victim.to, max(parts, 2))
+		if len(cuts) == 0 {
+			return
+		}
+		end := victim.to
+		victim.to = cuts[0]
+		for i, c := range cuts {
+			next := end
+			if i+1 < len(cuts) {
+				next = cuts[i+1]
+			}
+			r.start(&leg{from: c, to: next, sorted: true})
+		}
 	}
 }
 
-// victim picks the running leg with the most estimated work left and where to cut
-// it so that both halves end together; nil when no leg is worth a cut.
-func (r *legRunner[T]) victim() (*leg, time.Time) {
+// cutPoints divides (progress, end) into parts equal spans, on whole seconds so a
+// new leg's start_time asks for nothing before it; points that do not fall
+// strictly inside are dropped.
+func cutPoints(progress, end time.Time, parts int) []time.Time {
+	var out []time.Time
+	prev := progress
+	for i := 1; i < parts; i++ {
+		c := progress.Add(end.Sub(progress) * time.Duration(i) / time.Duration(parts)).Truncate(time.Second)
+		if c.After(prev) && c.Before(end) {
+			out = append(out, c)
+			prev = c
+		}
+	}
+	return out
+}
+
+// victim picks the running leg with the most estimated pages left; nil when no
+// leg is worth a cut.
+func (r *legRunner[T]) victim() (*leg, float64) {
 	var best *leg
 	var bestPages float64
 	for _, l := range r.legs {
@@ -178,12 +207,7 @@ func (r *legRunner[T]) victim() (*leg, time.Time) {
 		}
 	}
 	if best == nil || bestPages < minCutPages {
-		return nil, time.Time{}
+		return nil, 0
 	}
-	// On a whole second, so the new leg's start_time asks for nothing before it.
-	cut := best.progress.Add(best.to.Sub(best.progress) / 2).Truncate(time.Second)
-	if !cut.After(best.progress) || !cut.Before(best.to) {
-		return nil, time.Time{}
-	}
-	return best, cut
+	return best, bestPages
 }

@@ -78,6 +78,7 @@ type Datasource struct {
 	httpClient  *http.Client
 	lease       *exportapi.Lease
 	logger      log.Logger
+	now         func() time.Time
 }
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
@@ -88,7 +89,10 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 // Factory returns an instance factory whose data sources share opts.
 func Factory(opts Options) datasource.InstanceFactoryFunc {
 	return func(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-		d := &Datasource{logger: backend.Logger.With("datasource", is.UID)}
+		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now}
+		if d.now == nil {
+			d.now = time.Now
+		}
 		d.settingsErr = d.configure(ctx, is, opts)
 		return d, nil
 	}
@@ -128,7 +132,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	d.source = fetch.New(fetch.Config{
 		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
 		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute,
-		Cache: opts.Cache, Flights: opts.Flights, Now: opts.Now,
+		Cache: opts.Cache, Flights: opts.Flights, Now: d.now,
 	})
 	return nil
 }

@@ -25,7 +25,7 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if len(bots) == 0 {
 		return healthError("No bot is configured: set a default bot (the bot name or id of your AI agent) or list your bots."), nil
 	}
-	now := time.Now()
+	now := d.now()
 	var found, quiet, unknown []string
 	for _, bot := range bots {
 		n := 0

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -36,9 +37,12 @@ func instanceSettings(baseURL string, jsonData map[string]any, key string) backe
 		DecryptedSecureJSONData: map[string]string{"apiKey": key}, Updated: time.Now()}
 }
 
+// testOptions run data sources on the simulator's clock, with a cache of their own.
+var testOptions = Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow }}
+
 func newTestDatasource(t testing.TB, baseURL string, jsonData map[string]any) *Datasource {
 	t.Helper()
-	inst, err := NewDatasource(t.Context(), instanceSettings(baseURL, jsonData, testKey))
+	inst, err := Factory(testOptions)(t.Context(), instanceSettings(baseURL, jsonData, testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
