@@ -1,11 +1,41 @@
 import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { of } from 'rxjs';
 
-import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QueryFilters } from './types';
+import { conversationEvents, prepareAnnotation } from './annotations';
+import { migrateQuery } from './editor/queryModel';
+import { AgentXVariableSupport } from './variables';
+
+import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QueryFilters, ValuesField } from './types';
 
 export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentXOptions>) {
     super(instanceSettings);
+    this.variables = new AgentXVariableSupport(this);
+    this.annotations = {
+      prepareAnnotation,
+      processEvents: (_anno, frames) => of(conversationEvents(frames)),
+    };
+  }
+
+  /** Bots configured on the data source, default first. */
+  async getBots(): Promise<string[]> {
+    const r = await this.getResource<{ bots: string[] }>('bots');
+    return r.bots ?? [];
+  }
+
+  /** Distinct values of field for bot over the last day, read through the backend's cache. */
+  async getValues(field: ValuesField, bot?: string, metadataKey?: string): Promise<string[]> {
+    const srv = getTemplateSrv();
+    const params: Record<string, string> = { field };
+    if (bot) {
+      params.bot = srv.replace(bot);
+    }
+    if (metadataKey) {
+      params.metadataKey = srv.replace(metadataKey);
+    }
+    const r = await this.getResource<{ values: string[] }>('values', params);
+    return r.values ?? [];
   }
 
   getDefaultQuery(_: CoreApp): Partial<AgentXQuery> {
@@ -16,7 +46,8 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     return !query.hide && !!query.queryType;
   }
 
-  applyTemplateVariables(query: AgentXQuery, scopedVars: ScopedVars): AgentXQuery {
+  applyTemplateVariables(saved: AgentXQuery, scopedVars: ScopedVars): AgentXQuery {
+    const query = migrateQuery(saved);
     const srv = getTemplateSrv();
     const one = (v?: string) => (v === undefined ? v : srv.replace(v, scopedVars));
     // A multi-value variable becomes several list entries, not one comma-joined text.

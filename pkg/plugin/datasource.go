@@ -79,6 +79,7 @@ type Datasource struct {
 	lease       *exportapi.Lease
 	logger      log.Logger
 	now         func() time.Time
+	uid, name   string // for data links back to this data source
 }
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
@@ -89,7 +90,7 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 // Factory returns an instance factory whose data sources share opts.
 func Factory(opts Options) datasource.InstanceFactoryFunc {
 	return func(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now}
+		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now, uid: is.UID, name: is.Name}
 		if d.now == nil {
 			d.now = time.Now
 		}

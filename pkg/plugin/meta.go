@@ -7,6 +7,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 )
 
 // annotate tells the query inspector what the query cost and which export calls
@@ -39,4 +40,27 @@ func annotate(frame *data.Frame, st fetch.Stats) {
 
 func stat(name string, v float64, unit string) data.QueryStat {
 	return data.QueryStat{FieldConfig: data.FieldConfig{DisplayName: name, Unit: unit}, Value: v}
+}
+
+// linkTranscripts makes every conversation id in a table open that conversation's
+// transcript in Explore, over the panel's time range and the same bot.
+func (d *Datasource) linkTranscripts(frame *data.Frame, bot string) {
+	for _, f := range frame.Fields {
+		if (frame.Name == "conversations" && f.Name == frames.FieldID) || f.Name == frames.FieldConversationID {
+			if f.Config == nil {
+				f.Config = &data.FieldConfig{}
+			}
+			f.Config.Links = append(f.Config.Links, data.DataLink{
+				Title: "Show transcript",
+				Internal: &data.InternalDataLink{
+					DatasourceUID:  d.uid,
+					DatasourceName: d.name,
+					Query: map[string]any{
+						"refId": "transcript", "queryType": "transcript", "bot": bot,
+						"filters": map[string]any{"conversationId": "${__value.raw}"},
+					},
+				},
+			})
+		}
+	}
 }

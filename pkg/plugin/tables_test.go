@@ -56,6 +56,11 @@ func TestConversationsTableWithFiltersMatchesSimulator(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatal("the rows are not the simulator's matching conversations")
 	}
+	links := f.Fields[0].Config.Links
+	if len(links) != 1 || links[0].Internal == nil || links[0].Internal.DatasourceUID != "agentx-test" ||
+		links[0].Internal.Query.(map[string]any)["queryType"] != "transcript" {
+		t.Errorf("conversation ids should link to their transcript: %+v", links)
+	}
 	if !strings.Contains(f.Meta.ExecutedQueryString, "GET "+url+"/conversations/export/v1/conversations?bot_name=r3-218210") {
 		t.Errorf("executed query %q", f.Meta.ExecutedQueryString)
 	}
