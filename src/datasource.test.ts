@@ -9,7 +9,15 @@ jest.mock('@grafana/runtime', () => ({
 import { DataSource } from './datasource';
 import { AgentXOptions } from './types';
 
-const vars: Record<string, string[]> = { $bot: ['r3'], $tags: ['resolved', 'liveChat'], $locale: ['en_us'] };
+const vars: Record<string, string[]> = {
+  $bot: ['r3'],
+  $tags: ['resolved', 'liveChat'],
+  $locale: ['en_us'],
+  $split: ['locale'],
+  $key: ['channel'],
+  $value: ['web'],
+  $conv: ['c1'],
+};
 
 beforeEach(() => {
   replace.mockImplementation((text: string, _scoped: unknown, format?: string) => {
@@ -37,6 +45,24 @@ describe('DataSource', () => {
     expect(q.bot).toBe('r3');
     expect(q.filters?.tags).toEqual(['resolved', 'liveChat', 'informed']);
     expect(q.filters?.locales).toEqual(['en_us']);
+  });
+
+  it('interpolates every other string field, metadata filters included', () => {
+    const q = ds.applyTemplateVariables(
+      {
+        refId: 'A',
+        queryType: 'messages',
+        groupBy: '$split' as never,
+        tag: '$tags',
+        bucket: '$bucket',
+        filters: { metadata: [{ key: '$key', op: '=', value: '$value' }], conversationId: '$conv' },
+      },
+      {}
+    );
+    expect(q.groupBy).toBe('locale');
+    expect(q.filters?.metadata).toEqual([{ key: 'channel', op: '=', value: 'web' }]);
+    expect(q.filters?.conversationId).toBe('c1');
+    expect(q.bucket).toBe('$bucket'); // an unknown variable stays, and the backend names it
   });
 
   it('skips hidden queries and queries without a type', () => {

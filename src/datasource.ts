@@ -72,9 +72,12 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     return {
       ...query,
       bot: one(query.bot),
+      groupBy: one(query.groupBy) as AgentXQuery['groupBy'],
       metadataKey: one(query.metadataKey),
       tag: one(query.tag),
+      stat: one(query.stat) as AgentXQuery['stat'],
       bucket: one(query.bucket),
+      field: one(query.field) as AgentXQuery['field'],
       filters: f,
     };
   }

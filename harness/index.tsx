@@ -1,0 +1,71 @@
+// A page that renders the plugin's editors outside Grafana, with a stubbed data
+// source, so a real browser can show what a person would see.
+import React, { useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { DataSourceSettings } from '@grafana/data';
+import { setTemplateSrv, TemplateSrv } from '@grafana/runtime';
+
+import { ConfigEditor } from '../src/components/ConfigEditor';
+import { QueryEditor } from '../src/components/QueryEditor';
+import { DataSource } from '../src/datasource';
+import { AgentXOptions, AgentXQuery, AgentXSecureJsonData } from '../src/types';
+
+setTemplateSrv({
+  getVariables: () => [{ name: 'bot' }, { name: 'locale' }],
+  replace: (s?: string) => s ?? '',
+  containsTemplate: () => false,
+  updateTimeRange: () => {},
+} as unknown as TemplateSrv);
+
+const stubDatasource = {
+  getBots: async () => ['r3-218210', 'acme-support'],
+  getValues: async (field: string) =>
+    ({
+      tag: ['guideInteraction', 'informed', 'liveChat', 'resolved'],
+      locale: ['de_de', 'en_gb', 'en_us', 'ja_jp'],
+      metadataKey: ['browser_visitorType', 'channel', 'plan', 'question'],
+    })[field] ?? [],
+} as unknown as DataSource;
+
+const settings = {
+  id: 1,
+  uid: 'agentx',
+  orgId: 1,
+  name: 'AgentX Support',
+  type: 'agentx-export-datasource',
+  typeName: 'AgentX Support',
+  typeLogoUrl: '',
+  access: 'proxy',
+  url: '',
+  user: '',
+  basicAuth: false,
+  basicAuthUser: '',
+  isDefault: false,
+  withCredentials: false,
+  readOnly: false,
+  jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
+  secureJsonFields: { apiKey: true },
+} as unknown as DataSourceSettings<AgentXOptions, AgentXSecureJsonData>;
+
+function Config() {
+  const [options, setOptions] = useState(settings);
+  return <ConfigEditor options={options} onOptionsChange={setOptions} />;
+}
+
+function Query({ initial }: { initial: AgentXQuery }) {
+  const [query, setQuery] = useState(initial);
+  return (
+    <>
+      <QueryEditor datasource={stubDatasource} query={query} onChange={setQuery} onRunQuery={() => {}} />
+      <pre data-testid={`model-${initial.refId}`}>{JSON.stringify(query)}</pre>
+    </>
+  );
+}
+
+const params = new URLSearchParams(window.location.search);
+const view = params.get('view') ?? 'config';
+const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
+
+createRoot(document.getElementById('root')!).render(
+  <div style={{ padding: 16, maxWidth: 1100 }}>{view === 'config' ? <Config /> : <Query initial={initial} />}</div>
+);
