@@ -2,13 +2,13 @@
 // source, so a real browser can show what a person would see.
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DataSourceSettings } from '@grafana/data';
 import { setTemplateSrv, TemplateSrv } from '@grafana/runtime';
 
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
 import { DataSource } from '../src/datasource';
-import { AgentXOptions, AgentXQuery, AgentXSecureJsonData } from '../src/types';
+import { sampleSettings } from '../src/testing/settings';
+import { AgentXQuery } from '../src/types';
 
 setTemplateSrv({
   getVariables: () => [{ name: 'bot' }, { name: 'locale' }],
@@ -27,25 +27,10 @@ const stubDatasource = {
     })[field] ?? [],
 } as unknown as DataSource;
 
-const settings = {
-  id: 1,
-  uid: 'agentx',
-  orgId: 1,
-  name: 'AgentX Support',
-  type: 'agentx-export-datasource',
-  typeName: 'AgentX Support',
-  typeLogoUrl: '',
-  access: 'proxy',
-  url: '',
-  user: '',
-  basicAuth: false,
-  basicAuthUser: '',
-  isDefault: false,
-  withCredentials: false,
-  readOnly: false,
+const settings = sampleSettings({
   jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
   secureJsonFields: { apiKey: true },
-} as unknown as DataSourceSettings<AgentXOptions, AgentXSecureJsonData>;
+});
 
 function Config() {
   const [options, setOptions] = useState(settings);

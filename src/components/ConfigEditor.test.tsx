@@ -1,32 +1,10 @@
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { DataSourceSettings } from '@grafana/data';
 
 import { ConfigEditor } from './ConfigEditor';
-import { AgentXOptions, AgentXSecureJsonData } from '../types';
+import { sampleSettings } from '../testing/settings';
 
-function settings(patch: Partial<DataSourceSettings<AgentXOptions, AgentXSecureJsonData>> = {}) {
-  return {
-    id: 1,
-    uid: 'x',
-    orgId: 1,
-    name: 'AgentX',
-    type: 'agentx-export-datasource',
-    typeName: 'AgentX Support',
-    typeLogoUrl: '',
-    access: 'proxy',
-    url: '',
-    user: '',
-    basicAuth: false,
-    basicAuthUser: '',
-    isDefault: false,
-    withCredentials: false,
-    readOnly: false,
-    jsonData: {},
-    secureJsonFields: {},
-    ...patch,
-  } as DataSourceSettings<AgentXOptions, AgentXSecureJsonData>;
-}
+const settings = sampleSettings;
 
 describe('ConfigEditor', () => {
   it('shows the default base URL and every setting of the contract', () => {

@@ -14,6 +14,32 @@ interface Props {
   onChange: (filters: QueryFilters) => void;
 }
 
+type ListKey = 'tags' | 'excludeTags' | 'locales';
+
+/** One list filter: pick known values, type others, or use a variable. */
+function ListFilter(props: {
+  id: ListKey;
+  label: string;
+  tooltip: string;
+  options: Options;
+  filters: QueryFilters;
+  onChange: (f: QueryFilters) => void;
+}) {
+  const { id, label, tooltip, options, filters, onChange } = props;
+  return (
+    <InlineField label={label} labelWidth={14} tooltip={tooltip}>
+      <MultiCombobox
+        id={`agentx-filter-${id}`}
+        width={30}
+        options={options}
+        value={filters[id] ?? []}
+        createCustomValue
+        onChange={(v) => onChange({ ...filters, [id]: v.map((o) => String(o.value)) })}
+      />
+    </InlineField>
+  );
+}
+
 const toOptions = (values?: string[]) => (values ?? []).map((v) => ({ value: v, label: v }));
 
 export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys, onChange }: Props) {
@@ -24,36 +50,30 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
   return (
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
-        <InlineField label="With tags" labelWidth={14} tooltip="The conversation carries all of these">
-          <MultiCombobox
-            id="agentx-filter-tags"
-            width={30}
-            options={tags}
-            value={filters.tags ?? []}
-            createCustomValue
-            onChange={(v) => onChange({ ...filters, tags: v.map((o) => String(o.value)) })}
-          />
-        </InlineField>
-        <InlineField label="Without tags" labelWidth={14} tooltip="The conversation carries none of these">
-          <MultiCombobox
-            id="agentx-filter-exclude-tags"
-            width={30}
-            options={tags}
-            value={filters.excludeTags ?? []}
-            createCustomValue
-            onChange={(v) => onChange({ ...filters, excludeTags: v.map((o) => String(o.value)) })}
-          />
-        </InlineField>
-        <InlineField label="Locales" labelWidth={10} tooltip="The conversation's locale is one of these">
-          <MultiCombobox
-            id="agentx-filter-locales"
-            width={30}
-            options={locales}
-            value={filters.locales ?? []}
-            createCustomValue
-            onChange={(v) => onChange({ ...filters, locales: v.map((o) => String(o.value)) })}
-          />
-        </InlineField>
+        <ListFilter
+          id="tags"
+          label="With tags"
+          tooltip="The conversation carries all of these"
+          options={tags}
+          filters={filters}
+          onChange={onChange}
+        />
+        <ListFilter
+          id="excludeTags"
+          label="Without tags"
+          tooltip="The conversation carries none of these"
+          options={tags}
+          filters={filters}
+          onChange={onChange}
+        />
+        <ListFilter
+          id="locales"
+          label="Locales"
+          tooltip="The conversation's locale is one of these"
+          options={locales}
+          filters={filters}
+          onChange={onChange}
+        />
       </InlineFieldRow>
       {metadata.map((m, i) => (
         <InlineFieldRow key={i}>
