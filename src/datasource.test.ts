@@ -17,6 +17,7 @@ const vars: Record<string, string[]> = {
   $key: ['channel'],
   $value: ['web'],
   $conv: ['c1'],
+  $everyTag: ['__all__'],
 };
 
 beforeEach(() => {
@@ -63,6 +64,15 @@ describe('DataSource', () => {
     expect(q.filters?.metadata).toEqual([{ key: 'channel', op: '=', value: 'web' }]);
     expect(q.filters?.conversationId).toBe('c1');
     expect(q.bucket).toBe('$bucket'); // an unknown variable stays, and the backend names it
+  });
+
+  it('treats a variable set to All as no filter', () => {
+    const q = ds.applyTemplateVariables(
+      { refId: 'A', queryType: 'conversations', filters: { tags: ['$everyTag'], locales: ['$locale'] } },
+      {}
+    );
+    expect(q.filters?.tags).toEqual([]);
+    expect(q.filters?.locales).toEqual(['en_us']);
   });
 
   it('skips hidden queries and queries without a type', () => {

@@ -8,6 +8,13 @@ import { AgentXVariableSupport } from './variables';
 
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QueryFilters, ValuesField } from './types';
 
+/**
+ * The value a multi-value variable's "All" stands for in list filters: no filter.
+ * ("All locales" is not the list of known locales: that would drop conversations
+ * without one, and "all tags" would ask for conversations carrying every tag.)
+ */
+export const ALL_VALUES = '__all__';
+
 export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentXOptions>) {
     super(instanceSettings);
@@ -52,15 +59,17 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     const one = (v?: string) => (v === undefined ? v : srv.replace(v, scopedVars));
     // A multi-value variable becomes several list entries, not one comma-joined text.
     const many = (list?: string[]) =>
-      list?.flatMap((v) => {
-        const replaced = srv.replace(v, scopedVars, 'json');
-        try {
-          const parsed: unknown = JSON.parse(replaced);
-          return Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
-        } catch {
-          return [replaced];
-        }
-      });
+      list
+        ?.flatMap((v) => {
+          const replaced = srv.replace(v, scopedVars, 'json');
+          try {
+            const parsed: unknown = JSON.parse(replaced);
+            return Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
+          } catch {
+            return [replaced];
+          }
+        })
+        .filter((v) => v !== ALL_VALUES);
     const f: QueryFilters | undefined = query.filters && {
       ...query.filters,
       tags: many(query.filters.tags),

@@ -1,0 +1,187 @@
+package plugin
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"gopkg.in/yaml.v3"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+// dashboardVariables are what the provisioned dashboard's variables hold by
+// default: the first bot, and All (no filter) for locale and tag.
+var dashboardVariables = map[string]string{"$bot": "r3-218210", "$locale": "__all__", "$tag": "__all__"}
+
+// interpolate does what the frontend does with a saved query before it reaches the
+// backend: it replaces variables and drops the "All" entries from list filters.
+func interpolate(v any) any {
+	switch x := v.(type) {
+	case string:
+		if r, ok := dashboardVariables[x]; ok {
+			return r
+		}
+		return x
+	case []any:
+		out := []any{}
+		for _, e := range x {
+			if r := interpolate(e); r != "__all__" {
+				out = append(out, r)
+			}
+		}
+		return out
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = interpolate(e)
+		}
+		return out
+	}
+	return v
+}
+
+// hasData reports whether a response holds at least one value that is not zero or null.
+func hasData(r backend.DataResponse) bool {
+	for _, f := range r.Frames {
+		for _, field := range f.Fields {
+			if field.Type() == data.FieldTypeTime || field.Type() == data.FieldTypeNullableTime {
+				continue
+			}
+			for i := 0; i < field.Len(); i++ {
+				v, ok := field.ConcreteAt(i)
+				if ok && v != "" && v != int64(0) && v != float64(0) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func runSaved(t *testing.T, d *Datasource, name string, model map[string]any, from, to time.Time) {
+	t.Helper()
+	model = interpolate(model).(map[string]any)
+	delete(model, "datasource")
+	raw, _ := json.Marshal(model)
+	qt, _ := model["queryType"].(string)
+	q := backend.DataQuery{RefID: "A", QueryType: qt, JSON: raw, TimeRange: backend.TimeRange{From: from, To: to},
+		Interval: time.Minute, MaxDataPoints: 800}
+	r := run(t, d, q).Responses["A"]
+	if r.Error != nil {
+		t.Errorf("%s: %v", name, r.Error)
+		return
+	}
+	if !hasData(r) {
+		t.Errorf("%s: answered without data", name)
+	}
+}
+
+// TestProvisionedDashboardAndAlertRulesAnswer runs every query the demo provisions
+// (panels, variables, the annotation, alert rules) against the simulator.
+func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
+	_, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, map[string]any{"bots": []string{"r3-218210", "acme-support"}})
+
+	raw, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "dashboards", "agentx-bot-operations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Time   struct{ From, To string }
+		Panels []struct {
+			Title   string
+			Targets []map[string]any
+		}
+		Templating struct {
+			List []struct {
+				Name  string
+				Type  string
+				Query any
+			}
+		}
+		Annotations struct {
+			List []struct {
+				Name   string
+				Target map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatal(err)
+	}
+	if dash.Time.From != "now-7d" || dash.Time.To != "now" {
+		t.Fatalf("the test assumes the dashboard's range is the last 7 days, not %s to %s", dash.Time.From, dash.Time.To)
+	}
+	from, to := testNow.Add(-7*24*time.Hour), testNow
+	panels := 0
+	for _, p := range dash.Panels {
+		for _, target := range p.Targets {
+			runSaved(t, d, p.Title+" / "+target["refId"].(string), target, from, to)
+			panels++
+		}
+	}
+	for _, v := range dash.Templating.List {
+		if q, ok := v.Query.(map[string]any); ok && v.Type == "query" {
+			runSaved(t, d, "variable "+v.Name, q, from, to)
+		}
+	}
+	for _, a := range dash.Annotations.List {
+		target := a.Target
+		target["queryType"] = "conversations" // what the frontend's prepareAnnotation sends
+		runSaved(t, d, "annotation "+a.Name, target, from, to)
+	}
+	if panels < 8 {
+		t.Fatalf("only %d panel queries found", panels)
+	}
+
+	raw, err = os.ReadFile(filepath.Join("..", "..", "provisioning", "alerting", "agentx-rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct {
+			Rules []struct {
+				Title string
+				Data  []struct {
+					RefID             string `yaml:"refId"`
+					DatasourceUID     string `yaml:"datasourceUid"`
+					RelativeTimeRange struct{ From, To int64 } `yaml:"relativeTimeRange"`
+					Model             map[string]any
+				}
+			}
+		}
+	}
+	if err := yaml.Unmarshal(raw, &rules); err != nil {
+		t.Fatal(err)
+	}
+	provisionedDS, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "datasources", "datasources.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := 0
+	for _, g := range rules.Groups {
+		for _, rule := range g.Rules {
+			for _, q := range rule.Data {
+				if q.DatasourceUID == "__expr__" {
+					continue
+				}
+				if !strings.Contains(string(provisionedDS), "uid: "+q.DatasourceUID+"\n") {
+					t.Errorf("%s: data source %q is not the provisioned one", rule.Title, q.DatasourceUID)
+				}
+				rto := testNow.Add(-time.Duration(q.RelativeTimeRange.To) * time.Second)
+				rfrom := testNow.Add(-time.Duration(q.RelativeTimeRange.From) * time.Second)
+				runSaved(t, d, "alert "+rule.Title, q.Model, rfrom, rto)
+				queries++
+			}
+		}
+	}
+	if queries != 2 {
+		t.Fatalf("%d alert rule queries, want 2", queries)
+	}
+}
