@@ -149,8 +149,8 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 			Rules []struct {
 				Title string
 				Data  []struct {
-					RefID             string `yaml:"refId"`
-					DatasourceUID     string `yaml:"datasourceUid"`
+					RefID             string                   `yaml:"refId"`
+					DatasourceUID     string                   `yaml:"datasourceUid"`
 					RelativeTimeRange struct{ From, To int64 } `yaml:"relativeTimeRange"`
 					Model             map[string]any
 				}
