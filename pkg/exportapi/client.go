@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,7 @@ type Client struct {
 	base     *url.URL
 	lease    *Lease
 	ownLease bool
+	active   atomic.Int64 // requests under way, their bodies not yet closed
 }
 
 // New checks cfg and returns a client.
@@ -118,6 +120,22 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
+}
+
+// Idle waits until no request is under way, or ctx ends; it reports whether the
+// client went idle. Connections a request returns to the pool after an owner has
+// closed the idle ones would otherwise stay open until they time out.
+func (c *Client) Idle(ctx context.Context) bool {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for c.active.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
 }
 
 // Close releases the client's limiters if it made its own.
@@ -362,6 +380,8 @@ func unavailable(endpoint string, status, retries int, err error, secret string)
 func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 	decode func(io.Reader) (page[T], error),
 ) (page[T], int, time.Duration, error) {
+	c.active.Add(1)
+	defer c.active.Add(-1) // runs last: after the body below is closed
 	reqCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
 	httpReq, err := http.NewRequestWithContext(reqCtx, http.MethodGet, pageURL, nil)
@@ -401,7 +421,7 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			"the AgentX Export API rejected the API key (HTTP %d); check the key (Account > API in AgentX Support, visible to site admins) and that the plan includes the Export API", resp.StatusCode)
 	case resp.StatusCode == http.StatusNotFound:
 		return page[T]{}, resp.StatusCode, 0, newError(KindBotNotFound, endpoint, resp.StatusCode, nil,
-			"the AgentX Export API does not know the bot %q (HTTP 404); check the bot name or id", botOf(pageURL))
+			"the AgentX Export API does not know the bot %s (HTTP 404); check the bot name or id", Quote(botOf(pageURL)))
 	case resp.StatusCode >= 500:
 		return page[T]{}, resp.StatusCode, 0, errTransient{msg: "HTTP " + strconv.Itoa(resp.StatusCode)}
 	default:

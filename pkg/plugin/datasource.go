@@ -4,6 +4,7 @@ package plugin
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -76,6 +77,7 @@ type Datasource struct {
 	client      *exportapi.Client
 	source      *fetch.Source
 	httpClient  *http.Client
+	conns       *connTracker
 	lease       *exportapi.Lease
 	logger      log.Logger
 	now         func() time.Time
@@ -115,6 +117,14 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	// limit only catches what that misses.
 	timeouts.Timeout = s.Timeout * 2
 	httpOpts.Timeouts = &timeouts
+	d.conns = newConnTracker()
+	httpOpts.ConfigureTransport = func(_ httpclient.Options, t *http.Transport) {
+		dial := t.DialContext
+		if dial == nil {
+			dial = (&net.Dialer{}).DialContext
+		}
+		t.DialContext = d.conns.wrap(dial)
+	}
 	if d.httpClient, err = httpclient.New(httpOpts); err != nil {
 		return err
 	}
@@ -138,13 +148,24 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	return nil
 }
 
-// Dispose releases the shared limiters and idle connections when settings change
-// or the data source is deleted.
+// disposeWait bounds how long Dispose waits for requests under way: exports that
+// still serve another data source's queries may go on, and their connections then
+// close when they time out.
+const disposeWait = 5 * time.Second
+
+// Dispose releases the shared limiters and, once the requests under way have
+// ended, every connection, when settings change or the data source is deleted.
+// An export another data source still shares then fails with errDisposed.
 func (d *Datasource) Dispose() {
 	if d.lease != nil {
 		d.lease.Release()
 	}
-	if d.httpClient != nil {
-		d.httpClient.CloseIdleConnections()
+	if d.client != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), disposeWait)
+		d.client.Idle(ctx)
+		cancel()
+	}
+	if d.conns != nil {
+		d.conns.closeAll()
 	}
 }

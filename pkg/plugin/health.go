@@ -84,7 +84,7 @@ func plural(n int, one, many string) string {
 func quoteList(items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
+		q[i] = exportapi.Quote(s)
 	}
 	return strings.Join(q, ", ")
 }

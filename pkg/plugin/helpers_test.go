@@ -22,9 +22,15 @@ func startSim(t testing.TB, faults simulator.Faults) (*simulator.Server, string)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 4, PerHour: 30, Seed: 5,
 		Now: func() time.Time { return testNow }})
 	srv := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1, Faults: faults})
+	return srv, startServer(t, srv)
+}
+
+// startServer serves srv over HTTP on loopback until the test ends.
+func startServer(t testing.TB, srv *simulator.Server) string {
+	t.Helper()
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return srv, hs.URL
+	return hs.URL
 }
 
 func instanceSettings(baseURL string, jsonData map[string]any, key string) backend.DataSourceInstanceSettings {

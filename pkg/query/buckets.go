@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
 // MaxBuckets bounds the points of one series, as Prometheus bounds its queries:
@@ -30,7 +32,7 @@ func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
 		}
 		if n := BucketCount(from, to, size); n > MaxBuckets {
 			return 0, fmt.Errorf("bucket %s over this range needs %d buckets, more than %d; use a bucket of %s or more, or leave it empty",
-				q.Bucket, n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
+				exportapi.Quote(q.Bucket), n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
 		}
 		return size, nil
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
 // Bucket bounds of the contract.
@@ -61,7 +63,7 @@ func (q *Query) check(defaultBot string) error {
 		return fmt.Errorf("the query has no type; choose one of %s", strings.Join(Types, ", "))
 	}
 	if !slices.Contains(Types, q.Type) {
-		return fmt.Errorf("unknown query type %q; choose one of %s", q.Type, strings.Join(Types, ", "))
+		return fmt.Errorf("unknown query type %s; choose one of %s", exportapi.Quote(q.Type), strings.Join(Types, ", "))
 	}
 	if q.Bot == "" {
 		q.Bot = defaultBot
@@ -70,16 +72,16 @@ func (q *Query) check(defaultBot string) error {
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
 	if v := unresolvedVariable.FindString(q.Bot); v != "" {
-		return fmt.Errorf("the bot %q contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", q.Bot, v)
+		return fmt.Errorf("the bot %s contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", exportapi.Quote(q.Bot), v)
 	}
 	switch q.GroupBy {
 	case GroupNone, GroupTag, GroupLocale, GroupMetadata:
 	case GroupType:
 		if q.Type != TypeMessageVolume {
-			return fmt.Errorf("groupBy %q (message type) only applies to messageVolume", q.GroupBy)
+			return fmt.Errorf("groupBy %s (message type) only applies to messageVolume", exportapi.Quote(q.GroupBy))
 		}
 	default:
-		return fmt.Errorf("unknown groupBy %q; use tag, locale, metadata or type (messageVolume only), or leave it empty", q.GroupBy)
+		return fmt.Errorf("unknown groupBy %s; use tag, locale, metadata or type (messageVolume only), or leave it empty", exportapi.Quote(q.GroupBy))
 	}
 	if q.GroupBy == GroupMetadata && q.MetadataKey == "" {
 		return errors.New("groupBy metadata needs a metadataKey: the top-level metadata key to group by")
@@ -91,7 +93,7 @@ func (q *Query) check(defaultBot string) error {
 		q.Stat = DefaultStat
 	}
 	if !slices.Contains([]string{StatSum, StatAvg, StatP50, StatP90, StatMax}, q.Stat) {
-		return fmt.Errorf("unknown stat %q; use sum, avg, p50, p90 or max", q.Stat)
+		return fmt.Errorf("unknown stat %s; use sum, avg, p50, p90 or max", exportapi.Quote(q.Stat))
 	}
 	if q.Bucket != "" {
 		if _, err := ParseBucket(q.Bucket); err != nil {
@@ -118,7 +120,7 @@ func (q *Query) check(defaultBot string) error {
 			return fmt.Errorf("metadata filter %d has no key", i+1)
 		}
 		if m.Op != "=" && m.Op != "!=" {
-			return fmt.Errorf("metadata filter on %q has op %q; use = or !=", m.Key, m.Op)
+			return fmt.Errorf("metadata filter on %s has op %s; use = or !=", exportapi.Quote(m.Key), exportapi.Quote(m.Op))
 		}
 	}
 	return nil
@@ -128,13 +130,13 @@ func (q *Query) check(defaultBot string) error {
 func ParseBucket(s string) (time.Duration, error) {
 	d, err := gtime.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("bucket %q is not a duration; write it like 1m, 15m, 1h or 1d", s)
+		return 0, fmt.Errorf("bucket %s is not a duration; write it like 1m, 15m, 1h or 1d", exportapi.Quote(s))
 	}
 	if d < MinBucket || d > MaxBucket {
-		return 0, fmt.Errorf("bucket %q is outside 1m…7d", s)
+		return 0, fmt.Errorf("bucket %s is outside 1m…7d", exportapi.Quote(s))
 	}
 	if d%time.Second != 0 {
-		return 0, fmt.Errorf("bucket %q must be a whole number of seconds", s)
+		return 0, fmt.Errorf("bucket %s must be a whole number of seconds", exportapi.Quote(s))
 	}
 	return d, nil
 }

@@ -80,6 +80,8 @@ func (s *Server) truncate(w http.ResponseWriter, body []byte, f Faults) bool {
 	if f.Truncations <= 0 || s.rng.float() >= f.Truncations {
 		return false
 	}
+	// Counted here: the abort below never returns to the caller.
+	s.faulted.Add(1)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body[:len(body)/2])

@@ -147,7 +147,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.truncate(w, body, faults) {
-		s.faulted.Add(1)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
