@@ -117,3 +117,13 @@ func sortedGroups[V any](m map[string]V) []string {
 	})
 	return keys
 }
+
+// row returns a group's buckets, making them on first use.
+func row[T any](m map[string][]T, group string, n int) []T {
+	r, ok := m[group]
+	if !ok {
+		r = make([]T, n)
+		m[group] = r
+	}
+	return r
+}

@@ -28,13 +28,7 @@ func NewRate(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Rate {
 }
 
 func (r *Rate) rows(group string) ([]int64, []int64) {
-	t, ok := r.total[group]
-	if !ok {
-		t = make([]int64, r.b.Len())
-		r.total[group] = t
-		r.hits[group] = make([]int64, r.b.Len())
-	}
-	return t, r.hits[group]
+	return row(r.total, group, r.b.Len()), row(r.hits, group, r.b.Len())
 }
 
 // Add counts one conversation at t in each of its groups; hit says it carries the tag.

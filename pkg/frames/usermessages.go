@@ -39,12 +39,7 @@ func NewUserMessageStat(b Buckets, spec SeriesSpec, g Grouper, stat string, seed
 }
 
 func (s *UserMessageStat) row(group string) []cell {
-	r, ok := s.cells[group]
-	if !ok {
-		r = make([]cell, s.b.Len())
-		s.cells[group] = r
-	}
-	return r
+	return row(s.cells, group, s.b.Len())
 }
 
 // Add records one conversation at t with count user messages in each of its groups.

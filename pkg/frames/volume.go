@@ -28,12 +28,7 @@ func NewVolume(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Volume {
 }
 
 func (v *Volume) row(group string) []int64 {
-	r, ok := v.counts[group]
-	if !ok {
-		r = make([]int64, v.b.Len())
-		v.counts[group] = r
-	}
-	return r
+	return row(v.counts, group, v.b.Len())
 }
 
 // Add counts one record at t in each of its groups.
