@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
@@ -26,12 +25,10 @@ func NewFlights() *Flights {
 // flight is one export under way. Pages go to every subscriber as they arrive, so
 // it is joinable only until its first page: a later subscriber would miss records.
 type flight[T any] struct {
-	key     string
-	done    chan struct{}
-	cancel  context.CancelFunc
-	retain  *retainer[T]
-	started time.Time
-	launch  func() // starts the export; called once the first subscriber is in
+	done   chan struct{}
+	cancel context.CancelFunc
+	retain *retainer[T]
+	launch func() // starts the export; called once the first subscriber is in
 
 	mu        sync.Mutex
 	subs      map[*subscriber[T]]struct{}

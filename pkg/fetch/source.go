@@ -278,7 +278,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	} else {
 		fctx, cancel = context.WithCancel(base)
 	}
-	f := &flight[T]{key: key, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}, started: time.Now()}
+	f := &flight[T]{done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}}
 	var cacheable []span
 	for _, sp := range spans {
 		if sp.cacheable() {

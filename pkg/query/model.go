@@ -106,9 +106,3 @@ func (q *Query) TimeSeries() bool {
 	}
 	return false
 }
-
-// ReadsMessages reports whether the query type reads the messages endpoint.
-func (q *Query) ReadsMessages() bool {
-	return q.Type == TypeMessages || q.Type == TypeTranscript || q.Type == TypeMessageVolume ||
-		(q.Type == TypeValues && q.Field == FieldMessageType)
-}
