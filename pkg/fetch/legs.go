@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"errors"
-	"math"
 	"sync"
 	"time"
 
@@ -66,12 +65,6 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	r.mu.Unlock()
 	r.wg.Wait()
 	return r.stats, r.err
-}
-
-// want is how many legs keep the rate limit busy at the latency measured so far.
-func (r *legRunner[T]) want() int {
-	n := math.Ceil(r.s.cfg.Client.Latency(r.ep.name).Seconds() * r.s.cfg.Client.Rate(r.ep.name))
-	return max(1, min(int(n), maxStreams))
 }
 
 // start launches a leg; the caller holds r.mu.
@@ -152,12 +145,13 @@ func (r *legRunner[T]) finish(l *leg, st exportapi.Stats, err error) {
 // as legs are missing, so three legs start even rather than halves of halves. The
 // caller holds r.mu.
 func (r *legRunner[T]) rebalance() {
-	for r.err == nil && r.active < r.want() {
+	want := r.s.legsForLatency(r.ep.name)
+	for r.err == nil && r.active < want {
 		victim, pages := r.victim()
 		if victim == nil {
 			return
 		}
-		parts := min(r.want()-r.active+1, int(pages/minCutPages))
+		parts := min(want-r.active+1, int(pages/minCutPages))
 		cuts := cutPoints(victim.progress, victim.to, max(parts, 2))
 		if len(cuts) == 0 {
 			return

@@ -300,11 +300,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 			if f.retain != nil {
 				f.retain.store(keyOf, s.cfg.Now().Add(s.cfg.TTL))
 			}
-			var hours float64
-			for _, sp := range spans {
-				hours += sp.to.Sub(sp.from).Hours()
-			}
-			if hours >= 1 {
+			if hours := spanTotal(spans).Hours(); hours >= 1 {
 				s.cfg.Flights.rememberDensity(s.densityKey(ep.name, req.Bot), float64(st.RecordsKept)/hours)
 			}
 		}
@@ -326,12 +322,8 @@ func (s *Source) densityKey(endpoint, bot string) string {
 // answer tells, and legs are cut then), but no more than the records justify, as
 // each leg ends on a partial page.
 func (s *Source) streams(endpoint, bot string, spans []span) int {
-	var total time.Duration
-	for _, sp := range spans {
-		total += sp.to.Sub(sp.from)
-	}
-	want := int(math.Ceil(s.cfg.Client.Latency(endpoint).Seconds() * s.cfg.Client.Rate(endpoint)))
-	want = max(1, min(want, maxStreams))
+	total := spanTotal(spans)
+	want := s.legsForLatency(endpoint)
 	if density, ok := s.cfg.Flights.knownDensity(s.densityKey(endpoint, bot)); ok {
 		pages := density * total.Hours() / exportapi.MaxPerPage
 		return max(1, min(want, int(pages/2)))
@@ -339,16 +331,27 @@ func (s *Source) streams(endpoint, bot string, spans []span) int {
 	return max(1, min(want, int(total/minStreamSpan)))
 }
 
+// legsForLatency is how many legs keep the rate limit busy at the latency
+// measured so far: as many requests as fit in one answer's wait, at least one.
+func (s *Source) legsForLatency(endpoint string) int {
+	n := math.Ceil(s.cfg.Client.Latency(endpoint).Seconds() * s.cfg.Client.Rate(endpoint))
+	return max(1, min(int(n), maxStreams))
+}
+
+func spanTotal(spans []span) time.Duration {
+	var total time.Duration
+	for _, sp := range spans {
+		total += sp.to.Sub(sp.from)
+	}
+	return total
+}
+
 // split cuts the spans into n streams of about equal time, at chunk boundaries.
 func split(spans []span, n int) []span {
 	if n <= len(spans) {
 		return spans
 	}
-	var total time.Duration
-	for _, sp := range spans {
-		total += sp.to.Sub(sp.from)
-	}
-	target := total / time.Duration(n)
+	target := spanTotal(spans) / time.Duration(n)
 	var out []span
 	for _, sp := range spans {
 		for sp.to.Sub(sp.from) > target+target/2 {
