@@ -81,6 +81,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
+	cfg.HTTPClient = guardRedirects(cfg.HTTPClient, base)
 	if cfg.RequestsPerSecond <= 0 {
 		cfg.RequestsPerSecond = DefaultRequestsPerSecond
 	}
@@ -391,6 +392,12 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 	httpReq.Header.Set("x-api-key", c.cfg.APIKey)
 	httpReq.Header.Set("Accept", "application/json")
 	resp, err := c.cfg.HTTPClient.Do(httpReq)
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return page[T]{}, 0, 0, newError(KindRedirected, endpoint, 0, nil,
+			"the server at %s redirected the request to another server, %s; the API key is only sent to the configured base URL, so the redirect was not followed: check the base URL in the data source settings",
+			redirect.From, redirect.To)
+	}
 	if err != nil {
 		return page[T]{}, 0, 0, errTransient{msg: describeTransportError(err, reqCtx, c.cfg.RequestTimeout)}
 	}

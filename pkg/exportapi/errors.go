@@ -33,6 +33,8 @@ const (
 	KindTimeout
 	// KindCanceled means the caller went away (a closed panel).
 	KindCanceled
+	// KindRedirected means the server redirected to another origin, where the key must not go.
+	KindRedirected
 )
 
 // Error is every failure the client returns. Its text is meant for a dashboard
@@ -88,9 +90,11 @@ func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error 
 }
 
 // redact removes every occurrence of secret from s, so that an upstream body or a
-// transport error that echoes the key cannot carry it into a message.
+// transport error that echoes the key cannot carry it into a message. Any key is
+// redacted, however short: the settings refuse implausibly short keys, so this
+// garbles a message only for tools that skip them.
 func redact(s, secret string) string {
-	if len(secret) < 4 {
+	if secret == "" {
 		return s
 	}
 	return strings.ReplaceAll(s, secret, "[redacted]")

@@ -14,14 +14,14 @@ import (
 // URL and key must therefore draw from one limiter per endpoint, so limiters live
 // in a process-wide pool rather than in a client.
 
-// LimiterPool hands out shared limiters keyed by base URL, API key and endpoint.
+// LimiterPool hands out shared limiters keyed by server (Scope), API key and endpoint.
 type LimiterPool struct {
 	mu      sync.Mutex
 	entries map[limiterKey]*Limiter
 }
 
 type limiterKey struct {
-	baseURL  string
+	scope    string // Scope of the base URL
 	keyHash  [32]byte
 	endpoint string
 }
@@ -71,7 +71,8 @@ type Lease struct {
 	once          sync.Once
 }
 
-// Acquire returns the limiters for baseURL and apiKey at requestsPerSecond.
+// Acquire returns the limiters for baseURL and apiKey at requestsPerSecond. Base
+// URLs that name the same server (see Scope) share them.
 func (p *LimiterPool) Acquire(baseURL, apiKey string, requestsPerSecond float64) *Lease {
 	l := &Lease{}
 	p.mu.Lock()
@@ -80,8 +81,9 @@ func (p *LimiterPool) Acquire(baseURL, apiKey string, requestsPerSecond float64)
 		p.entries = map[limiterKey]*Limiter{}
 	}
 	hash := sha256.Sum256([]byte(apiKey))
+	scope := Scope(baseURL)
 	get := func(endpoint string) *Limiter {
-		k := limiterKey{baseURL: baseURL, keyHash: hash, endpoint: endpoint}
+		k := limiterKey{scope: scope, keyHash: hash, endpoint: endpoint}
 		lim, ok := p.entries[k]
 		if !ok {
 			lim = &Limiter{pool: p, key: k, lim: rate.NewLimiter(rate.Limit(requestsPerSecond), 1), users: map[*Lease]float64{}}

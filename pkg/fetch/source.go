@@ -49,7 +49,7 @@ func New(cfg Config) *Source {
 		cfg.Now = time.Now
 	}
 	h := sha256.Sum256([]byte(cfg.APIKey))
-	return &Source{cfg: cfg, scope: cfg.BaseURL + "|" + hex.EncodeToString(h[:8])}
+	return &Source{cfg: cfg, scope: exportapi.Scope(cfg.BaseURL) + "|" + hex.EncodeToString(h[:8])}
 }
 
 // Request names what a query needs.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
@@ -28,25 +30,25 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	now := d.now()
 	var found, quiet, unknown []string
 	for _, bot := range bots {
-		n := 0
-		_, err := d.client.Conversations(ctx, exportapi.Request{
+		// Any record the API hands out for the window counts, not only those the
+		// client's exact window keeps: the API is asked from the whole second before
+		// the window, and its one record may lie in that second.
+		st, err := d.client.Conversations(ctx, exportapi.Request{
 			Bot: bot, Window: exportapi.Window{From: now.Add(-healthWindow), To: now}, PerPage: 1, MaxPages: 1,
-		}, func(page []exportapi.Conversation) error { n += len(page); return nil })
+		}, func([]exportapi.Conversation) error { return nil })
 		switch exportapi.KindOf(err) {
 		case 0:
-			if n > 0 {
+			if st.RecordsRead > 0 {
 				found = append(found, bot)
 			} else {
 				quiet = append(quiet, bot)
 			}
 		case exportapi.KindBotNotFound:
 			unknown = append(unknown, bot)
-		case exportapi.KindKeyRejected:
-			return healthError("The AgentX Export API rejected the API key. " + err.Error()), nil
 		case exportapi.KindUnavailable, exportapi.KindTimeout:
-			return healthError(fmt.Sprintf("Cannot reach the AgentX Export API at %s: %s", d.settings.BaseURL, err)), nil
+			return healthError(fmt.Sprintf("Cannot reach the AgentX Export API at %s: %s.", d.settings.BaseURL, err)), nil
 		default:
-			return healthError(err.Error()), nil
+			return healthError(sentence(err.Error())), nil
 		}
 	}
 	if len(unknown) > 0 {
@@ -68,6 +70,16 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 		Status:  backend.HealthStatusOk,
 		Message: fmt.Sprintf("Connected to %s; the API key works. %s %s.", d.settings.BaseURL, label, strings.Join(parts, "; ")),
 	}, nil
+}
+
+// sentence makes an error text, written to follow other words, stand alone.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 func healthError(msg string) *backend.CheckHealthResult {

@@ -35,6 +35,9 @@ const (
 	DefaultMaxRecords        = 1_000_000
 	DefaultLiveMinutes       = 60
 	DefaultCacheMinutes      = 60
+	// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
+	// would also turn up in ordinary words of error texts, where it is redacted.
+	MinAPIKeyLength = 6
 )
 
 // KnownBots are the configured bots, the default bot first, without repeats.
@@ -128,8 +131,11 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if n, ok := number("cacheMinutes", false, 0, 10080, true, "a whole number of minutes from 0 (no cache) to 10080"); ok {
 		s.CacheMinutes = int(n)
 	}
-	if s.APIKey == "" {
+	switch {
+	case s.APIKey == "":
 		fail("no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)")
+	case len(s.APIKey) < MinAPIKeyLength:
+		fail("the API key is shorter than %d characters, too short to be a key: paste the whole key from Account > API in AgentX Support", MinAPIKeyLength)
 	}
 	if len(problems) > 0 {
 		return s, fmt.Errorf("the data source settings need attention: %s", strings.Join(problems, "; "))

@@ -69,3 +69,18 @@ func TestMissingKeyAndBrokenJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestImplausiblyShortKeysAreRefused(t *testing.T) {
+	for _, k := range []string{"Z", "Zq", "Zqx", " Zqxw ", "Zqxw9"} {
+		_, err := Parse(nil, map[string]string{"apiKey": k})
+		if err == nil || !strings.Contains(err.Error(), "too short") {
+			t.Fatalf("key %q: %v", k, err)
+		}
+		if strings.Contains(err.Error(), strings.TrimSpace(k)) {
+			t.Fatalf("key %q is in the message %q", k, err)
+		}
+	}
+	if _, err := Parse(nil, map[string]string{"apiKey": "sim-key"}); err != nil {
+		t.Fatalf("the simulator's key is refused: %v", err)
+	}
+}
