@@ -263,15 +263,19 @@ func readEpoch(it *jsoniter.Iterator) (time.Time, bool) {
 	return t, err == nil
 }
 
+// MaxUserMessageCount is the largest userMessageCount taken as real; a larger one
+// is read as missing, like any other unreadable count.
+const MaxUserMessageCount = 1_000_000
+
 // readCount accepts a count as a number (integral or not) or a numeric string;
-// anything else, or a negative or fractional value, is "missing".
+// anything else, or a negative, fractional or absurdly large value, is "missing".
 func readCount(it *jsoniter.Iterator) (int64, bool) {
 	s := strings.TrimSpace(readText(it))
 	if s == "" {
 		return 0, false
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n < 0 || n != math.Trunc(n) || n > 1e12 {
+	if err != nil || n < 0 || n != math.Trunc(n) || n > MaxUserMessageCount {
 		return 0, false
 	}
 	return int64(n), true

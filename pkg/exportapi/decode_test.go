@@ -140,3 +140,15 @@ func TestParseRetryAfter(t *testing.T) {
 		t.Errorf("garbage: %s", d)
 	}
 }
+
+func TestAbsurdUserMessageCountsAreMissing(t *testing.T) {
+	body := `{"data":[{"_id":"a","startTime":1,"userMessageCount":1000000},{"_id":"b","startTime":1,"userMessageCount":10000000},
+		{"_id":"c","startTime":1,"userMessageCount":"1e12"}]}`
+	p, err := decodeConversationPage(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.records[0].HasUserMessages || p.records[1].HasUserMessages || p.records[2].HasUserMessages || p.records[2].UserMessageCount != 0 {
+		t.Fatalf("%+v", p.records)
+	}
+}

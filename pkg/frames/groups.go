@@ -10,7 +10,7 @@ import (
 
 // NoneGroup is the group of a conversation without a tag, or with a missing,
 // null or empty locale or metadata value.
-const NoneGroup = "(none)"
+const NoneGroup = query.NoneGroup
 
 // Grouper puts records into the groups of a query's groupBy.
 type Grouper struct {
@@ -57,10 +57,10 @@ func (g Grouper) Conversation(c *exportapi.Conversation, buf []string) []string 
 		}
 		return buf
 	case query.GroupLocale:
-		return append(buf, orNone(c.Locale))
+		return append(buf, query.OrNone(c.Locale))
 	case query.GroupMetadata:
 		v, _ := c.MetadataText(g.MetadataKey)
-		return append(buf, orNone(v))
+		return append(buf, query.OrNone(v))
 	}
 	return append(buf, "")
 }
@@ -71,7 +71,7 @@ func (g Grouper) Message(m *exportapi.Message, convGroups []string, buf []string
 	buf = buf[:0]
 	switch {
 	case g.By == query.GroupType:
-		return append(buf, orNone(m.Type))
+		return append(buf, query.OrNone(m.Type))
 	case g.ByConversation():
 		if len(convGroups) == 0 {
 			return append(buf, NoneGroup)
@@ -91,13 +91,6 @@ func (g Grouper) Seeds(f *query.Filters) []string {
 		return f.Locales
 	}
 	return nil
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return NoneGroup
-	}
-	return s
 }
 
 // sortedGroups orders groups by name with (none) last, for a stable series order.

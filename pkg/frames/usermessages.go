@@ -1,6 +1,7 @@
 package frames
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -79,6 +80,10 @@ func (s *UserMessageStat) Frames() data.Frames {
 
 func (s *UserMessageStat) value(c *cell) *float64 {
 	if c.n == 0 {
+		if s.stat == query.StatSum {
+			zero := 0.0 // the sum of nothing, so that an alert on it sees a value
+			return &zero
+		}
 		return nil
 	}
 	var v float64
@@ -114,40 +119,50 @@ func nearestRank(hist map[int64]int64, n int64, p int64) int64 {
 	return keys[len(keys)-1]
 }
 
+// HistogramCap is the first user message count the histogram does not list on a
+// row of its own: its last row counts every conversation with this many or more,
+// so that one absurd record cannot make millions of rows.
+const HistogramCap = 100
+
 // Histogram counts conversations by their number of user messages.
 type Histogram struct {
-	counts map[int64]int64
+	counts [HistogramCap + 1]int64 // the last one counts HistogramCap and more
+	any    bool
 	max    int64
 }
 
 // NewHistogram starts an empty histogram.
-func NewHistogram() *Histogram { return &Histogram{counts: map[int64]int64{}} }
+func NewHistogram() *Histogram { return &Histogram{} }
 
 // Add counts one conversation with count user messages.
 func (h *Histogram) Add(count int64) {
-	h.counts[count]++
-	if count > h.max {
-		h.max = count
-	}
+	h.counts[min(max(count, 0), HistogramCap)]++
+	h.any = true
+	h.max = max(h.max, count)
 }
 
-// Frame returns every count from 0 to the largest seen, with 0 conversations where
-// none had that count, so a bar chart shows the gaps.
+// Frame returns every count from 0 to the largest seen (at most HistogramCap, the
+// row of HistogramCap or more), with 0 conversations where none had that count,
+// so a bar chart shows the gaps.
 func (h *Histogram) Frame() *data.Frame {
 	n := 0
-	if len(h.counts) > 0 {
-		n = int(h.max) + 1
+	if h.any {
+		n = int(min(h.max, HistogramCap)) + 1
 	}
 	counts := make([]int64, n)
 	convs := make([]int64, n)
 	for i := range counts {
 		counts[i] = int64(i)
-		convs[i] = h.counts[int64(i)]
+		convs[i] = h.counts[i]
 	}
 	frame := data.NewFrame("userMessageHistogram",
 		named(data.NewField("userMessages", nil, counts), "User messages"),
 		named(data.NewField("conversations", nil, convs), "Conversations"),
 	)
 	frame.Meta = &data.FrameMeta{PreferredVisualization: data.VisTypeTable}
+	if h.max >= HistogramCap {
+		frame.AppendNotices(data.Notice{Severity: data.NoticeSeverityInfo,
+			Text: fmt.Sprintf("The last row, %d, counts every conversation with %d or more user messages (%d at most).", HistogramCap, HistogramCap, h.max)})
+	}
 	return frame
 }

@@ -65,19 +65,26 @@ func dataQuery(refID, queryType string, from, to time.Time, model map[string]any
 }
 
 // simMatches is the contract's filter rules written again, independently of the
-// plugin's query package, over the simulator's own records.
+// plugin's query package, over the simulator's own records. A filter value selects
+// a group as grouping shows it, "(none)" included.
 func simMatches(c simulator.Conversation, tags, exclude, locales []string, metadata map[string]string) bool {
+	inTagGroup := func(tag string) bool {
+		if tag == "(none)" && len(c.Tags) == 0 {
+			return true
+		}
+		return slices.Contains(c.Tags, tag)
+	}
 	for _, t := range tags {
-		if !slices.Contains(c.Tags, t) {
+		if !inTagGroup(t) {
 			return false
 		}
 	}
 	for _, t := range exclude {
-		if slices.Contains(c.Tags, t) {
+		if inTagGroup(t) {
 			return false
 		}
 	}
-	if len(locales) > 0 && !slices.Contains(locales, c.LocaleGroup()) {
+	if len(locales) > 0 && !slices.Contains(locales, noneIfEmpty(c.LocaleGroup())) {
 		return false
 	}
 	var meta map[string]json.RawMessage
@@ -89,7 +96,7 @@ func simMatches(c simulator.Conversation, tags, exclude, locales []string, metad
 				got = string(raw)
 			}
 		}
-		if got != want {
+		if noneIfEmpty(got) != noneIfEmpty(want) {
 			return false
 		}
 	}

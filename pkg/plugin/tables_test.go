@@ -210,3 +210,56 @@ func TestWrongKeyAndBadSettings(t *testing.T) {
 		t.Fatalf("health with bad settings: %+v", h)
 	}
 }
+
+// TestNoneIsAFilterValue: filtering on "(none)" selects exactly the conversations
+// that grouping puts in the (none) group, counted from the simulator's records.
+func TestNoneIsAFilterValue(t *testing.T) {
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, nil)
+	type filter struct {
+		tags, exclude, locales []string
+		metadata               map[string]string
+	}
+	cases := map[string]filter{
+		"locale":       {locales: []string{"(none)"}},
+		"locale or":    {locales: []string{"(none)", "de_de"}},
+		"no tags":      {tags: []string{"(none)"}},
+		"some tag":     {exclude: []string{"(none)"}},
+		"metadata":     {metadata: map[string]string{"channel": "(none)"}},
+		"metadata not": {metadata: map[string]string{}},
+	}
+	var qs []backend.DataQuery
+	for name, f := range cases {
+		var meta []map[string]string
+		for k, v := range f.metadata {
+			meta = append(meta, map[string]string{"key": k, "op": "=", "value": v})
+		}
+		if name == "metadata not" {
+			meta = []map[string]string{{"key": "channel", "op": "!=", "value": "(none)"}}
+		}
+		qs = append(qs, dataQuery(name, "conversationCounts", from, to, map[string]any{"filters": map[string]any{
+			"tags": f.tags, "excludeTags": f.exclude, "locales": f.locales, "metadata": meta}}))
+	}
+	resp := run(t, d, qs...)
+	convs := sim.Dataset().Conversations("r3-218210", from, to)
+	for name, f := range cases {
+		var want int64
+		for _, c := range convs {
+			match := simMatches(c, f.tags, f.exclude, f.locales, f.metadata)
+			if name == "metadata not" {
+				match = !simMatches(c, nil, nil, nil, map[string]string{"channel": "(none)"})
+			}
+			if match {
+				want++
+			}
+		}
+		r := resp.Responses[name]
+		if r.Error != nil {
+			t.Fatalf("%s: %v", name, r.Error)
+		}
+		got := r.Frames[0].Fields[1].At(0).(int64)
+		if got != want || want == 0 || want == int64(len(convs)) {
+			t.Errorf("%s: %d conversations, the simulator has %d of %d", name, got, want, len(convs))
+		}
+	}
+}

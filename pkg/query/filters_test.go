@@ -26,6 +26,12 @@ func TestFiltersMatch(t *testing.T) {
 		{"metadata object text", Filters{Metadata: []MetadataFilter{{"plan", "=", `{"tier":"pro"}`}}}, true, false},
 		{"metadata !=", Filters{Metadata: []MetadataFilter{{"channel", "!=", "web"}}}, false, true},
 		{"missing compares as empty", Filters{Metadata: []MetadataFilter{{"channel", "=", ""}}}, false, true},
+		{"tags (none)", Filters{Tags: []string{NoneGroup}}, false, true},
+		{"exclude tags (none)", Filters{ExcludeTags: []string{NoneGroup}}, true, false},
+		{"locale (none)", Filters{Locales: []string{NoneGroup}}, false, true},
+		{"locale (none) or one", Filters{Locales: []string{"en_us", NoneGroup}}, true, true},
+		{"metadata = (none)", Filters{Metadata: []MetadataFilter{{"channel", "=", NoneGroup}}}, false, true},
+		{"metadata != (none)", Filters{Metadata: []MetadataFilter{{"channel", "!=", NoneGroup}}}, true, false},
 	}
 	for _, tc := range cases {
 		if got := tc.f.Match(&c); got != tc.c {
