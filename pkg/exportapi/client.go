@@ -315,6 +315,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 	lim := c.lease.For(endpoint)
 	transient := 0
 	rateLimited := 0
+	var firstRateLimited time.Time
 	for {
 		waited, err := lim.wait(ctx, endpoint)
 		st.RateLimitWait += waited
@@ -339,10 +340,13 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		if status == http.StatusTooManyRequests {
 			st.RateLimited++
 			rateLimited++
+			if rateLimited == 1 {
+				firstRateLimited = now
+			}
 			until := now.Add(retryAfter)
 			lim.pause(until)
 			if rateLimited > maxRateLimitWaits {
-				return page[T]{}, rateLimitedError(endpoint, until, now)
+				return page[T]{}, keptRefusingError(endpoint, rateLimited, now.Sub(firstRateLimited), until)
 			}
 			waitStart := time.Now()
 			err := sleepUntil(ctx, endpoint, until, func() error { return rateLimitedError(endpoint, until, now) })

@@ -389,3 +389,29 @@ func TestRequestShape(t *testing.T) {
 		t.Fatal("the key leaked into the URL")
 	}
 }
+
+// TestEndless429SaysTheAPIKeptRefusing: an API that answers 429 to every request,
+// however long the client waits as asked, is reported as such, not as a query
+// that ran out of time while most of it was left.
+func TestEndless429SaysTheAPIKeptRefusing(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0.01")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(hs.Close)
+	c := newTestClient(t, hs.URL)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	_, err := c.Conversations(ctx, Request{Bot: "b", Window: Window{testNow.Add(-time.Hour), testNow}}, func([]Conversation) error { return nil })
+	if KindOf(err) != KindRateLimited {
+		t.Fatalf("got %v, want a rate-limit error", err)
+	}
+	for _, want := range []string{"kept refusing", "429", "answers in a row", "requestsPerSecond", "retry after"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "time ran out") {
+		t.Errorf("%q blames the time, with most of it left", err)
+	}
+}

@@ -89,6 +89,17 @@ func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error 
 	return e
 }
 
+// keptRefusingError is a rate limit that did not lift however long the client
+// waited: something else is spending the key's allowance.
+func keptRefusingError(endpoint string, answers int, over time.Duration, retryAt time.Time) *Error {
+	e := newError(KindRateLimited, endpoint, 429, nil,
+		"the AgentX Export API kept refusing requests on %s with HTTP 429 (rate limit): %d answers in a row over %s, although the plugin waited as each answer asked; "+
+			"another program or Grafana server is probably using the same API key: lower requestsPerSecond in the data source settings (or share a Redis between Grafana servers), then retry after %s",
+		endpoint, answers, over.Round(time.Second), retryAt.UTC().Format("15:04:05 UTC"))
+	e.RetryAt = retryAt
+	return e
+}
+
 // redact removes every occurrence of secret from s, so that an upstream body or a
 // transport error that echoes the key cannot carry it into a message. Any key is
 // redacted, however short: the settings refuse implausibly short keys, so this

@@ -2,92 +2,163 @@ package fetch
 
 import (
 	"container/list"
+	"slices"
 	"sync"
 	"time"
 )
 
-// Cache keeps the records of settled chunks under a memory budget, evicting the
-// least recently used. One cache serves the whole plugin process, so data sources
-// that share a base URL and key share their chunks too.
+// Cache keeps the records of settled time under a memory budget, evicting the
+// least recently used. It stores segments: runs of whole chunks with the records
+// in them, sorted by time. A segment may be long (a quiet week is one empty
+// segment), so what the cache costs grows with the records it holds, not with
+// the length of time it covers. One cache serves the whole plugin process, so
+// data sources that share a server and key share their segments too.
 type Cache struct {
 	mu       sync.Mutex
 	budget   int64
 	used     int64
-	reserved int64 // held by exports under way for the chunks they will store
-	entries  map[chunkKey]*list.Element
-	lru      *list.List // front: most recently used
-	hits     int64
+	reserved int64 // held by exports under way for the records they keep
+	lanes    map[laneKey]*cacheLane
+	lru      *list.List // of *segment, front: most recently used
 	evicted  int64
 }
 
-type chunkKey struct {
+// laneKey names one timeline of records: whose, which bot, which endpoint.
+type laneKey struct {
 	scope, bot, endpoint, conversationID string
-	start                                int64 // Unix nanoseconds
 }
 
-type cacheEntry struct {
-	key     chunkKey
-	records any // []T of the chunk, all of it
+// segment is settled time [span.from, span.to) and every record in it.
+type segment struct {
+	lane    laneKey
+	span    interval
+	records any // []T sorted by time
 	size    int64
 	expires time.Time
+	el      *list.Element
 }
+
+// cacheLane holds a timeline's segments, disjoint and sorted by start.
+type cacheLane struct {
+	segs []*segment
+}
+
+// segmentOverhead is what a segment costs besides its records: the struct, its
+// list element and its place in the lane.
+const segmentOverhead = 256
 
 // NewCache returns a cache that holds at most budget bytes of records (estimated).
 func NewCache(budget int64) *Cache {
-	return &Cache{budget: budget, entries: map[chunkKey]*list.Element{}, lru: list.New()}
+	return &Cache{budget: budget, lanes: map[laneKey]*cacheLane{}, lru: list.New()}
 }
 
-func (c *Cache) get(k chunkKey, now time.Time) (any, bool) {
+// lookup returns the unexpired segments that overlap w, oldest first, and marks
+// them used. Expired ones it meets are dropped.
+func (c *Cache) lookup(k laneKey, w interval, now time.Time) []*segment {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[k]
-	if !ok {
-		return nil, false
+	ln := c.lanes[k]
+	if ln == nil {
+		return nil
 	}
-	e := el.Value.(*cacheEntry)
-	if now.After(e.expires) {
-		c.remove(el)
-		return nil, false
+	i, _ := slices.BinarySearchFunc(ln.segs, w.from, func(s *segment, t time.Time) int {
+		if !s.span.to.After(t) {
+			return -1
+		}
+		return 1
+	})
+	var out, expired []*segment
+	for ; i < len(ln.segs) && ln.segs[i].span.from.Before(w.to); i++ {
+		s := ln.segs[i]
+		if now.After(s.expires) {
+			expired = append(expired, s)
+			continue
+		}
+		c.lru.MoveToFront(s.el)
+		out = append(out, s)
 	}
-	c.lru.MoveToFront(el)
-	c.hits++
-	return e.records, true
+	for _, s := range expired {
+		c.remove(s)
+	}
+	return out
 }
 
-// put stores a chunk, evicting older ones to stay within the budget. A chunk
-// larger than the whole budget is not kept.
-func (c *Cache) put(k chunkKey, records any, size int64, expires time.Time) {
+// put stores segs (of one lane, sorted), replacing the segments they overlap and
+// evicting the least recently used to stay within the budget. A segment larger
+// than the whole budget is not kept.
+func (c *Cache) put(k laneKey, segs []*segment) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if size > c.budget {
+	for _, s := range segs {
+		if s.size > c.budget {
+			continue
+		}
+		ln := c.lanes[k]
+		if ln == nil {
+			ln = &cacheLane{}
+			c.lanes[k] = ln
+		}
+		for _, old := range ln.overlapping(s.span) {
+			c.remove(old)
+		}
+		for c.used+c.reserved+s.size > c.budget && c.lru.Len() > 0 {
+			c.remove(c.lru.Back().Value.(*segment))
+			c.evicted++
+		}
+		if c.used+c.reserved+s.size > c.budget {
+			continue
+		}
+		ln = c.lanes[k] // eviction may have dropped the lane
+		if ln == nil {
+			ln = &cacheLane{}
+			c.lanes[k] = ln
+		}
+		s.lane = k
+		s.el = c.lru.PushFront(s)
+		i, _ := slices.BinarySearchFunc(ln.segs, s.span.from, func(x *segment, t time.Time) int { return x.span.from.Compare(t) })
+		ln.segs = slices.Insert(ln.segs, i, s)
+		c.used += s.size
+	}
+}
+
+func (ln *cacheLane) overlapping(w interval) []*segment {
+	var out []*segment
+	for _, s := range ln.segs {
+		if !intersect(s.span, w).empty() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// remove drops a segment; the caller holds c.mu.
+func (c *Cache) remove(s *segment) {
+	if s.el == nil {
 		return
 	}
-	if el, ok := c.entries[k]; ok {
-		c.remove(el)
+	c.lru.Remove(s.el)
+	s.el = nil
+	c.used -= s.size
+	ln := c.lanes[s.lane]
+	if ln == nil {
+		return
 	}
-	for c.used+size > c.budget && c.lru.Len() > 0 {
-		c.remove(c.lru.Back())
-		c.evicted++
+	if i := slices.Index(ln.segs, s); i >= 0 {
+		ln.segs = slices.Delete(ln.segs, i, i+1)
 	}
-	c.entries[k] = c.lru.PushFront(&cacheEntry{key: k, records: records, size: size, expires: expires})
-	c.used += size
+	if len(ln.segs) == 0 {
+		delete(c.lanes, s.lane)
+	}
 }
 
-func (c *Cache) remove(el *list.Element) {
-	e := el.Value.(*cacheEntry)
-	c.lru.Remove(el)
-	delete(c.entries, e.key)
-	c.used -= e.size
-}
-
-// reserve sets n bytes aside for records an export is collecting, evicting the
-// least recently used chunks if need be. Exports under way together can thus never
+// reserve sets n bytes aside for records an export is keeping, evicting the least
+// recently used segments if need be. Exports under way together can thus never
 // hold more than the budget between them.
 func (c *Cache) reserve(n int64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.used+c.reserved+n > c.budget && c.lru.Len() > 0 {
-		c.remove(c.lru.Back())
+		c.remove(c.lru.Back().Value.(*segment))
 		c.evicted++
 	}
 	if c.used+c.reserved+n > c.budget {
@@ -105,24 +176,28 @@ func (c *Cache) release(n int64) {
 
 // CacheStats describe a cache's content.
 type CacheStats struct {
-	Chunks  int
-	Bytes   int64
-	Budget  int64
-	Evicted int64
+	Segments int
+	Bytes    int64
+	Reserved int64
+	Budget   int64
+	Evicted  int64
 }
 
 // Stats returns the cache's current content.
 func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CacheStats{Chunks: c.lru.Len(), Bytes: c.used, Budget: c.budget, Evicted: c.evicted}
+	return CacheStats{Segments: c.lru.Len(), Bytes: c.used, Reserved: c.reserved, Budget: c.budget, Evicted: c.evicted}
 }
 
-// Clear drops every chunk.
+// Clear drops every segment.
 func (c *Cache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries = map[chunkKey]*list.Element{}
+	for el := c.lru.Front(); el != nil; el = el.Next() {
+		el.Value.(*segment).el = nil
+	}
+	c.lanes = map[laneKey]*cacheLane{}
 	c.lru.Init()
 	c.used = 0
 }

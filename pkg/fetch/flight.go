@@ -3,40 +3,88 @@ package fetch
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
-// Flights is the registry of exports under way, process-wide: a query that needs a
-// window another query is already reading subscribes to that export instead of
-// starting its own. It also remembers how many records per hour each bot's
-// endpoints hold, to decide how many parallel streams are worth their partial pages.
+// Flights is the registry of reads, process-wide: exports under way and, for a few
+// seconds after they end (Config.Reuse), the live records they read. A query takes
+// from them every part of its range they read or are reading, and starts an export
+// only for the rest, so panels that arrive apart, and ranges that overlap, never
+// read the same time twice at once. It also remembers how many records per hour
+// each bot's endpoints hold, to decide how many parallel legs are worth their
+// partial pages.
 type Flights struct {
-	mu      sync.Mutex
-	m       map[string]any // key → *flight[T]
-	density map[string]float64
+	mu    sync.Mutex
+	lanes map[laneKey]any // *lane[T]
+
+	densityMu sync.Mutex // apart from mu: planning, under mu, asks for densities
+	density   map[string]float64
 }
 
 // NewFlights returns an empty registry.
 func NewFlights() *Flights {
-	return &Flights{m: map[string]any{}, density: map[string]float64{}}
+	return &Flights{lanes: map[laneKey]any{}, density: map[string]float64{}}
 }
 
-// flight is one export under way. Pages go to every subscriber as they arrive, so
-// it is joinable only until its first page: a later subscriber would miss records.
-type flight[T any] struct {
-	done   chan struct{}
-	cancel context.CancelFunc
-	retain *retainer[T]
-	launch func() // starts the export; called once the first subscriber is in
+// lane is the flights of one timeline.
+type lane[T any] struct {
+	flights []*flight[T]
+}
 
-	mu        sync.Mutex
-	subs      map[*subscriber[T]]struct{}
-	delivered bool
-	canceled  bool
-	calls     []string // the first request of each leg
-	stats     exportapi.Stats
-	err       error
+func laneOf[T any](fl *Flights, k laneKey) *lane[T] {
+	if ln, ok := fl.lanes[k].(*lane[T]); ok {
+		return ln
+	}
+	ln := &lane[T]{}
+	fl.lanes[k] = ln
+	return ln
+}
+
+// prune forgets finished flights whose records are too old to reuse; the caller
+// holds the registry's lock.
+func (ln *lane[T]) prune(now time.Time) {
+	kept := ln.flights[:0]
+	for _, f := range ln.flights {
+		f.mu.Lock()
+		stale := f.finished && (f.retain == nil || !f.retain.held() || now.Sub(f.finishedAt) > f.reuse)
+		if stale && f.retain != nil {
+			f.retain.drop()
+		}
+		f.mu.Unlock()
+		if !stale {
+			kept = append(kept, f)
+		}
+	}
+	clear(ln.flights[len(kept):])
+	ln.flights = kept
+}
+
+// flight is one export and what it has read so far.
+type flight[T any] struct {
+	reads   []interval // the time it exports
+	settled []interval // the part of reads that goes to the cache when it ends
+	// edge is the clock when it was planned: a read that reaches it also serves
+	// queries up to edge+reuse, the live records' reuse.
+	edge  time.Time
+	reuse time.Duration
+	done  chan struct{}
+	// cancel stops the export; launch starts it, once the first subscriber is in.
+	cancel context.CancelFunc
+	launch func()
+
+	mu         sync.Mutex
+	retain     *retainer[T] // nil: holds nothing, so joinable only until its first page
+	progress   func() []interval
+	subs       map[*subscriber[T]]struct{}
+	delivered  bool
+	canceled   bool
+	finished   bool
+	finishedAt time.Time
+	calls      []string // the first request of each leg
+	stats      exportapi.Stats
+	err        error
 }
 
 func (f *flight[T]) addCall(call string) {
@@ -45,9 +93,38 @@ func (f *flight[T]) addCall(call string) {
 	f.mu.Unlock()
 }
 
-// subscriber is one query's hold on a flight. Its callback runs on the flight's
-// goroutine; it is never called again once the subscriber has left.
+// offers is the time a query may take from the flight now; the caller holds f.mu.
+func (f *flight[T]) offers(now time.Time) []interval {
+	if f.canceled || (f.finished && (f.err != nil || now.Sub(f.finishedAt) > f.reuse)) {
+		return nil
+	}
+	reads := f.reads
+	if f.finished {
+		// Its settled time has gone to the cache; only the live records stay.
+		for _, s := range f.settled {
+			reads = subtract(reads, s)
+		}
+	}
+	var offer []interval
+	switch {
+	case f.retain != nil:
+		offer = f.retain.covers(reads)
+	case !f.delivered:
+		offer = reads
+	}
+	if n := len(offer); n > 0 && f.reuse > 0 && !offer[n-1].to.Before(f.edge) {
+		offer[n-1].to = maxTime(offer[n-1].to, f.edge.Add(f.reuse))
+	}
+	return offer
+}
+
+// subscriber is one query's hold on a flight: the records of pieces go to fn. Its
+// callback runs on the flight's goroutines; it is never called once the
+// subscriber has left.
 type subscriber[T any] struct {
+	pieces []interval
+	when   func(*T) time.Time
+
 	mu     sync.Mutex
 	fn     func([]T)
 	closed bool
@@ -56,8 +133,23 @@ type subscriber[T any] struct {
 func (s *subscriber[T]) deliver(page []T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.closed {
-		s.fn(page)
+	if s.closed {
+		return
+	}
+	kept := page
+	for i := range page {
+		if !inAny(s.pieces, s.when(&page[i])) {
+			kept = make([]T, 0, len(page))
+			for j := range page {
+				if inAny(s.pieces, s.when(&page[j])) {
+					kept = append(kept, page[j])
+				}
+			}
+			break
+		}
+	}
+	if len(kept) > 0 {
+		s.fn(kept)
 	}
 }
 
@@ -67,36 +159,17 @@ func (s *subscriber[T]) close() {
 	s.mu.Unlock()
 }
 
-// join subscribes sub to the flight under key, starting it with start when no
-// joinable flight exists. shared reports whether another query started it.
-func join[T any](fl *Flights, key string, sub *subscriber[T], start func() *flight[T]) (f *flight[T], shared bool) {
-	fl.mu.Lock()
-	defer fl.mu.Unlock()
-	if existing, ok := fl.m[key].(*flight[T]); ok {
-		existing.mu.Lock()
-		joinable := !existing.delivered && !existing.canceled
-		if joinable {
-			existing.subs[sub] = struct{}{}
-		}
-		existing.mu.Unlock()
-		if joinable {
-			return existing, true
-		}
+// join subscribes sub and returns the records the flight already holds for its
+// pieces; the caller holds f.mu, so no page falls between the two.
+func (f *flight[T]) join(sub *subscriber[T]) [][]T {
+	var replay [][]T
+	if f.retain != nil {
+		replay = f.retain.replay(sub.pieces)
 	}
-	f = start()
-	f.subs[sub] = struct{}{}
-	fl.m[key] = f
-	go f.launch()
-	return f, false
-}
-
-// forget removes a finished flight from the registry (unless a newer one took its key).
-func (fl *Flights) forget(key string, f any) {
-	fl.mu.Lock()
-	defer fl.mu.Unlock()
-	if fl.m[key] == f {
-		delete(fl.m, key)
+	if !f.finished {
+		f.subs[sub] = struct{}{}
 	}
+	return replay
 }
 
 func (f *flight[T]) deliver(page []T) {
@@ -105,14 +178,14 @@ func (f *flight[T]) deliver(page []T) {
 	}
 	f.mu.Lock()
 	f.delivered = true
+	if f.retain != nil {
+		f.retain.add(page)
+	}
 	subs := make([]*subscriber[T], 0, len(f.subs))
 	for s := range f.subs {
 		subs = append(subs, s)
 	}
 	f.mu.Unlock()
-	if f.retain != nil {
-		f.retain.add(page)
-	}
 	for _, s := range subs {
 		s.deliver(page)
 	}
@@ -125,31 +198,42 @@ func (f *flight[T]) leave(sub *subscriber[T]) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.subs, sub)
-	if len(f.subs) == 0 && !f.canceled {
+	if len(f.subs) == 0 && !f.canceled && !f.finished {
 		f.canceled = true
 		f.cancel()
 	}
 }
 
-// wait blocks until the flight ends or ctx is done, and returns what it cost and
-// the calls it made.
-func (f *flight[T]) wait(ctx context.Context, sub *subscriber[T]) (exportapi.Stats, []string, error) {
+// wait blocks until the flight ends or ctx is done.
+func (f *flight[T]) wait(ctx context.Context, sub *subscriber[T]) error {
 	select {
 	case <-f.done:
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		return f.stats, f.calls, f.err
+		return f.err
 	case <-ctx.Done():
 		f.leave(sub)
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return exportapi.Stats{}, append([]string(nil), f.calls...), ctx.Err()
+		return ctx.Err()
 	}
 }
 
+// readSoFar is the time the flight has read completely, as far as its legs tell.
+func (f *flight[T]) readSoFar() []interval {
+	f.mu.Lock()
+	done, progress := f.finished && f.err == nil, f.progress
+	f.mu.Unlock()
+	switch {
+	case done:
+		return f.reads
+	case progress == nil:
+		return nil
+	}
+	return progress() // outside f.mu: the legs take their own lock, then the flight's
+}
+
 func (fl *Flights) rememberDensity(key string, perHour float64) {
-	fl.mu.Lock()
-	defer fl.mu.Unlock()
+	fl.densityMu.Lock()
+	defer fl.densityMu.Unlock()
 	if old, ok := fl.density[key]; ok {
 		perHour = (old + perHour) / 2
 	}
@@ -157,8 +241,8 @@ func (fl *Flights) rememberDensity(key string, perHour float64) {
 }
 
 func (fl *Flights) knownDensity(key string) (float64, bool) {
-	fl.mu.Lock()
-	defer fl.mu.Unlock()
+	fl.densityMu.Lock()
+	defer fl.densityMu.Unlock()
 	d, ok := fl.density[key]
 	return d, ok
 }

@@ -20,6 +20,16 @@ func chunkFloor(t time.Time) time.Time {
 	return time.Unix(0, query.FloorDiv(t.UnixNano(), int64(ChunkSize))*int64(ChunkSize)).UTC()
 }
 
+func chunkCeil(t time.Time) time.Time {
+	if f := chunkFloor(t); f.Equal(t) {
+		return f
+	}
+	return chunkFloor(t).Add(ChunkSize)
+}
+
+// maxInstant is later than any record.
+var maxInstant = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a

@@ -67,6 +67,23 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	return r.stats, r.err
 }
 
+// covered is the time the legs have read completely so far: all of a finished
+// leg, and up to the latest record of one that reads in time order.
+func (r *legRunner[T]) covered() []interval {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []interval
+	for _, l := range r.legs {
+		switch {
+		case l.done && r.err == nil:
+			out = append(out, interval{from: l.from, to: l.to})
+		case l.sorted && l.records > 0:
+			out = append(out, interval{from: l.from, to: l.progress})
+		}
+	}
+	return merge(out)
+}
+
 // start launches a leg; the caller holds r.mu.
 func (r *legRunner[T]) start(l *leg) {
 	r.legs = append(r.legs, l)

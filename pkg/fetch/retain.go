@@ -1,152 +1,237 @@
 package fetch
 
 import (
-	"sync"
+	"slices"
 	"time"
 )
 
-// retainer keeps, during one export, the records of the settled chunks it reads,
-// to put them in the cache when the export ends. An export's records need not come
-// in time order, so a chunk is only known complete at the end. It reserves the
-// memory from the cache as it goes and gives up (freeing what it held) when the
-// cache has no more room.
+// retainer keeps the records a flight has read, for two uses: a query that joins
+// the flight after it started takes them instead of reading that time again, and
+// when the flight ends its settled time goes into the cache as segments. It
+// reserves the memory from the cache as it goes; when the cache has no more
+// room it gives up its oldest chunks first (a dashboard's refreshes and shifts
+// reuse the recent end of a range most), and the time it no longer holds is no
+// longer offered to joiners. Its methods are called with the flight's lock held.
 type retainer[T any] struct {
-	ranges []span // chunk-aligned [cacheFrom, cacheTo) ranges whose records are kept
-	when   func(*T) time.Time
-	size   func(*T) int64
-	cache  *Cache
+	when  func(*T) time.Time
+	size  func(*T) int64
+	cache *Cache
 
-	mu      sync.Mutex
-	chunks  map[int64][]T
-	sizes   map[int64]int64
-	dropped map[int64]bool // chunks given up to stay within the budget
-	bytes   int64
-	gaveUp  bool
+	// chunks holds, per chunk start (Unix ns), fragments: one page's records in that
+	// chunk each, kept as they came (records need not come in time order).
+	chunks   map[int64][][]T
+	sizes    map[int64]int64
+	bytes    int64     // reserved from the cache
+	keepFrom time.Time // records before it are not kept
+	gaveUp   bool
 }
 
-func newRetainer[T any](ranges []span, cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
-	return &retainer[T]{ranges: ranges, when: when, size: size, cache: cache,
-		chunks: map[int64][]T{}, sizes: map[int64]int64{}, dropped: map[int64]bool{}}
+// fragmentOverhead is what a fragment costs besides its records: its slice header
+// and its share of the map.
+const fragmentOverhead = 64
+
+func newRetainer[T any](cache *Cache, when func(*T) time.Time, size func(*T) int64) *retainer[T] {
+	return &retainer[T]{when: when, size: size, cache: cache, chunks: map[int64][][]T{}, sizes: map[int64]int64{}}
 }
 
 func (r *retainer[T]) add(page []T) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	if r.gaveUp || len(page) == 0 {
+		return
+	}
+	counts := map[int64]int{}
+	for i := range page {
+		if t := r.when(&page[i]); !t.Before(r.keepFrom) {
+			counts[chunkFloor(t).UnixNano()]++
+		}
+	}
+	cost := func() int64 {
+		var n int64
+		for i := range page {
+			if t := r.when(&page[i]); !t.Before(r.keepFrom) {
+				n += r.size(&page[i])
+			}
+		}
+		for c := range counts {
+			if c >= r.keepFrom.UnixNano() {
+				n += fragmentOverhead
+			}
+		}
+		return n
+	}
+	need := cost()
+	for !r.cache.reserve(need) {
+		if !r.dropOldest(counts) {
+			r.drop()
+			return
+		}
+		need = cost()
+	}
+	r.bytes += need
+	frags := make(map[int64][]T, len(counts))
+	for c, n := range counts {
+		if c >= r.keepFrom.UnixNano() {
+			frags[c] = make([]T, 0, n)
+		}
+	}
+	for i := range page {
+		t := r.when(&page[i])
+		if t.Before(r.keepFrom) {
+			continue
+		}
+		c := chunkFloor(t).UnixNano()
+		frags[c] = append(frags[c], page[i])
+		r.sizes[c] += r.size(&page[i])
+	}
+	for c, f := range frags {
+		r.chunks[c] = append(r.chunks[c], f)
+		r.sizes[c] += fragmentOverhead
+	}
+}
+
+// dropOldest gives up the oldest chunk, held or arriving in the page being
+// added; false when there is none left to give up.
+func (r *retainer[T]) dropOldest(arriving map[int64]int) bool {
+	oldest, found := int64(0), false
+	for c := range arriving {
+		if c >= r.keepFrom.UnixNano() && (!found || c < oldest) {
+			oldest, found = c, true
+		}
+	}
+	for c := range r.chunks {
+		if !found || c < oldest {
+			oldest, found = c, true
+		}
+	}
+	if !found {
+		return false
+	}
+	r.keepFrom = time.Unix(0, oldest).Add(ChunkSize).UTC()
+	for c := range r.chunks {
+		if c < r.keepFrom.UnixNano() {
+			r.forget(c)
+		}
+	}
+	return true
+}
+
+func (r *retainer[T]) forget(c int64) {
+	r.cache.release(r.sizes[c])
+	r.bytes -= r.sizes[c]
+	delete(r.chunks, c)
+	delete(r.sizes, c)
+}
+
+// drop gives up everything held, for good.
+func (r *retainer[T]) drop() {
+	r.cache.release(r.bytes)
+	r.gaveUp, r.chunks, r.sizes, r.bytes = true, nil, nil, 0
+}
+
+// covers is the part of what the flight reads that the retainer can hand to a joiner.
+func (r *retainer[T]) covers(reads []interval) []interval {
+	if r.gaveUp {
+		return nil
+	}
+	return overlaps(reads, interval{from: r.keepFrom, to: maxInstant})
+}
+
+// replay returns the records held that lie in pieces.
+func (r *retainer[T]) replay(pieces []interval) [][]T {
+	var out [][]T
+	for c, frags := range r.chunks {
+		chunk := interval{from: time.Unix(0, c).UTC(), to: time.Unix(0, c).UTC().Add(ChunkSize)}
+		if len(overlaps(pieces, chunk)) == 0 {
+			continue
+		}
+		for _, f := range frags {
+			kept := f
+			for i := range f {
+				if !inAny(pieces, r.when(&f[i])) {
+					kept = nil
+					for j := range f {
+						if inAny(pieces, r.when(&f[j])) {
+							kept = append(kept, f[j])
+						}
+					}
+					break
+				}
+			}
+			if len(kept) > 0 {
+				out = append(out, kept)
+			}
+		}
+	}
+	return out
+}
+
+// segments turns the held records of settled time into cache segments and stops
+// holding them. Each segment spans whole chunks and holds about target bytes; a
+// run of empty chunks joins a neighbour, so quiet time costs nothing extra.
+func (r *retainer[T]) segments(settled []interval, target int64, expires time.Time) []*segment {
+	if r.gaveUp {
+		return nil
+	}
+	var out []*segment
+	for _, iv := range r.covers(settled) {
+		keys := make([]int64, 0)
+		for c := range r.chunks {
+			if iv.contains(time.Unix(0, c)) {
+				keys = append(keys, c)
+			}
+		}
+		slices.Sort(keys)
+		start := iv.from
+		var group []int64
+		var size int64
+		flush := func(end time.Time) {
+			n := 0
+			for _, c := range group {
+				for _, f := range r.chunks[c] {
+					n += len(f)
+				}
+			}
+			recs := make([]T, 0, n)
+			for _, c := range group {
+				for _, f := range r.chunks[c] {
+					recs = append(recs, f...)
+				}
+				r.forget(c)
+			}
+			slices.SortStableFunc(recs, func(a, b T) int { return r.when(&a).Compare(r.when(&b)) })
+			out = append(out, &segment{span: interval{from: start, to: end}, records: recs, size: size + segmentOverhead, expires: expires})
+			start, group, size = end, nil, 0
+		}
+		for i, c := range keys {
+			group = append(group, c)
+			size += r.sizes[c]
+			switch {
+			case i == len(keys)-1:
+				flush(iv.to)
+			case size >= target:
+				flush(time.Unix(0, c).UTC().Add(ChunkSize))
+			}
+		}
+		if len(keys) == 0 {
+			flush(iv.to)
+		}
+	}
+	return out
+}
+
+// keepOnly stops holding chunks outside keep.
+func (r *retainer[T]) keepOnly(keep []interval) {
 	if r.gaveUp {
 		return
 	}
-	var added int64
-	for i := range page {
-		if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
-			added += r.size(&page[i])
-		}
-	}
-	// When the cache is full, the oldest chunks make room for newer ones: a
-	// dashboard's refresh and shifts reuse the recent end of its range most.
-	for !r.cache.reserve(added) {
-		if !r.dropOldest() {
-			r.abandon()
-			return
-		}
-		added = 0
-		for i := range page {
-			if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
-				added += r.size(&page[i])
-			}
-		}
-	}
-	r.bytes += added
-	for i := range page {
-		if c, ok := r.chunkOf(&page[i]); ok && !r.dropped[c] {
-			r.chunks[c] = append(r.chunks[c], page[i])
-			r.sizes[c] += r.size(&page[i])
+	for c := range r.chunks {
+		chunk := interval{from: time.Unix(0, c).UTC(), to: time.Unix(0, c).UTC().Add(ChunkSize)}
+		if len(overlaps(keep, chunk)) == 0 {
+			r.forget(c)
 		}
 	}
 }
 
-func (r *retainer[T]) chunkOf(rec *T) (int64, bool) {
-	t := r.when(rec)
-	for _, rg := range r.ranges {
-		if !t.Before(rg.cacheFrom) && t.Before(rg.cacheTo) {
-			return chunkFloor(t).UnixNano(), true
-		}
-	}
-	return 0, false
-}
-
-// eachChunk calls fn with the start of every chunk the retainer covers, oldest first.
-func (r *retainer[T]) eachChunk(fn func(start time.Time) bool) {
-	for _, rg := range r.ranges {
-		for t := rg.cacheFrom; t.Before(rg.cacheTo); t = t.Add(ChunkSize) {
-			if !fn(t) {
-				return
-			}
-		}
-	}
-}
-
-// dropOldest gives up the oldest chunk not yet given up; false when none is left.
-func (r *retainer[T]) dropOldest() bool {
-	dropped := false
-	r.eachChunk(func(t time.Time) bool {
-		c := t.UnixNano()
-		if r.dropped[c] {
-			return true
-		}
-		r.dropped[c] = true
-		r.cache.release(r.sizes[c])
-		r.bytes -= r.sizes[c]
-		delete(r.chunks, c)
-		delete(r.sizes, c)
-		dropped = true
-		return false
-	})
-	return dropped
-}
-
-// abandon drops what was kept and gives the reservation back; the caller holds r.mu.
-func (r *retainer[T]) abandon() {
-	r.cache.release(r.bytes)
-	r.gaveUp, r.chunks, r.bytes = true, nil, 0
-}
-
-// drop abandons the chunks of an export that failed.
-func (r *retainer[T]) drop() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.gaveUp {
-		r.abandon()
-	}
-}
-
-// store puts every chunk of the range in the cache, the empty ones too: an empty
-// settled chunk is an answer, not a gap.
-func (r *retainer[T]) store(key func(start time.Time) chunkKey, expires time.Time) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.gaveUp {
-		return 0
-	}
-	// The reservation turns into the entries' own accounting.
-	r.cache.release(r.bytes)
-	r.bytes = 0
-	n := 0
-	r.eachChunk(func(t time.Time) bool {
-		if r.dropped[t.UnixNano()] {
-			return true
-		}
-		records := r.chunks[t.UnixNano()]
-		var size int64 = 64
-		for i := range records {
-			size += r.size(&records[i])
-		}
-		// An exact-size copy frees the slack that appending left in the slice.
-		records = append(make([]T, 0, len(records)), records...)
-		delete(r.chunks, t.UnixNano())
-		r.cache.put(key(t), records, size, expires)
-		n++
-		return true
-	})
-	r.chunks = nil
-	return n
+// held reports whether the retainer holds anything.
+func (r *retainer[T]) held() bool {
+	return !r.gaveUp && len(r.chunks) > 0
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 	"unsafe"
@@ -16,21 +17,24 @@ import (
 // Config configures a Source.
 type Config struct {
 	Client *exportapi.Client
-	// BaseURL and APIKey name whose data it is: sources with the same pair share
-	// exports and cached chunks. The key is only ever kept hashed.
+	// BaseURL and APIKey name whose data it is: sources with the same server and key
+	// share exports and cached segments. The key is only ever kept hashed.
 	BaseURL string
 	APIKey  string
 	// Live is how far back records may still change; they are read on every query.
 	Live time.Duration
-	// TTL is how long settled chunks are reused; 0 turns the cache off.
-	TTL     time.Duration
+	// TTL is how long settled segments are reused; 0 turns the cache off.
+	TTL time.Duration
+	// Reuse is how long a finished read's live records serve queries that arrive
+	// after it (liveReuseSeconds); 0 reads the live tail for every query.
+	Reuse   time.Duration
 	Cache   *Cache
 	Flights *Flights
 	// Now is the clock deciding what is live; nil means time.Now.
 	Now func() time.Time
 }
 
-// Source reads records for queries through shared exports and the chunk cache.
+// Source reads records for queries through shared exports and the cache.
 type Source struct {
 	cfg   Config
 	scope string
@@ -66,8 +70,8 @@ type Stats struct {
 	exportapi.Stats
 	Exports       int // exports the query read from
 	SharedExports int // of which another query had started
-	CacheHits     int // settled chunks served from the cache
-	CacheMisses   int // settled chunks read from the API
+	CacheHits     int // settled segments served from the cache
+	CacheMisses   int // runs of settled time read from the API
 	Calls         []string
 }
 
@@ -177,6 +181,24 @@ func (c *consumer[T]) take(page []T) {
 	}
 }
 
+// joined is a query's hold on a flight another query (or an earlier one) started.
+type joined[T any] struct {
+	f      *flight[T]
+	sub    *subscriber[T]
+	replay [][]T
+	recent bool // the flight had already ended: its records, not its cost
+}
+
+// plan is what a query reads from where: segments of the cache, flights under way
+// or just ended, and one new flight for the rest.
+type plan[T any] struct {
+	hits    []*segment
+	joins   []joined[T]
+	started *flight[T]
+	own     *subscriber[T]
+	misses  int
+}
+
 func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn func([]T)) (Stats, error) {
 	var st Stats
 	w := req.Window
@@ -186,90 +208,133 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
-	now := s.cfg.Now()
-	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
-	keyOf := func(start time.Time) chunkKey {
-		return chunkKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID, start: start.UnixNano()}
+	p := makePlan(ctx, s, ep, req, cons)
+	st.CacheHits, st.CacheMisses = len(p.hits), p.misses
+	for _, h := range p.hits {
+		cons.take(h.records.([]T))
 	}
-
-	var spans []span
-	settledTo := minTime(w.To, settledEnd)
-	switch {
-	case s.cfg.TTL > 0 && s.cfg.Cache != nil && w.From.Before(settledTo):
-		var run *span
-		for c := chunkFloor(w.From); c.Before(settledTo); c = c.Add(ChunkSize) {
-			if records, ok := s.cfg.Cache.get(keyOf(c), now); ok {
-				st.CacheHits++
-				cons.take(records.([]T))
-				run = nil
-				continue
-			}
-			st.CacheMisses++
-			end := c.Add(ChunkSize)
-			if run != nil && run.to.Equal(c) {
-				run.to, run.cacheTo = end, end
-				continue
-			}
-			spans = append(spans, span{from: c, to: end, cacheFrom: c, cacheTo: end})
-			run = &spans[len(spans)-1]
-		}
-	case w.From.Before(settledTo):
-		spans = append(spans, span{from: w.From, to: settledTo})
-	}
-	if liveFrom := maxTime(w.From, settledEnd); liveFrom.Before(w.To) {
-		if n := len(spans); n > 0 && spans[n-1].to.Equal(liveFrom) {
-			spans[n-1].to = w.To
-		} else {
-			spans = append(spans, span{from: liveFrom, to: w.To})
+	for _, j := range p.joins {
+		for _, r := range j.replay {
+			cons.take(r)
 		}
 	}
-	if cons.err != nil { // the cache alone passed the budget
-		return st, budgetError(ep.name, cons.err)
+	if p.started != nil {
+		go p.started.launch()
 	}
-	if len(spans) == 0 {
-		return st, nil
+	var err error
+	if p.started != nil {
+		err = p.started.wait(ctx, p.own)
+		st.Add(flightStats(p.started, false))
 	}
-	fst, err := readSpans(ctx, s, ep, req, spans, cons, keyOf)
-	st.Add(fst)
+	for _, j := range p.joins {
+		if e := j.f.wait(ctx, j.sub); err == nil {
+			err = e
+		}
+		js := flightStats(j.f, j.recent)
+		js.SharedExports = js.Exports
+		st.Add(js)
+	}
 	cons.mu.Lock()
 	overBudget := cons.err
 	cons.mu.Unlock()
 	if overBudget != nil {
-		return st, budgetError(ep.name, overBudget)
-	}
-	return st, err
-}
-
-func budgetError(endpoint string, err error) error {
-	return exportapi.NewError(exportapi.KindTooManyRecords, endpoint, err.Error())
-}
-
-// readSpans reads the spans through one shared flight: a query with the same
-// plan at the same moment (the panels of a dashboard) subscribes to it.
-func readSpans[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, spans []span, cons *consumer[T], keyOf func(time.Time) chunkKey) (Stats, error) {
-	key := fmt.Sprintf("%s|%s|%s|%s", s.scope, req.Bot, ep.name, req.ConversationID)
-	for _, sp := range spans {
-		key += fmt.Sprintf("|%d-%d", sp.from.UnixNano(), sp.to.UnixNano())
-	}
-	sub := &subscriber[T]{fn: cons.take}
-	f, shared := join(s.cfg.Flights, key, sub, func() *flight[T] {
-		return startFlight(ctx, s, ep, req, spans, key, keyOf)
-	})
-	fst, calls, err := f.wait(ctx, sub)
-	st := Stats{Stats: fst, Exports: len(calls), Calls: calls}
-	if shared {
-		st.SharedExports = len(calls)
+		return st, exportapi.NewError(exportapi.KindTooManyRecords, ep.name, overBudget.Error())
 	}
 	if err != nil && ctx.Err() != nil {
-		return st, exportapi.ContextError(ctx, ep.name)
+		return st, timeoutError(ctx, s, ep.name, w, p, cons)
 	}
 	return st, err
+}
+
+func flightStats[T any](f *flight[T], recent bool) Stats {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// An export is counted by its legs, each a request sequence of its own.
+	st := Stats{Exports: len(f.calls), Calls: append([]string(nil), f.calls...)}
+	if !recent {
+		st.Stats = f.stats
+	}
+	return st
+}
+
+// makePlan decides, under the registry's lock, where each part of the query's
+// range comes from, subscribing the query to every flight it takes from.
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T]) plan[T] {
+	var p plan[T]
+	now := s.cfg.Now()
+	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
+	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
+	w := interval{from: req.Window.From, to: req.Window.To}
+	caching := s.cfg.TTL > 0 && s.cfg.Cache != nil
+
+	fl := s.cfg.Flights
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	ln := laneOf[T](fl, k)
+	ln.prune(now)
+
+	pieces := []interval{w}
+	var settled []interval
+	if caching && w.from.Before(settledEnd) {
+		// Settled time is cached in whole chunks: read the chunks the range touches.
+		zone := interval{from: chunkFloor(w.from), to: minTime(chunkCeil(w.to), settledEnd)}
+		p.hits = s.cfg.Cache.lookup(k, zone, now)
+		settled = []interval{zone}
+		for _, h := range p.hits {
+			settled = subtract(settled, h.span)
+		}
+		pieces = settled
+		if live := (interval{from: maxTime(w.from, settledEnd), to: w.to}); !live.empty() {
+			pieces = append(slices.Clone(settled), live)
+		}
+	}
+	for _, f := range ln.flights {
+		f.mu.Lock()
+		var claimed []interval
+		for _, o := range f.offers(now) {
+			claimed = append(claimed, overlaps(pieces, o)...)
+			pieces = subtract(pieces, o)
+		}
+		if len(claimed) > 0 {
+			sub := &subscriber[T]{pieces: claimed, when: ep.when, fn: cons.take}
+			p.joins = append(p.joins, joined[T]{f: f, sub: sub, replay: f.join(sub), recent: f.finished})
+		}
+		f.mu.Unlock()
+	}
+	if len(pieces) == 0 {
+		return p
+	}
+	var spans []span
+	for _, pc := range pieces {
+		cacheable := caching && !pc.to.After(settledEnd)
+		if cacheable {
+			p.misses++
+		}
+		if n := len(spans); n > 0 && spans[n-1].to.Equal(pc.from) && (cacheable == spans[n-1].cacheable() || !cacheable) {
+			spans[n-1].to = pc.to
+			if cacheable {
+				spans[n-1].cacheTo = pc.to
+			}
+			continue
+		}
+		sp := span{from: pc.from, to: pc.to}
+		if cacheable {
+			sp.cacheFrom, sp.cacheTo = pc.from, pc.to
+		}
+		spans = append(spans, sp)
+	}
+	f := startFlight(ctx, s, ep, req, spans, k, now)
+	p.own = &subscriber[T]{pieces: f.reads, when: ep.when, fn: cons.take}
+	f.join(p.own)
+	ln.flights = append(ln.flights, f)
+	p.started = f
+	return p
 }
 
 // startFlight prepares an export that outlives the query that started it: it runs
 // until it ends or every subscriber has left. It keeps the starter's deadline, so
 // rate-limit waits still fail fast when they cannot fit.
-func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, spans []span, key string, keyOf func(time.Time) chunkKey) *flight[T] {
+func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, spans []span, k laneKey, now time.Time) *flight[T] {
 	base := context.WithoutCancel(ctx)
 	var fctx context.Context
 	var cancel context.CancelFunc
@@ -278,40 +343,80 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	} else {
 		fctx, cancel = context.WithCancel(base)
 	}
-	f := &flight[T]{done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}}
-	var cacheable []span
+	f := &flight[T]{edge: now, reuse: s.cfg.Reuse, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}}
 	for _, sp := range spans {
+		f.reads = append(f.reads, interval{from: sp.from, to: sp.to})
 		if sp.cacheable() {
-			cacheable = append(cacheable, sp)
+			f.settled = append(f.settled, interval{from: sp.cacheFrom, to: sp.cacheTo})
 		}
 	}
-	if len(cacheable) > 0 && s.cfg.TTL > 0 && s.cfg.Cache != nil {
-		f.retain = newRetainer(cacheable, s.cfg.Cache, ep.when, ep.size)
+	if s.cfg.Cache != nil {
+		f.retain = newRetainer(s.cfg.Cache, ep.when, ep.size)
 	}
 	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
+	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans)}
+	f.progress = runner.covered
 	f.launch = func() {
 		defer cancel()
-		runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans)}
 		st, err := runner.run(fctx, spans)
-		if f.retain != nil && err != nil {
-			f.retain.drop()
-		}
 		if err == nil {
-			if f.retain != nil {
-				f.retain.store(keyOf, s.cfg.Now().Add(s.cfg.TTL))
-			}
 			if hours := spanTotal(spans).Hours(); hours >= 1 {
 				s.cfg.Flights.rememberDensity(s.densityKey(ep.name, req.Bot), float64(st.RecordsKept)/hours)
 			}
 		}
-		f.mu.Lock()
-		f.stats, f.err = st, err
-		f.mu.Unlock()
-		s.cfg.Flights.forget(key, f)
-		close(f.done)
+		finishFlight(s, f, k, st, err)
 	}
 	return f
 }
+
+// finish ends a flight: its settled time goes to the cache, and its live records
+// stay on offer for the reuse time. Under the registry's lock, so a query never
+// sees the time in neither place.
+func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats, err error) {
+	fl := s.cfg.Flights
+	fl.mu.Lock()
+	f.mu.Lock()
+	f.stats, f.err = st, err
+	f.finished, f.finishedAt = true, s.cfg.Now()
+	if f.retain != nil {
+		if err != nil || f.canceled {
+			f.retain.drop()
+		} else {
+			if s.cfg.TTL > 0 && len(f.settled) > 0 {
+				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
+				s.cfg.Cache.put(k, f.retain.segments(f.settled, target, f.finishedAt.Add(s.cfg.TTL)))
+			}
+			live := f.reads
+			for _, sp := range f.settled {
+				live = subtract(live, sp)
+			}
+			f.retain.keepOnly(live)
+			if f.reuse <= 0 {
+				f.retain.drop()
+			}
+		}
+	}
+	held := f.retain != nil && f.retain.held()
+	f.mu.Unlock()
+	if !held {
+		ln := laneOf[T](fl, k)
+		ln.flights = slices.DeleteFunc(ln.flights, func(x *flight[T]) bool { return x == f })
+	}
+	fl.mu.Unlock()
+	close(f.done)
+	if held {
+		// Free the live records once nobody can take them any more, even if no
+		// query comes to prune them.
+		time.AfterFunc(f.reuse+time.Second, func() {
+			fl.mu.Lock()
+			defer fl.mu.Unlock()
+			laneOf[T](fl, k).prune(s.cfg.Now())
+		})
+	}
+}
+
+// maxSegmentBytes bounds a cached segment, so eviction frees memory in small steps.
+const maxSegmentBytes = 256 << 10
 
 func (s *Source) densityKey(endpoint, bot string) string {
 	return s.scope + "|" + bot + "|" + endpoint

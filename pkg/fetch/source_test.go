@@ -285,8 +285,8 @@ func TestCacheStaysWithinItsBudget(t *testing.T) {
 	if !slices.Equal(got, f.want(w)) {
 		t.Fatalf("%d conversations, want %d", len(got), len(f.want(w)))
 	}
-	if st := f.cache.Stats(); st.Bytes > st.Budget || st.Chunks == 0 {
-		t.Fatalf("cache holds %d bytes in %d chunks, budget %d", st.Bytes, st.Chunks, st.Budget)
+	if st := f.cache.Stats(); st.Bytes > st.Budget || st.Segments == 0 {
+		t.Fatalf("cache holds %d bytes in %d segments, budget %d", st.Bytes, st.Segments, st.Budget)
 	}
 	// Reading again still gives exact numbers, from what is cached and what is not.
 	if again, _ := ids(t, t.Context(), s, w); !slices.Equal(again, got) {

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func TestGoldenFrames(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
 	// The cache is off so each case's cost does not depend on the ones run before it.
-	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}, "cacheMinutes": 0})
+	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}, "cacheMinutes": 0, "liveReuseSeconds": 0})
 	from, to := testNow.Add(-3*time.Hour-10*time.Minute), testNow.Add(-70*time.Minute)
 	cases := map[string]struct {
 		queryType string

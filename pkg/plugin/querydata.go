@@ -12,24 +12,22 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
-// queryConcurrency bounds the queries of one request that run at once. They share
-// the rate limiter, so more would only queue there.
-const queryConcurrency = 4
-
 // QueryData answers every query of the request on its own: one query's failure
-// (a bad field, an unknown bot, an upstream error) is its error only.
+// (a bad field, an unknown bot, an upstream error) is its error only. Every query
+// starts at once: most wait on exports they share with other queries or on the
+// rate limiter, and a slot held while waiting would keep a query of the other
+// endpoint from starting its export.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
+	ctx, cancel := withAnswerMargin(ctx)
+	defer cancel()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, queryConcurrency)
 	for _, dq := range req.Queries {
 		wg.Add(1)
 		go func(dq backend.DataQuery) {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
 			r := d.safeQuery(ctx, dq, fromAlert)
 			mu.Lock()
 			resp.Responses[dq.RefID] = r
@@ -39,6 +37,24 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	wg.Wait()
 	return resp, nil
 }
+
+// withAnswerMargin ends the queries' work a little before the request's own
+// deadline: Grafana gives up on the call at that deadline with a bare gRPC error,
+// and the margin leaves time to answer with the plugin's own message instead.
+func withAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	margin := min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
+	return context.WithDeadline(ctx, deadline.Add(-margin))
+}
+
+// The answer margin is a tenth of the time left, within these bounds.
+const (
+	minAnswerMargin = 250 * time.Millisecond
+	maxAnswerMargin = 3 * time.Second
+)
 
 // safeQuery turns a panic into that query's error so the rest of the request survives it.
 func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery, fromAlert bool) (r backend.DataResponse) {

@@ -24,6 +24,9 @@ type Settings struct {
 	MaxRecords        int64
 	LiveMinutes       int
 	CacheMinutes      int
+	// LiveReuse is how long live records one query read serve the queries that
+	// arrive after it, so that one dashboard load costs one live read.
+	LiveReuse time.Duration
 	// APIKey is secret: never log it, never put it in an error, never send it anywhere but upstream.
 	APIKey string
 }
@@ -35,6 +38,7 @@ const (
 	DefaultMaxRecords        = 1_000_000
 	DefaultLiveMinutes       = 60
 	DefaultCacheMinutes      = 60
+	DefaultLiveReuseSeconds  = 10
 	// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
 	// would also turn up in ordinary words of error texts, where it is redacted.
 	MinAPIKeyLength = 6
@@ -63,6 +67,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		MaxRecords:        DefaultMaxRecords,
 		LiveMinutes:       DefaultLiveMinutes,
 		CacheMinutes:      DefaultCacheMinutes,
+		LiveReuse:         DefaultLiveReuseSeconds * time.Second,
 		APIKey:            strings.TrimSpace(secure["apiKey"]),
 	}
 	var raw map[string]json.RawMessage
@@ -130,6 +135,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	}
 	if n, ok := number("cacheMinutes", false, 0, 10080, true, "a whole number of minutes from 0 (no cache) to 10080"); ok {
 		s.CacheMinutes = int(n)
+	}
+	if n, ok := number("liveReuseSeconds", false, 0, 600, false, "a number of seconds from 0 (read the live tail for every query) to 600"); ok {
+		s.LiveReuse = time.Duration(n * float64(time.Second))
 	}
 	switch {
 	case s.APIKey == "":

@@ -236,7 +236,7 @@ func measureRange(name string, span time.Duration, perHour float64, withMessages
 	_, c = r.runPanelsUntil(board, span-2*time.Hour, end)
 	fmt.Printf("  repeat of a settled range: conversations %d requests, messages %d\n", c.Conversations, c.Messages)
 	st := r.cache.Stats()
-	fmt.Printf("  cache: %d chunks, %.1f MB of %.0f MB\n\n", st.Chunks, float64(st.Bytes)/(1<<20), float64(st.Budget)/(1<<20))
+	fmt.Printf("  cache: %d segments, %.1f MB of %.0f MB\n\n", st.Segments, float64(st.Bytes)/(1<<20), float64(st.Budget)/(1<<20))
 }
 
 // serveSimulator is the child process that serves the million conversations.
