@@ -240,7 +240,9 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	if overBudget != nil {
 		return st, exportapi.NewError(exportapi.KindTooManyRecords, ep.name, overBudget.Error())
 	}
-	if err != nil && ctx.Err() != nil {
+	// The flights keep the starter's deadline, so one may end with its own timeout
+	// an instant before this query's context does.
+	if err != nil && (ctx.Err() != nil || exportapi.KindOf(err) == exportapi.KindTimeout) {
 		return st, timeoutError(ctx, s, ep.name, w, p, cons)
 	}
 	return st, err

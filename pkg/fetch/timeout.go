@@ -13,7 +13,7 @@ import (
 // not, in place of a bare deadline: the person reading it decides whether to
 // narrow the range, wait or raise a timeout.
 func timeoutError[T any](ctx context.Context, s *Source, endpoint string, w exportapi.Window, p plan[T], cons *consumer[T]) error {
-	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if errors.Is(ctx.Err(), context.Canceled) {
 		return exportapi.ContextError(ctx, endpoint)
 	}
 	window := interval{from: w.From, to: w.To}

@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -50,6 +51,12 @@ func withAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithDeadline(ctx, deadline.Add(-margin))
 }
 
+// The times a query can name: nanoseconds since 1970 in 64 bits.
+var (
+	earliest = time.Unix(0, 0).UTC()
+	latest   = time.Unix(0, math.MaxInt64).UTC()
+)
+
 // The answer margin is a tenth of the time left, within these bounds.
 const (
 	minAnswerMargin = 250 * time.Millisecond
@@ -82,6 +89,13 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	w := exportapi.Window{From: dq.TimeRange.From.UTC(), To: dq.TimeRange.To.UTC()}
 	if w.To.Before(w.From) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "the time range ends before it starts")
+	}
+	if w.From.Before(earliest) || w.To.After(latest) {
+		// Grafana passes times as nanoseconds since 1970 in 64 bits: outside these
+		// years they arrive wrapped, and an answer would be about other years.
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
+			fmt.Sprintf("the time range %s to %s cannot be read: pick a range between 1970 and 2262 (times outside it reach the plugin garbled)",
+				w.From.Format(time.DateOnly), w.To.Format(time.DateOnly)))
 	}
 	if fromAlert && !q.TimeSeries() {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
