@@ -32,7 +32,7 @@ type laneKey struct {
 type segment struct {
 	lane    laneKey
 	span    interval
-	records any // []T sorted by time
+	records any // [][]T: the fragments of records as the export read them
 	size    int64
 	expires time.Time
 	el      *list.Element
@@ -83,12 +83,20 @@ func (c *Cache) lookup(k laneKey, w interval, now time.Time) []*segment {
 	return out
 }
 
-// put stores segs (of one lane, sorted), replacing the segments they overlap and
-// evicting the least recently used to stay within the budget. A segment larger
-// than the whole budget is not kept.
-func (c *Cache) put(k laneKey, segs []*segment) {
+// adopt stores segs (of one lane, sorted) whose records an export had reserved
+// moved bytes for: the reservation becomes their size in one step, so the
+// budget never counts them twice or not at all.
+func (c *Cache) adopt(k laneKey, segs []*segment, moved int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.reserved -= moved
+	c.put(k, segs)
+}
+
+// put stores segs, replacing the segments they overlap and evicting the least
+// recently used to stay within the budget; the caller holds c.mu. A segment
+// larger than the whole budget is not kept.
+func (c *Cache) put(k laneKey, segs []*segment) {
 	for _, s := range segs {
 		if s.size > c.budget {
 			continue

@@ -165,13 +165,13 @@ func (r *retainer[T]) replay(pieces []interval) [][]T {
 }
 
 // segments turns the held records of settled time into cache segments and stops
-// holding them. Each segment spans whole chunks and holds about target bytes; a
-// run of empty chunks joins a neighbour, so quiet time costs nothing extra.
-func (r *retainer[T]) segments(settled []interval, target int64, expires time.Time) []*segment {
+// holding them; their reservation becomes the segments' size. Each segment spans
+// whole chunks and holds about target bytes; a run of empty chunks joins a
+// neighbour, so quiet time costs nothing extra.
+func (r *retainer[T]) segments(settled []interval, target int64, expires time.Time) (out []*segment, moved int64) {
 	if r.gaveUp {
-		return nil
+		return nil, 0
 	}
-	var out []*segment
 	for _, iv := range r.covers(settled) {
 		keys := make([]int64, 0)
 		for c := range r.chunks {
@@ -184,21 +184,17 @@ func (r *retainer[T]) segments(settled []interval, target int64, expires time.Ti
 		var group []int64
 		var size int64
 		flush := func(end time.Time) {
-			n := 0
+			// The fragments move into the segment as they are: copying them
+			// into one sorted slice would hold every record twice for a while.
+			var frags [][]T
 			for _, c := range group {
-				for _, f := range r.chunks[c] {
-					n += len(f)
-				}
+				frags = append(frags, r.chunks[c]...)
+				moved += r.sizes[c]
+				r.bytes -= r.sizes[c]
+				delete(r.chunks, c)
+				delete(r.sizes, c)
 			}
-			recs := make([]T, 0, n)
-			for _, c := range group {
-				for _, f := range r.chunks[c] {
-					recs = append(recs, f...)
-				}
-				r.forget(c)
-			}
-			slices.SortStableFunc(recs, func(a, b T) int { return r.when(&a).Compare(r.when(&b)) })
-			out = append(out, &segment{span: interval{from: start, to: end}, records: recs, size: size + segmentOverhead, expires: expires})
+			out = append(out, &segment{span: interval{from: start, to: end}, records: frags, size: size + segmentOverhead, expires: expires})
 			start, group, size = end, nil, 0
 		}
 		for i, c := range keys {
@@ -215,7 +211,7 @@ func (r *retainer[T]) segments(settled []interval, target int64, expires time.Ti
 			flush(iv.to)
 		}
 	}
-	return out
+	return out, moved
 }
 
 // keepOnly stops holding chunks outside keep.

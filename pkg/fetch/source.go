@@ -211,7 +211,9 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	p := makePlan(ctx, s, ep, req, cons)
 	st.CacheHits, st.CacheMisses = len(p.hits), p.misses
 	for _, h := range p.hits {
-		cons.take(h.records.([]T))
+		for _, frag := range h.records.([][]T) {
+			cons.take(frag)
+		}
 	}
 	for _, j := range p.joins {
 		for _, r := range j.replay {
@@ -386,7 +388,8 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 		} else {
 			if s.cfg.TTL > 0 && len(f.settled) > 0 {
 				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
-				s.cfg.Cache.put(k, f.retain.segments(f.settled, target, f.finishedAt.Add(s.cfg.TTL)))
+				segs, moved := f.retain.segments(f.settled, target, f.finishedAt.Add(s.cfg.TTL))
+				s.cfg.Cache.adopt(k, segs, moved)
 			}
 			live := f.reads
 			for _, sp := range f.settled {

@@ -50,7 +50,7 @@ var defaultOptions = Options{Cache: fetch.NewCache(cacheBudget()), Flights: fetc
 // memoryHeadroom is what the plugin needs besides the cache (pages being decoded,
 // aggregations, the gRPC server), a little under 100 MB because the runtime
 // overshoots its soft limit by a few megabytes.
-const memoryHeadroom = 88 << 20
+const memoryHeadroom = 64 << 20
 
 // ApplyMemoryLimit asks the Go runtime to keep the heap near the cache budget plus
 // headroom, rather than letting it grow to twice the live heap, unless the

@@ -47,6 +47,7 @@ type Server struct {
 	requests    [2]atomic.Int64
 	rateLimited atomic.Int64
 	faulted     atomic.Int64
+	lastAnswer  atomic.Int64 // Unix nanoseconds
 }
 
 // NewServer returns a server over data.
@@ -65,6 +66,11 @@ func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	s.faults = f
 	s.mu.Unlock()
+}
+
+// LastAnswerAt is when the server last finished answering a request.
+func (s *Server) LastAnswerAt() time.Time {
+	return time.Unix(0, s.lastAnswer.Load())
 }
 
 // Counts says what the server has answered so far.
@@ -86,6 +92,7 @@ func (s *Server) Counts() Counts {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() { s.lastAnswer.Store(time.Now().UnixNano()) }()
 	var endpoint int
 	switch r.URL.Path {
 	case PathConversations:

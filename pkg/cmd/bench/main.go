@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,6 +179,43 @@ func (r *rig) runPanelsUntil(panels []panel, span time.Duration, to time.Time) (
 		RateLimited: after.RateLimited - before.RateLimited}
 }
 
+// runStaggered sends eight panels, each reading conversation and message volume
+// over the same range, gap apart, as a dashboard whose panels arrive one by one.
+// It returns when the upstream requests ended and when the last panel answered.
+func (r *rig) runStaggered(span, gap time.Duration) (exports, last time.Duration, c simulator.Counts) {
+	before := r.sim.Counts()
+	to := r.clock()
+	from := to.Add(-span)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * gap)
+			var qs []backend.DataQuery
+			for j, p := range []panel{{"conversationVolume", `{"groupBy":"tag"}`}, {"messageVolume", `{"groupBy":"type"}`}} {
+				qs = append(qs, backend.DataQuery{RefID: fmt.Sprint(j), QueryType: p.queryType, JSON: []byte(p.model),
+					TimeRange: backend.TimeRange{From: from, To: to}, Interval: time.Minute, MaxDataPoints: 1000})
+			}
+			resp, err := r.inst.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
+			if err != nil {
+				log.Fatal(err)
+			}
+			for _, q := range qs {
+				if e := resp.Responses[q.RefID].Error; e != nil {
+					log.Fatalf("%s: %v", q.QueryType, e)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	last = time.Since(start)
+	after := r.sim.Counts()
+	return r.sim.LastAnswerAt().Sub(start), last, simulator.Counts{Conversations: after.Conversations - before.Conversations,
+		Messages: after.Messages - before.Messages, RateLimited: after.RateLimited - before.RateLimited}
+}
+
 func pages(n int) int { return int(math.Ceil(float64(n) / 1000)) }
 
 func measureRange(name string, span time.Duration, perHour float64, withMessages bool) {
@@ -220,11 +258,20 @@ func measureRange(name string, span time.Duration, perHour float64, withMessages
 	}
 	r.fresh()
 	wall, c := r.runPanels(board, span)
+	bound := time.Duration(float64(max(minC, minM)) / rps * float64(time.Second))
 	fmt.Printf("  cold, %d panels at once:   conversations %4d requests (min %d)", len(board), c.Conversations, minC)
 	if withMessages {
 		fmt.Printf(", messages %4d (min %d)", c.Messages, minM)
 	}
-	fmt.Printf(", %.1fs, %d answered 429\n", wall.Seconds(), c.RateLimited)
+	fmt.Printf(", %.1fs = %.2f × the slower endpoint's bound %.1fs, %d answered 429\n", wall.Seconds(), wall.Seconds()/bound.Seconds(), bound.Seconds(), c.RateLimited)
+	if withMessages {
+		for _, gap := range []time.Duration{0, 200 * time.Millisecond, time.Second} {
+			r.fresh()
+			wall, last, c := r.runStaggered(span, gap)
+			fmt.Printf("  8 panels %6s apart:     conversations %4d requests (min %d), messages %4d (min %d), last answer %.1fs, export %.1fs, %d answered 429\n",
+				gap, c.Conversations, minC, c.Messages, minM, last.Seconds(), wall.Seconds(), c.RateLimited)
+		}
+	}
 	_, c = r.runPanels(board, span)
 	fmt.Printf("  repeat at once:           conversations %4d requests, messages %d\n", c.Conversations, c.Messages)
 	r.advance(time.Minute)
@@ -306,6 +353,14 @@ func measureMemory(url string, cacheMB int, span time.Duration) {
 	to := time.Now()
 	q := backend.DataQuery{RefID: "A", QueryType: "conversationVolume", JSON: []byte(`{"groupBy":"tag","bucket":"1h"}`),
 		TimeRange: backend.TimeRange{From: to.Add(-span), To: to}}
+	if path := os.Getenv("AGENTX_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	cpuBefore := cpuTime()
 	start := time.Now()
 	resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
