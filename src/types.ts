@@ -83,6 +83,7 @@ export interface AgentXOptions extends DataSourceJsonData {
   maxRecords?: number;
   liveMinutes?: number;
   cacheMinutes?: number;
+  liveReuseSeconds?: number;
 }
 
 /** Only ever sent to the backend; Grafana returns just whether it is set. */

@@ -6,7 +6,8 @@ import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types'
 
 interface Props extends DataSourcePluginOptionsEditorProps<AgentXOptions, AgentXSecureJsonData> {}
 
-type NumberKey = 'requestsPerSecond' | 'timeoutSeconds' | 'maxRecords' | 'liveMinutes' | 'cacheMinutes';
+type NumberKey =
+  'requestsPerSecond' | 'timeoutSeconds' | 'maxRecords' | 'liveMinutes' | 'cacheMinutes' | 'liveReuseSeconds';
 
 const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string; placeholder: string }> = [
   {
@@ -38,6 +39,13 @@ const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string;
     label: 'Cache minutes',
     description: 'How long older, settled records are kept and reused. 0 turns the cache off.',
     placeholder: '60',
+  },
+  {
+    key: 'liveReuseSeconds',
+    label: 'Live reuse (seconds)',
+    description:
+      'Live records one panel read serve the panels that arrive within this time, so one dashboard load reads the live tail once. 0 reads it for every panel.',
+    placeholder: '10',
   },
 ];
 
