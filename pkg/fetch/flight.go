@@ -42,6 +42,16 @@ func laneOf[T any](fl *Flights, k laneKey) *lane[T] {
 	return ln
 }
 
+// tidy forgets a lane with no flights, so that lanes of one-off conversations do
+// not pile up; the caller holds the registry's lock.
+func (fl *Flights) tidy(k laneKey) {
+	if ln, ok := fl.lanes[k].(interface{ empty() bool }); ok && ln.empty() {
+		delete(fl.lanes, k)
+	}
+}
+
+func (ln *lane[T]) empty() bool { return len(ln.flights) == 0 }
+
 // prune forgets finished flights whose records are too old to reuse; the caller
 // holds the registry's lock.
 func (ln *lane[T]) prune(now time.Time) {

@@ -182,13 +182,13 @@ func TestACancelledLongReadLeavesNothingRunning(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		f.flights.mu.Lock()
-		n := len(laneOf[exportapi.Conversation](f.flights, laneKey{scope: s.scope, bot: "bot", endpoint: exportapi.EndpointConversations}).flights)
+		n := len(f.flights.lanes)
 		f.flights.mu.Unlock()
 		if n == 0 && f.cache.Stats().Reserved == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d flights and %d reserved bytes left after the read was cancelled", n, f.cache.Stats().Reserved)
+			t.Fatalf("%d lanes of flights and %d reserved bytes left after the read was cancelled", n, f.cache.Stats().Reserved)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

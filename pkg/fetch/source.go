@@ -274,6 +274,7 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 	fl := s.cfg.Flights
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
+	defer fl.tidy(k)
 	ln := laneOf[T](fl, k)
 	ln.prune(now)
 
@@ -406,6 +407,7 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	if !held {
 		ln := laneOf[T](fl, k)
 		ln.flights = slices.DeleteFunc(ln.flights, func(x *flight[T]) bool { return x == f })
+		fl.tidy(k)
 	}
 	fl.mu.Unlock()
 	close(f.done)
@@ -416,6 +418,7 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			fl.mu.Lock()
 			defer fl.mu.Unlock()
 			laneOf[T](fl, k).prune(s.cfg.Now())
+			fl.tidy(k)
 		})
 	}
 }
