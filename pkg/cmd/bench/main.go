@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -70,9 +71,43 @@ func main() {
 		}
 		measureRange(r, d, *perHour, strings.Contains(","+*msgRanges+",", ","+r+","))
 	}
+	longRanges()
 	if !*skipMemory {
 		memoryReport()
 	}
+}
+
+// longRanges reads a conversations table over years of which only the last week
+// holds records: what it costs must follow the records, not the range.
+func longRanges() {
+	fmt.Println("== long ranges over one week of records (300 conversations/hour, no latency)")
+	r := newRig(300, 7)
+	r.fresh()
+	for _, years := range []int{1, 10, 54} {
+		to := r.clock()
+		from := to.AddDate(-years, 0, 0)
+		before := r.sim.Counts()
+		var ms, ms0 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms0)
+		start := time.Now()
+		q := backend.DataQuery{RefID: "A", QueryType: "conversations", JSON: []byte(`{"limit":5}`), TimeRange: backend.TimeRange{From: from, To: to}}
+		resp, err := r.inst.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if e := resp.Responses["A"].Error; e != nil {
+			log.Fatal(e)
+		}
+		wall := time.Since(start)
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		after := r.sim.Counts()
+		st := r.cache.Stats()
+		fmt.Printf("  %2d years: %5.2fs, %d requests, heap %+.1f MB, cache %d segments (%.1f MB)\n", years, wall.Seconds(),
+			after.Conversations-before.Conversations, float64(int64(ms.HeapAlloc)-int64(ms0.HeapAlloc))/(1<<20), st.Segments, float64(st.Bytes)/(1<<20))
+	}
+	fmt.Println()
 }
 
 func parseRange(s string) (time.Duration, error) {
