@@ -146,19 +146,7 @@ func (s *subscriber[T]) deliver(page []T) {
 	if s.closed {
 		return
 	}
-	kept := page
-	for i := range page {
-		if !inAny(s.pieces, s.when(&page[i])) {
-			kept = make([]T, 0, len(page))
-			for j := range page {
-				if inAny(s.pieces, s.when(&page[j])) {
-					kept = append(kept, page[j])
-				}
-			}
-			break
-		}
-	}
-	if len(kept) > 0 {
+	if kept := keep(page, func(r *T) bool { return inAny(s.pieces, s.when(r)) }); len(kept) > 0 {
 		s.fn(kept)
 	}
 }

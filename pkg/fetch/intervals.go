@@ -86,3 +86,20 @@ func merge(pieces []interval) []interval {
 	}
 	return out
 }
+
+// keep returns the records of page for which in holds: page itself when all do,
+// so that the common case copies nothing.
+func keep[T any](page []T, in func(*T) bool) []T {
+	for i := range page {
+		if !in(&page[i]) {
+			kept := make([]T, 0, len(page))
+			for j := range page {
+				if in(&page[j]) {
+					kept = append(kept, page[j])
+				}
+			}
+			return kept
+		}
+	}
+	return page
+}

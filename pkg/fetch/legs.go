@@ -122,12 +122,7 @@ func (r *legRunner[T]) page(l *leg, page []T) error {
 		}
 	}
 	if crossed {
-		kept = make([]T, 0, len(page))
-		for i := range page {
-			if r.ep.when(&page[i]).Before(end) {
-				kept = append(kept, page[i])
-			}
-		}
+		kept = keep(page, func(rec *T) bool { return r.ep.when(rec).Before(end) })
 	}
 	l.records += int64(len(kept))
 	if !crossed {

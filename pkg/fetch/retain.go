@@ -144,19 +144,7 @@ func (r *retainer[T]) replay(pieces []interval) [][]T {
 			continue
 		}
 		for _, f := range frags {
-			kept := f
-			for i := range f {
-				if !inAny(pieces, r.when(&f[i])) {
-					kept = nil
-					for j := range f {
-						if inAny(pieces, r.when(&f[j])) {
-							kept = append(kept, f[j])
-						}
-					}
-					break
-				}
-			}
-			if len(kept) > 0 {
+			if kept := keep(f, func(rec *T) bool { return inAny(pieces, r.when(rec)) }); len(kept) > 0 {
 				out = append(out, kept)
 			}
 		}

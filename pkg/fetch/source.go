@@ -158,18 +158,7 @@ func (c *consumer[T]) take(page []T) {
 	if c.err != nil {
 		return
 	}
-	kept := page
-	for i := range page {
-		if !c.window.Contains(c.when(&page[i])) {
-			kept = make([]T, 0, len(page))
-			for j := range page {
-				if c.window.Contains(c.when(&page[j])) {
-					kept = append(kept, page[j])
-				}
-			}
-			break
-		}
-	}
+	kept := keep(page, func(r *T) bool { return c.window.Contains(c.when(r)) })
 	c.seen += int64(len(kept))
 	if c.max > 0 && c.seen > c.max {
 		c.err = fmt.Errorf("the query needs more than %d records (the data source's maxRecords); narrow the time range or raise maxRecords", c.max)
