@@ -84,6 +84,7 @@ export interface AgentXOptions extends DataSourceJsonData {
   liveMinutes?: number;
   cacheMinutes?: number;
   liveReuseSeconds?: number;
+  finalHours?: number;
 }
 
 /** Only ever sent to the backend; Grafana returns just whether it is set. */

@@ -193,3 +193,25 @@ func TestACancelledLongReadLeavesNothingRunning(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestFinalTimeIsNeverReadAgainForAge: segments older than Final stay until the
+// budget evicts them; settled time younger than that is read again after TTL.
+func TestFinalTimeIsNeverReadAgainForAge(t *testing.T) {
+	f := newFixture(t, simulator.Faults{})
+	client := f.client
+	s := New(Config{Client: client, BaseURL: f.url, APIKey: key, Live: time.Hour, TTL: time.Hour, Final: 24 * time.Hour,
+		Cache: f.cache, Flights: f.flights, Now: f.clock.now})
+	now := f.clock.now()
+	old := exportapi.Window{From: now.Add(-96 * time.Hour), To: now.Add(-48 * time.Hour)}
+	recent := exportapi.Window{From: now.Add(-20 * time.Hour), To: now.Add(-2 * time.Hour)}
+	ids(t, t.Context(), s, old)
+	ids(t, t.Context(), s, recent)
+	f.clock.add(3 * time.Hour) // past the TTL of everything read
+	before := f.requests()
+	if got, _ := ids(t, t.Context(), s, old); !slices.Equal(got, f.want(old)) || f.requests() != before {
+		t.Fatalf("final time: %d conversations (want %d), %d requests", len(got), len(f.want(old)), f.requests()-before)
+	}
+	if got, _ := ids(t, t.Context(), s, recent); !slices.Equal(got, f.want(recent)) || f.requests() == before {
+		t.Fatalf("settled time younger than Final was not read again after the TTL (%d conversations)", len(got))
+	}
+}

@@ -23,8 +23,13 @@ type Config struct {
 	APIKey  string
 	// Live is how far back records may still change; they are read on every query.
 	Live time.Duration
-	// TTL is how long settled segments are reused; 0 turns the cache off.
+	// TTL is how long settled segments are reused before they are read again; 0
+	// turns the cache off.
 	TTL time.Duration
+	// Final is the age past which records no longer change: their segments are
+	// kept until the budget evicts them, never read again because of age. Below
+	// Live it counts as Live.
+	Final time.Duration
 	// Reuse is how long a finished read's live records serve queries that arrive
 	// after it (liveReuseSeconds); 0 reads the live tail for every query.
 	Reuse   time.Duration
@@ -378,8 +383,14 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 		} else {
 			if s.cfg.TTL > 0 && len(f.settled) > 0 {
 				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
-				segs, moved := f.retain.segments(f.settled, target, f.finishedAt.Add(s.cfg.TTL))
-				s.cfg.Cache.adopt(k, segs, moved)
+				// Final time never expires; settled time younger than that is
+				// read again after TTL. Segments never straddle the two.
+				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final, s.cfg.Live)))
+				final := overlaps(f.settled, interval{from: time.Time{}, to: finalEdge})
+				recent := overlaps(f.settled, interval{from: finalEdge, to: maxInstant})
+				segs, moved := f.retain.segments(final, target, maxInstant)
+				more, movedMore := f.retain.segments(recent, target, f.finishedAt.Add(s.cfg.TTL))
+				s.cfg.Cache.adopt(k, append(segs, more...), moved+movedMore)
 			}
 			live := f.reads
 			for _, sp := range f.settled {

@@ -143,6 +143,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	d.source = fetch.New(fetch.Config{
 		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
 		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute, Reuse: s.LiveReuse,
+		Final: time.Duration(s.FinalHours) * time.Hour,
 		Cache: opts.Cache, Flights: opts.Flights, Now: d.now,
 	})
 	return nil

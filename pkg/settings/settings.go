@@ -24,6 +24,9 @@ type Settings struct {
 	MaxRecords        int64
 	LiveMinutes       int
 	CacheMinutes      int
+	// FinalHours is the age past which records are final: kept until the budget
+	// evicts them, never read again because of age.
+	FinalHours int
 	// LiveReuse is how long live records one query read serve the queries that
 	// arrive after it, so that one dashboard load costs one live read.
 	LiveReuse time.Duration
@@ -39,6 +42,7 @@ const (
 	DefaultLiveMinutes       = 60
 	DefaultCacheMinutes      = 60
 	DefaultLiveReuseSeconds  = 10
+	DefaultFinalHours        = 24
 	// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
 	// would also turn up in ordinary words of error texts, where it is redacted.
 	MinAPIKeyLength = 6
@@ -68,6 +72,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		LiveMinutes:       DefaultLiveMinutes,
 		CacheMinutes:      DefaultCacheMinutes,
 		LiveReuse:         DefaultLiveReuseSeconds * time.Second,
+		FinalHours:        DefaultFinalHours,
 		APIKey:            strings.TrimSpace(secure["apiKey"]),
 	}
 	var raw map[string]json.RawMessage
@@ -135,6 +140,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	}
 	if n, ok := number("cacheMinutes", false, 0, 10080, true, "a whole number of minutes from 0 (no cache) to 10080"); ok {
 		s.CacheMinutes = int(n)
+	}
+	if n, ok := number("finalHours", false, 1, 8760, true, "a whole number of hours from 1 to 8760"); ok {
+		s.FinalHours = int(n)
 	}
 	if n, ok := number("liveReuseSeconds", false, 0, 600, false, "a number of seconds from 0 (read the live tail for every query) to 600"); ok {
 		s.LiveReuse = time.Duration(n * float64(time.Second))

@@ -14,19 +14,21 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.BaseURL != "https://api.converseapps.com" || s.RequestsPerSecond != 3 || s.Timeout != 30*time.Second ||
-		s.MaxRecords != 1_000_000 || s.LiveMinutes != 60 || s.CacheMinutes != 60 || s.APIKey != key || len(s.KnownBots()) != 0 {
+		s.MaxRecords != 1_000_000 || s.LiveMinutes != 60 || s.CacheMinutes != 60 || s.APIKey != key || len(s.KnownBots()) != 0 ||
+		s.FinalHours != 24 || s.LiveReuse != 10*time.Second {
 		t.Fatalf("%+v", s)
 	}
 }
 
 func TestEveryField(t *testing.T) {
 	s, err := Parse([]byte(`{"baseUrl":"http://localhost:8085/","defaultBot":" r3 ","bots":["a","r3","a",""],
-		"requestsPerSecond":"1.5","timeoutSeconds":10,"maxRecords":5000,"liveMinutes":0,"cacheMinutes":"0"}`), map[string]string{"apiKey": key})
+		"requestsPerSecond":"1.5","timeoutSeconds":10,"maxRecords":5000,"liveMinutes":0,"cacheMinutes":"0","finalHours":48,"liveReuseSeconds":2.5}`), map[string]string{"apiKey": key})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.BaseURL != "http://localhost:8085" || s.DefaultBot != "r3" || strings.Join(s.Bots, ",") != "a,r3" ||
-		s.RequestsPerSecond != 1.5 || s.Timeout != 10*time.Second || s.MaxRecords != 5000 || s.LiveMinutes != 0 || s.CacheMinutes != 0 {
+		s.RequestsPerSecond != 1.5 || s.Timeout != 10*time.Second || s.MaxRecords != 5000 || s.LiveMinutes != 0 || s.CacheMinutes != 0 ||
+		s.FinalHours != 48 || s.LiveReuse != 2500*time.Millisecond {
 		t.Fatalf("%+v", s)
 	}
 	if got := strings.Join(s.KnownBots(), ","); got != "r3,a" {
@@ -40,11 +42,11 @@ func TestEveryField(t *testing.T) {
 
 func TestBadValuesAreAllReported(t *testing.T) {
 	_, err := Parse([]byte(`{"baseUrl":"ftp://x","requestsPerSecond":-1,"timeoutSeconds":"soon","maxRecords":1.5,
-		"liveMinutes":-5,"cacheMinutes":true,"bots":{"a":1},"defaultBot":7}`), map[string]string{"apiKey": key})
+		"liveMinutes":-5,"cacheMinutes":true,"bots":{"a":1},"defaultBot":7,"finalHours":0,"liveReuseSeconds":-1}`), map[string]string{"apiKey": key})
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"https://", "requestsPerSecond", "timeoutSeconds", "maxRecords", "liveMinutes", "cacheMinutes", "bots", "defaultBot"} {
+	for _, want := range []string{"https://", "requestsPerSecond", "timeoutSeconds", "maxRecords", "liveMinutes", "cacheMinutes", "bots", "defaultBot", "finalHours", "liveReuseSeconds"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not mention %s", err, want)
 		}

@@ -6,8 +6,10 @@ import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types'
 
 interface Props extends DataSourcePluginOptionsEditorProps<AgentXOptions, AgentXSecureJsonData> {}
 
-type NumberKey =
-  'requestsPerSecond' | 'timeoutSeconds' | 'maxRecords' | 'liveMinutes' | 'cacheMinutes' | 'liveReuseSeconds';
+/** The numeric settings of jsonData, so a new one is offered as soon as types.ts names it. */
+type NumberKey = {
+  [K in keyof AgentXOptions]-?: AgentXOptions[K] extends number | undefined ? K : never;
+}[keyof AgentXOptions];
 
 const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string; placeholder: string }> = [
   {
@@ -39,6 +41,13 @@ const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string;
     label: 'Cache minutes',
     description: 'How long older, settled records are kept and reused. 0 turns the cache off.',
     placeholder: '60',
+  },
+  {
+    key: 'finalHours',
+    label: 'Final after (hours)',
+    description:
+      'Conversations change for a while after they start (tags, counts); after a day they do not. Records older than this are kept until the cache is full and never read again because of age.',
+    placeholder: '24',
   },
   {
     key: 'liveReuseSeconds',
