@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"strconv"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -40,32 +39,35 @@ type Options struct {
 	Now func() time.Time
 }
 
-// DefaultCacheBytes is the chunk cache's memory budget for the whole plugin process;
-// AGENTX_CACHE_MB in the plugin's environment changes it.
+// DefaultCacheBytes is the cache's memory budget for the whole plugin process;
+// cache_mb in grafana.ini's [plugin.agentx-export-datasource] changes it.
 const DefaultCacheBytes = 256 << 20
 
 // defaultOptions are shared by every data source Grafana creates in this process.
-var defaultOptions = Options{Cache: fetch.NewCache(cacheBudget()), Flights: fetch.NewFlights()}
+var defaultOptions = Options{Cache: fetch.NewCache(ReadProcessSettings(os.Getenv).CacheBytes), Flights: fetch.NewFlights()}
 
 // memoryHeadroom is what the plugin needs besides the cache (pages being decoded,
-// aggregations, the gRPC server), a little under 100 MB because the runtime
-// overshoots its soft limit by a few megabytes.
+// aggregations, the gRPC server). The soft limit sits below the promised peak
+// (budget + 88 MB) by what the heap does not count: stacks, runtime metadata and
+// memory the runtime has not yet returned to the system.
 const memoryHeadroom = 64 << 20
 
 // ApplyMemoryLimit asks the Go runtime to keep the heap near the cache budget plus
 // headroom, rather than letting it grow to twice the live heap, unless the
-// operator set GOMEMLIMIT. It is a soft limit: the plugin never fails for it.
+// operator chose a limit. It is a soft limit: the plugin never fails for it.
 func ApplyMemoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(cacheBudget() + memoryHeadroom)
+	ps := ReadProcessSettings(os.Getenv)
+	for _, p := range ps.Problems {
+		backend.Logger.Warn("A setting of [plugin.agentx-export-datasource] in grafana.ini was ignored", "problem", p)
 	}
-}
-
-func cacheBudget() int64 {
-	if mb, err := strconv.ParseInt(os.Getenv("AGENTX_CACHE_MB"), 10, 64); err == nil && mb >= 0 {
-		return mb << 20
+	switch {
+	case os.Getenv("GOMEMLIMIT") != "":
+		// The runtime has read it itself.
+	case ps.MemoryLimitBytes > 0:
+		debug.SetMemoryLimit(ps.MemoryLimitBytes)
+	default:
+		debug.SetMemoryLimit(ps.CacheBytes + memoryHeadroom)
 	}
-	return DefaultCacheBytes
 }
 
 // Datasource is one configured data source. Bad settings do not stop it from being

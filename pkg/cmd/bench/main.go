@@ -370,7 +370,7 @@ func memoryReport() {
 // measureMemory counts conversations per hour over the range, as a dashboard panel
 // would, and reports records per CPU-second and the peak resident memory.
 func measureMemory(url string, cacheMB int, span time.Duration) {
-	_ = os.Setenv("AGENTX_CACHE_MB", strconv.Itoa(cacheMB))
+	_ = os.Setenv("GF_PLUGIN_CACHE_MB", strconv.Itoa(cacheMB))
 	plugin.ApplyMemoryLimit() // as the plugin binary does
 	cacheMinutes := 60
 	if cacheMB == 0 {
