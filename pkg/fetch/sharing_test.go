@@ -49,7 +49,9 @@ func (f *fixture) waitForRequests(t *testing.T, n int64) {
 func TestPanelsThatArriveApartReadEachRecordOnce(t *testing.T) {
 	for _, ttl := range []time.Duration{0, time.Hour} {
 		f := newFixture(t, simulator.Faults{Latency: 40 * time.Millisecond})
-		s := f.pacedSource(t, 10, ttl, 10*time.Second)
+		// At the API's 3 requests/s one leg keeps up until answers take a third of a
+		// second, so a busy machine does not add the partial pages of more legs.
+		s := f.pacedSource(t, 3, ttl, 10*time.Second)
 		now := f.clock.now()
 		w := exportapi.Window{From: now.Add(-48 * time.Hour), To: now}
 		want := f.want(w)
@@ -80,7 +82,7 @@ func TestPanelsThatArriveApartReadEachRecordOnce(t *testing.T) {
 // a 2-day panel's export runs reads only the five days before it.
 func TestOverlappingRangesReadOnlyWhatIsNotUnderWay(t *testing.T) {
 	f := newFixture(t, simulator.Faults{Latency: 40 * time.Millisecond})
-	s := f.pacedSource(t, 10, time.Hour, 10*time.Second)
+	s := f.pacedSource(t, 3, time.Hour, 10*time.Second)
 	now := f.clock.now()
 	short := exportapi.Window{From: now.Add(-48 * time.Hour), To: now}
 	long := exportapi.Window{From: now.Add(-5 * 24 * time.Hour), To: now}
@@ -146,8 +148,9 @@ func TestCostFollowsRecordsNotRangeLength(t *testing.T) {
 		t.Fatalf("%d conversations, want %d", len(got), len(f.want(w)))
 	}
 	cs := f.cache.Stats()
-	// About 250 KB of records per segment; the empty decades cost one segment.
-	if records := int64(len(got)); cs.Segments > int(records/500)+4 || st.Requests > int(f.fewestPages(w))+4 {
+	// About 256 KB of records per segment (several hundred records); the empty
+	// decades cost one segment, where 15-minute chunks would have been 1.9 million.
+	if records := int64(len(got)); cs.Segments > int(records/250)+4 || st.Requests > int(f.fewestPages(w))+4 {
 		t.Fatalf("%d records cost %d segments and %d requests", records, cs.Segments, st.Requests)
 	}
 	// A repeat walks segments, not 15-minute chunks: nearly free.

@@ -43,12 +43,16 @@ func instanceSettings(baseURL string, jsonData map[string]any, key string) backe
 		DecryptedSecureJSONData: map[string]string{"apiKey": key}, Updated: time.Now()}
 }
 
-// testOptions run data sources on the simulator's clock, with a cache of their own.
-var testOptions = Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow }}
+// testOptions run a data source on the simulator's clock, with a cache and flights
+// of its own: the clock stands still, so a read's live records would otherwise
+// stay on offer to any later test whose server got the same port.
+func testOptions() Options {
+	return Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow }}
+}
 
 func newTestDatasource(t testing.TB, baseURL string, jsonData map[string]any) *Datasource {
 	t.Helper()
-	inst, err := Factory(testOptions)(t.Context(), instanceSettings(baseURL, jsonData, testKey))
+	inst, err := Factory(testOptions())(t.Context(), instanceSettings(baseURL, jsonData, testKey))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func TestHealthFindsTheConversationOfTheWindowsFirstSecond(t *testing.T) {
 
 func TestHealthSaysARejectedKeyOnce(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
-	inst, err := Factory(testOptions)(t.Context(), instanceSettings(url, nil, "wrong-key-4411"))
+	inst, err := Factory(testOptions())(t.Context(), instanceSettings(url, nil, "wrong-key-4411"))
 	if err != nil {
 		t.Fatal(err)
 	}
