@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -120,7 +121,7 @@ func (f *flight[T]) offers(now time.Time) []interval {
 	case f.retain != nil:
 		offer = f.retain.covers(reads)
 	case !f.delivered:
-		offer = reads
+		offer = slices.Clone(reads) // the live edge below must not move the flight's own reads
 	}
 	if n := len(offer); n > 0 && f.reuse > 0 && !offer[n-1].to.Before(f.edge) {
 		offer[n-1].to = maxTime(offer[n-1].to, f.edge.Add(f.reuse))
