@@ -20,6 +20,12 @@ func chunkFloor(t time.Time) time.Time {
 	return time.Unix(0, query.FloorDiv(t.UnixNano(), int64(ChunkSize))*int64(ChunkSize)).UTC()
 }
 
+// chunkAt is the chunk that starts at start (Unix nanoseconds).
+func chunkAt(start int64) interval {
+	from := time.Unix(0, start).UTC()
+	return interval{from: from, to: from.Add(ChunkSize)}
+}
+
 func chunkCeil(t time.Time) time.Time {
 	if f := chunkFloor(t); f.Equal(t) {
 		return f

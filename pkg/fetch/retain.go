@@ -38,22 +38,22 @@ func (r *retainer[T]) add(page []T) {
 	if r.gaveUp || len(page) == 0 {
 		return
 	}
-	counts := map[int64]int{}
+	// Per chunk of the page: how many records and what they cost. keepFrom is
+	// always a chunk boundary, so a chunk is kept or given up whole.
+	counts, costs := map[int64]int{}, map[int64]int64{}
 	for i := range page {
-		if t := r.when(&page[i]); !t.Before(r.keepFrom) {
-			counts[chunkFloor(t).UnixNano()]++
+		c := chunkFloor(r.when(&page[i])).UnixNano()
+		if counts[c] == 0 {
+			costs[c] = fragmentOverhead
 		}
+		counts[c]++
+		costs[c] += r.size(&page[i])
 	}
 	cost := func() int64 {
 		var n int64
-		for i := range page {
-			if t := r.when(&page[i]); !t.Before(r.keepFrom) {
-				n += r.size(&page[i])
-			}
-		}
-		for c := range counts {
-			if c >= r.keepFrom.UnixNano() {
-				n += fragmentOverhead
+		for c, b := range costs {
+			if r.keeps(c) {
+				n += b
 			}
 		}
 		return n
@@ -69,22 +69,18 @@ func (r *retainer[T]) add(page []T) {
 	r.bytes += need
 	frags := make(map[int64][]T, len(counts))
 	for c, n := range counts {
-		if c >= r.keepFrom.UnixNano() {
+		if r.keeps(c) {
 			frags[c] = make([]T, 0, n)
 		}
 	}
 	for i := range page {
-		t := r.when(&page[i])
-		if t.Before(r.keepFrom) {
-			continue
+		if c := chunkFloor(r.when(&page[i])).UnixNano(); r.keeps(c) {
+			frags[c] = append(frags[c], page[i])
 		}
-		c := chunkFloor(t).UnixNano()
-		frags[c] = append(frags[c], page[i])
-		r.sizes[c] += r.size(&page[i])
 	}
 	for c, f := range frags {
 		r.chunks[c] = append(r.chunks[c], f)
-		r.sizes[c] += fragmentOverhead
+		r.sizes[c] += costs[c]
 	}
 }
 
@@ -93,7 +89,7 @@ func (r *retainer[T]) add(page []T) {
 func (r *retainer[T]) dropOldest(arriving map[int64]int) bool {
 	oldest, found := int64(0), false
 	for c := range arriving {
-		if c >= r.keepFrom.UnixNano() && (!found || c < oldest) {
+		if r.keeps(c) && (!found || c < oldest) {
 			oldest, found = c, true
 		}
 	}
@@ -105,13 +101,19 @@ func (r *retainer[T]) dropOldest(arriving map[int64]int) bool {
 	if !found {
 		return false
 	}
-	r.keepFrom = time.Unix(0, oldest).Add(ChunkSize).UTC()
+	r.keepFrom = chunkAt(oldest).to
 	for c := range r.chunks {
-		if c < r.keepFrom.UnixNano() {
+		if !r.keeps(c) {
 			r.forget(c)
 		}
 	}
 	return true
+}
+
+// keeps reports whether the chunk starting at c is at or after keepFrom. It compares
+// times, not nanoseconds: the zero keepFrom has no Unix nanosecond value.
+func (r *retainer[T]) keeps(c int64) bool {
+	return !chunkAt(c).from.Before(r.keepFrom)
 }
 
 func (r *retainer[T]) forget(c int64) {
@@ -139,8 +141,7 @@ func (r *retainer[T]) covers(reads []interval) []interval {
 func (r *retainer[T]) replay(pieces []interval) [][]T {
 	var out [][]T
 	for c, frags := range r.chunks {
-		chunk := interval{from: time.Unix(0, c).UTC(), to: time.Unix(0, c).UTC().Add(ChunkSize)}
-		if len(overlaps(pieces, chunk)) == 0 {
+		if len(overlaps(pieces, chunkAt(c))) == 0 {
 			continue
 		}
 		for _, f := range frags {
@@ -192,7 +193,7 @@ func (r *retainer[T]) segments(settled []interval, target int64, expires time.Ti
 			case i == len(keys)-1:
 				flush(iv.to)
 			case size >= target:
-				flush(time.Unix(0, c).UTC().Add(ChunkSize))
+				flush(chunkAt(c).to)
 			}
 		}
 		if len(keys) == 0 {
@@ -208,8 +209,7 @@ func (r *retainer[T]) keepOnly(keep []interval) {
 		return
 	}
 	for c := range r.chunks {
-		chunk := interval{from: time.Unix(0, c).UTC(), to: time.Unix(0, c).UTC().Add(ChunkSize)}
-		if len(overlaps(keep, chunk)) == 0 {
+		if len(overlaps(keep, chunkAt(c))) == 0 {
 			r.forget(c)
 		}
 	}
