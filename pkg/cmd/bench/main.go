@@ -92,20 +92,14 @@ func longRanges() {
 		runtime.ReadMemStats(&ms0)
 		start := time.Now()
 		q := backend.DataQuery{RefID: "A", QueryType: "conversations", JSON: []byte(`{"limit":5}`), TimeRange: backend.TimeRange{From: from, To: to}}
-		resp, err := r.inst.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
-		if err != nil {
-			log.Fatal(err)
-		}
-		if e := resp.Responses["A"].Error; e != nil {
-			log.Fatal(e)
-		}
+		ask(r.inst, q)
 		wall := time.Since(start)
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
-		after := r.sim.Counts()
+		spent := r.spent(before)
 		st := r.cache.Stats()
 		fmt.Printf("  %2d years: %5.2fs, %d requests, heap %+.1f MB, cache %d segments (%.1f MB)\n", years, wall.Seconds(),
-			after.Conversations-before.Conversations, float64(int64(ms.HeapAlloc)-int64(ms0.HeapAlloc))/(1<<20), st.Segments, float64(st.Bytes)/(1<<20))
+			spent.Conversations, float64(int64(ms.HeapAlloc)-int64(ms0.HeapAlloc))/(1<<20), st.Segments, float64(st.Bytes)/(1<<20))
 	}
 	fmt.Println()
 }
@@ -166,6 +160,28 @@ func (r *rig) fresh() {
 	r.inst = inst.(*plugin.Datasource)
 }
 
+// ask sends one request to the plugin, as Grafana would, and stops the benchmark
+// on any error: a figure measured on a failed query would mean nothing.
+func ask(d *plugin.Datasource, qs ...backend.DataQuery) *backend.QueryDataResponse {
+	resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, q := range qs {
+		if e := resp.Responses[q.RefID].Error; e != nil {
+			log.Fatalf("%s: %v", q.QueryType, e)
+		}
+	}
+	return resp
+}
+
+// spent is what the simulator was asked since before.
+func (r *rig) spent(before simulator.Counts) simulator.Counts {
+	after := r.sim.Counts()
+	return simulator.Counts{Conversations: after.Conversations - before.Conversations, Messages: after.Messages - before.Messages,
+		RateLimited: after.RateLimited - before.RateLimited}
+}
+
 type panel struct {
 	queryType string
 	model     string
@@ -199,19 +215,11 @@ func (r *rig) runPanelsUntil(panels []panel, span time.Duration, to time.Time) (
 			defer wg.Done()
 			q := backend.DataQuery{RefID: fmt.Sprint(i), QueryType: p.queryType, JSON: []byte(p.model),
 				TimeRange: backend.TimeRange{From: from, To: to}, Interval: time.Minute, MaxDataPoints: 1000}
-			resp, err := r.inst.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
-			if err != nil {
-				log.Fatal(err)
-			}
-			if e := resp.Responses[q.RefID].Error; e != nil {
-				log.Fatalf("%s: %v", p.queryType, e)
-			}
+			ask(r.inst, q)
 		}()
 	}
 	wg.Wait()
-	after := r.sim.Counts()
-	return time.Since(start), simulator.Counts{Conversations: after.Conversations - before.Conversations, Messages: after.Messages - before.Messages,
-		RateLimited: after.RateLimited - before.RateLimited}
+	return time.Since(start), r.spent(before)
 }
 
 // runStaggered sends eight panels, each reading conversation and message volume
@@ -233,22 +241,12 @@ func (r *rig) runStaggered(span, gap time.Duration) (exports, last time.Duration
 				qs = append(qs, backend.DataQuery{RefID: fmt.Sprint(j), QueryType: p.queryType, JSON: []byte(p.model),
 					TimeRange: backend.TimeRange{From: from, To: to}, Interval: time.Minute, MaxDataPoints: 1000})
 			}
-			resp, err := r.inst.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
-			if err != nil {
-				log.Fatal(err)
-			}
-			for _, q := range qs {
-				if e := resp.Responses[q.RefID].Error; e != nil {
-					log.Fatalf("%s: %v", q.QueryType, e)
-				}
-			}
+			ask(r.inst, qs...)
 		}()
 	}
 	wg.Wait()
 	last = time.Since(start)
-	after := r.sim.Counts()
-	return r.sim.LastAnswerAt().Sub(start), last, simulator.Counts{Conversations: after.Conversations - before.Conversations,
-		Messages: after.Messages - before.Messages, RateLimited: after.RateLimited - before.RateLimited}
+	return r.sim.LastAnswerAt().Sub(start), last, r.spent(before)
 }
 
 func pages(n int) int { return int(math.Ceil(float64(n) / 1000)) }
@@ -398,14 +396,7 @@ func measureMemory(url string, cacheMB int, span time.Duration) {
 	}
 	cpuBefore := cpuTime()
 	start := time.Now()
-	resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
-	if err != nil {
-		log.Fatal(err)
-	}
-	r := resp.Responses["A"]
-	if r.Error != nil {
-		log.Fatal(r.Error)
-	}
+	r := ask(d, q).Responses["A"]
 	wall, cpu := time.Since(start), cpuTime()-cpuBefore
 	records := 0.0
 	for _, s := range r.Frames[0].Meta.Stats {
