@@ -3,6 +3,8 @@ package exportapi
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -42,6 +44,52 @@ type Limiter struct {
 	pausedUntil time.Time
 	// latency is a moving average of answered requests' durations; 0 until the first.
 	latency time.Duration
+
+	// shared, when set, is the rate limit every replica of an HA Grafana draws
+	// from; fallback paces this replica alone, at its share, while shared cannot
+	// be reached.
+	shared      Pacer
+	sharedBy    *Lease
+	fallback    *rate.Limiter
+	sharedTrend string // the last trouble with shared, "" when it works
+}
+
+// Pacer is a rate limit kept outside the process (in Redis), shared by every
+// replica that uses the same key.
+type Pacer interface {
+	// Reserve asks to send one request now. It returns 0 when the request may go,
+	// or how long to wait before asking again.
+	Reserve(ctx context.Context, key string, requestsPerSecond float64) (time.Duration, error)
+}
+
+// Share makes the lease's limiters draw from p, named by a hash of the server,
+// key and endpoint. While p fails, each replica paces itself at the rate
+// divided by replicas, so that together they still stay near the limit.
+func (l *Lease) Share(p Pacer, replicas int) {
+	for _, lim := range []*Limiter{l.Conversations, l.Messages} {
+		lim.pool.mu.Lock()
+		lim.shared, lim.sharedBy = p, l
+		lim.fallback = rate.NewLimiter(lim.lim.Limit()/rate.Limit(max(1, replicas)), 1)
+		lim.pool.mu.Unlock()
+	}
+}
+
+// SharedKey names a limiter in a shared store without revealing the key.
+func (lim *Limiter) SharedKey() string {
+	h := sha256.New()
+	h.Write([]byte(lim.key.scope))
+	h.Write([]byte{0})
+	h.Write(lim.key.keyHash[:])
+	h.Write([]byte{0})
+	h.Write([]byte(lim.key.endpoint))
+	return fmt.Sprintf("%x", h.Sum(nil)[:16])
+}
+
+// SharedTrouble is the last failure of the shared rate limit, "" while it works.
+func (lim *Limiter) SharedTrouble() string {
+	lim.pool.mu.Lock()
+	defer lim.pool.mu.Unlock()
+	return lim.sharedTrend
 }
 
 // observe folds one answered request's duration into the moving average.
@@ -105,6 +153,9 @@ func (l *Lease) Release() {
 			p := lim.pool
 			p.mu.Lock()
 			delete(lim.users, l)
+			if lim.sharedBy == l {
+				lim.shared, lim.sharedBy, lim.fallback = nil, nil, nil
+			}
 			if len(lim.users) == 0 {
 				delete(p.entries, lim.key)
 			} else {
@@ -165,7 +216,22 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (time.Duration, e
 			return time.Since(start), err
 		}
 	}
-	r := lim.lim.Reserve()
+	limiter := lim.lim
+	lim.pool.mu.Lock()
+	shared, fallback := lim.shared, lim.fallback
+	lim.pool.mu.Unlock()
+	if shared != nil {
+		err := lim.waitShared(ctx, endpoint, shared)
+		if err == nil {
+			return time.Since(start), nil
+		}
+		var apiErr *Error
+		if errors.As(err, &apiErr) {
+			return time.Since(start), err
+		}
+		limiter = fallback
+	}
+	r := limiter.Reserve()
 	delay := r.Delay()
 	if deadline, ok := ctx.Deadline(); ok && time.Now().Add(delay).After(deadline) {
 		r.Cancel()
@@ -182,6 +248,35 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (time.Duration, e
 		}
 	}
 	return time.Since(start), nil
+}
+
+// waitShared waits on the shared rate limit. An *Error means the query must
+// stop (its deadline comes first); any other error means the shared limit could
+// not be reached, and the caller paces itself instead.
+func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) error {
+	key := lim.SharedKey()
+	for {
+		d, err := p.Reserve(ctx, key, lim.Rate())
+		lim.pool.mu.Lock()
+		if err != nil {
+			lim.sharedTrend = err.Error()
+		} else {
+			lim.sharedTrend = ""
+		}
+		lim.pool.mu.Unlock()
+		if err != nil {
+			if ctx.Err() != nil {
+				return contextError(ctx, endpoint)
+			}
+			return err
+		}
+		if d <= 0 {
+			return nil
+		}
+		if err := sleepUntil(ctx, endpoint, time.Now().Add(d), func() error { return rateLimitedError(endpoint, time.Now().Add(d), time.Now()) }); err != nil {
+			return err
+		}
+	}
 }
 
 // sleepUntil sleeps until t, or fails at once with tooLate() when the context's

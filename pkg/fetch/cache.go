@@ -83,6 +83,39 @@ func (c *Cache) lookup(k laneKey, w interval, now time.Time) []*segment {
 	return out
 }
 
+// holds returns the spans of the unexpired segments that overlap w, without
+// marking them used.
+func (c *Cache) holds(k laneKey, w interval, now time.Time) []interval {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ln := c.lanes[k]
+	if ln == nil {
+		return nil
+	}
+	var out []interval
+	for _, s := range ln.overlapping(w) {
+		if !now.After(s.expires) {
+			out = append(out, s.span)
+		}
+	}
+	return out
+}
+
+// offer keeps segments a tier gave, if the budget has room for them after
+// evicting what was used least recently.
+func (c *Cache) offer(k laneKey, segs []*segment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// put links each segment into the cache, so the query's own list must not share them.
+	copies := make([]*segment, len(segs))
+	for i, s := range segs {
+		cp := *s
+		cp.el = nil
+		copies[i] = &cp
+	}
+	c.put(k, copies)
+}
+
 // adopt stores segs (of one lane, sorted) whose records an export had reserved
 // moved bytes for: the reservation becomes their size in one step, so the
 // budget never counts them twice or not at all.

@@ -96,6 +96,7 @@ type flight[T any] struct {
 	calls      []string // the first request of each leg
 	stats      exportapi.Stats
 	err        error
+	warnings   []string // from the tiers, when keeping what it read failed
 }
 
 func (f *flight[T]) addCall(call string) {

@@ -32,9 +32,17 @@ type Config struct {
 	Final time.Duration
 	// Reuse is how long a finished read's live records serve queries that arrive
 	// after it (liveReuseSeconds); 0 reads the live tail for every query.
-	Reuse   time.Duration
-	Cache   *Cache
-	Flights *Flights
+	Reuse time.Duration
+	Cache *Cache
+	// Tiers keep settled segments below the memory cache, asked in order: the
+	// disk, then a Redis shared by replicas.
+	Tiers []Tier
+	// Leases and LiveTier are set when replicas share a Redis: leases keep two
+	// replicas from exporting the same time, and LiveTier (one of Tiers) gets
+	// live records for the reuse time.
+	Leases   Leases
+	LiveTier Tier
+	Flights  *Flights
 	// Now is the clock deciding what is live; nil means time.Now.
 	Now func() time.Time
 }
@@ -77,7 +85,11 @@ type Stats struct {
 	SharedExports int // of which another query had started
 	CacheHits     int // settled segments served from the cache
 	CacheMisses   int // runs of settled time read from the API
+	TierHits      int // segments found on disk or in Redis rather than in memory
 	Calls         []string
+	// Warnings say what went wrong on the way without failing the query: a cache
+	// tier that could not be used.
+	Warnings []string
 }
 
 // Add sums two Stats.
@@ -87,7 +99,13 @@ func (s *Stats) Add(o Stats) {
 	s.SharedExports += o.SharedExports
 	s.CacheHits += o.CacheHits
 	s.CacheMisses += o.CacheMisses
+	s.TierHits += o.TierHits
 	s.Calls = append(s.Calls, o.Calls...)
+	for _, w := range o.Warnings {
+		if !slices.Contains(s.Warnings, w) {
+			s.Warnings = append(s.Warnings, w)
+		}
+	}
 }
 
 // allocSlack is what the allocator adds to a record's strings, roughly.
@@ -202,8 +220,15 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
-	p := makePlan(ctx, s, ep, req, cons)
-	st.CacheHits, st.CacheMisses = len(p.hits), p.misses
+	stored, warnings := storedFor(ctx, s, ep, req)
+	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
+	more, hold, shareWarnings := awaitShared(ctx, s, ep, req, k, stored)
+	// Released only when the read is over, so its export has reached the tiers.
+	defer hold.release()
+	stored = append(stored, more...)
+	st.Warnings = append(warnings, shareWarnings...)
+	p := makePlan(ctx, s, ep, req, cons, stored)
+	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
 	for _, h := range p.hits {
 		for _, frag := range h.records.([][]T) {
 			cons.take(frag)
@@ -248,22 +273,55 @@ func flightStats[T any](f *flight[T], recent bool) Stats {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	// An export is counted by its legs, each a request sequence of its own.
-	st := Stats{Exports: len(f.calls), Calls: append([]string(nil), f.calls...)}
+	st := Stats{Exports: len(f.calls), Calls: append([]string(nil), f.calls...), Warnings: f.warnings}
 	if !recent {
 		st.Stats = f.stats
 	}
 	return st
 }
 
+// settledZone is the part of a window that is cached, in whole chunks; empty
+// when the cache is off or the window is all live.
+func (s *Source) settledZone(w exportapi.Window, now time.Time) (interval, bool) {
+	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
+	if s.cfg.TTL <= 0 || s.cfg.Cache == nil || !w.From.Before(settledEnd) {
+		return interval{}, false
+	}
+	return interval{from: chunkFloor(w.From), to: minTime(chunkCeil(w.To), settledEnd)}, true
+}
+
+// storedFor finds in the tiers the settled time of a request the memory cache
+// does not hold. It runs before planning, outside the registry's lock: a tier
+// may be a disk or a network away.
+func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Request) ([]*segment, []string) {
+	if len(s.cfg.Tiers) == 0 {
+		return nil, nil
+	}
+	now := s.cfg.Now()
+	zone, ok := s.settledZone(req.Window, now)
+	if !ok {
+		return nil, nil
+	}
+	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
+	gaps := []interval{zone}
+	for _, held := range s.cfg.Cache.holds(k, zone, now) {
+		gaps = subtract(gaps, held)
+	}
+	if len(gaps) == 0 {
+		return nil, nil
+	}
+	return fromTiers(ctx, s, ep, k, gaps, now)
+}
+
 // makePlan decides, under the registry's lock, where each part of the query's
 // range comes from, subscribing the query to every flight it takes from.
-func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T]) plan[T] {
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment) plan[T] {
 	var p plan[T]
 	now := s.cfg.Now()
 	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
 	w := interval{from: req.Window.From, to: req.Window.To}
-	caching := s.cfg.TTL > 0 && s.cfg.Cache != nil
+	zone, caching := s.settledZone(req.Window, now)
 
 	fl := s.cfg.Flights
 	fl.mu.Lock()
@@ -274,9 +332,8 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 
 	pieces := []interval{w}
 	var settled []interval
-	if caching && w.from.Before(settledEnd) {
+	if caching {
 		// Settled time is cached in whole chunks: read the chunks the range touches.
-		zone := interval{from: chunkFloor(w.from), to: minTime(chunkCeil(w.to), settledEnd)}
 		p.hits = s.cfg.Cache.lookup(k, zone, now)
 		settled = []interval{zone}
 		for _, h := range p.hits {
@@ -285,6 +342,14 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 		pieces = settled
 		if live := (interval{from: maxTime(w.from, settledEnd), to: w.to}); !live.empty() {
 			pieces = append(slices.Clone(settled), live)
+		}
+	}
+	// What the tiers gave counts where memory did not meanwhile get the same
+	// time from an export that just ended: never both.
+	for _, sg := range stored {
+		if !slices.ContainsFunc(p.hits, func(h *segment) bool { return !intersect(h.span, sg.span).empty() }) {
+			p.hits = append(p.hits, sg)
+			pieces = subtract(pieces, sg.span)
 		}
 	}
 	for _, f := range ln.flights {
@@ -373,6 +438,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 // sees the time in neither place.
 func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats, err error) {
 	fl := s.cfg.Flights
+	var kept, liveSegs []*segment
 	fl.mu.Lock()
 	f.mu.Lock()
 	f.stats, f.err = st, err
@@ -390,13 +456,19 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 				recent := overlaps(f.settled, interval{from: finalEdge, to: maxInstant})
 				segs, moved := f.retain.segments(final, target, maxInstant)
 				more, movedMore := f.retain.segments(recent, target, f.finishedAt.Add(s.cfg.TTL))
-				s.cfg.Cache.adopt(k, append(segs, more...), moved+movedMore)
+				kept = append(segs, more...)
+				s.cfg.Cache.adopt(k, kept, moved+movedMore)
 			}
 			live := f.reads
 			for _, sp := range f.settled {
 				live = subtract(live, sp)
 			}
 			f.retain.keepOnly(live)
+			// Only a whole snapshot is shared: one the retainer gave up part of
+			// would tell the other replicas that records are missing.
+			if s.cfg.LiveTier != nil && f.reuse > 0 && len(live) > 0 && totalLength(f.retain.covers(live)) == totalLength(live) {
+				liveSegs = liveSnapshot(f, live)
+			}
 			if f.reuse <= 0 {
 				f.retain.drop()
 			}
@@ -410,6 +482,13 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 		fl.tidy(k)
 	}
 	fl.mu.Unlock()
+	// The tiers get the segments before the flight's queries answer: once a
+	// query has its numbers, a restart or another replica will find its history.
+	if warnings := persist[T](s, k, kept, liveSegs); len(warnings) > 0 {
+		f.mu.Lock()
+		f.warnings = warnings
+		f.mu.Unlock()
+	}
 	close(f.done)
 	if held {
 		// Free the live records once nobody can take them any more, even if no
@@ -421,6 +500,38 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			fl.tidy(k)
 		})
 	}
+}
+
+// tierWriteTimeout bounds how long an export's end waits for the tiers.
+const tierWriteTimeout = 10 * time.Second
+
+func persist[T any](s *Source, k laneKey, settled, live []*segment) []string {
+	if len(settled)+len(live) == 0 || len(s.cfg.Tiers) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
+	defer cancel()
+	now := s.cfg.Now()
+	warnings := toTiers[T](ctx, s.cfg.Tiers, k, settled, now)
+	if s.cfg.LiveTier != nil {
+		warnings = append(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, k, live, now)...)
+	}
+	return warnings
+}
+
+// liveSnapshot is a finished flight's live records as segments for the other
+// replicas: they serve, like the flight's own offer, up to the reuse time past
+// the flight's edge, and expire with it. The caller holds f.mu.
+func liveSnapshot[T any](f *flight[T], live []interval) []*segment {
+	var out []*segment
+	for i, iv := range live {
+		span := iv
+		if i == len(live)-1 && !span.to.Before(f.edge) {
+			span.to = maxTime(span.to, f.edge.Add(f.reuse))
+		}
+		out = append(out, &segment{span: span, records: f.retain.replay([]interval{iv}), expires: f.finishedAt.Add(f.reuse)})
+	}
+	return out
 }
 
 // maxSegmentBytes bounds a cached segment, so eviction frees memory in small steps.

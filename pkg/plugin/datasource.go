@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -16,9 +17,11 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
+	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
 )
 
 // PluginID is the id in plugin.json.
@@ -33,7 +36,9 @@ var (
 // Options are what every data source of a process shares, settable for tests and
 // the benchmark.
 type Options struct {
-	Cache   *fetch.Cache
+	Cache *fetch.Cache
+	// Disk keeps settled history across restarts; nil: none.
+	Disk    *diskcache.Store
 	Flights *fetch.Flights
 	// Now is the clock deciding which records are live; nil means time.Now.
 	Now func() time.Time
@@ -43,8 +48,17 @@ type Options struct {
 // cache_mb in grafana.ini's [plugin.agentx-export-datasource] changes it.
 const DefaultCacheBytes = 256 << 20
 
-// defaultOptions are shared by every data source Grafana creates in this process.
-var defaultOptions = Options{Cache: fetch.NewCache(ReadProcessSettings(os.Getenv).CacheBytes), Flights: fetch.NewFlights()}
+// processOptions are shared by every data source Grafana creates in this process.
+// They are made at the first data source, not at start, so that tests can choose
+// the process settings first.
+var processOptions = sync.OnceValue(func() Options {
+	ps := ReadProcessSettings(os.Getenv)
+	opts := Options{Cache: fetch.NewCache(ps.CacheBytes), Flights: fetch.NewFlights()}
+	if ps.StoreBytes > 0 {
+		opts.Disk = diskcache.Open(ps.StoreDir, ps.StoreBytes, backend.Logger)
+	}
+	return opts
+})
 
 // memoryHeadroom is what the plugin needs besides the cache (pages being decoded,
 // aggregations, the gRPC server). The soft limit sits below the promised peak
@@ -84,17 +98,19 @@ type Datasource struct {
 	logger      log.Logger
 	now         func() time.Time
 	uid, name   string // for data links back to this data source
+	opts        Options
+	shared      *sharedcache.Shared // nil without redisUrl
 }
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
 func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	return Factory(defaultOptions)(ctx, is)
+	return Factory(processOptions())(ctx, is)
 }
 
 // Factory returns an instance factory whose data sources share opts.
 func Factory(opts Options) datasource.InstanceFactoryFunc {
 	return func(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now, uid: is.UID, name: is.Name}
+		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now, uid: is.UID, name: is.Name, opts: opts}
 		if d.now == nil {
 			d.now = time.Now
 		}
@@ -142,7 +158,22 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	if err != nil {
 		return err
 	}
+	var tiers []fetch.Tier
+	if opts.Disk != nil {
+		tiers = append(tiers, opts.Disk)
+	}
+	var leases fetch.Leases
+	var liveTier fetch.Tier
+	if s.RedisURL != "" {
+		if d.shared, err = sharedcache.Open(s.RedisURL, s.RedisPassword, d.logger); err != nil {
+			return err
+		}
+		d.lease.Share(d.shared, s.ExpectedReplicas)
+		tiers = append(tiers, d.shared)
+		leases, liveTier = d.shared, d.shared
+	}
 	d.source = fetch.New(fetch.Config{
+		Tiers: tiers, Leases: leases, LiveTier: liveTier,
 		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
 		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute, Reuse: s.LiveReuse,
 		Final: time.Duration(s.FinalHours) * time.Hour,
@@ -170,5 +201,8 @@ func (d *Datasource) Dispose() {
 	}
 	if d.conns != nil {
 		d.conns.closeAll()
+	}
+	if d.shared != nil {
+		_ = d.shared.Close()
 	}
 }

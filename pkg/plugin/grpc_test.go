@@ -41,6 +41,11 @@ func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envChildAddr) == "" {
+		// The in-process plugin server keeps no disk cache: tests of this
+		// process must not read what an earlier run left in a user's directory.
+		_ = os.Setenv("GF_PLUGIN_STORE_MB", "0")
+	}
 	code := m.Run()
 	if grpcPlugin.Server != nil {
 		_ = grpcPlugin.Shutdown()

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -66,9 +67,17 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if len(bots) > 1 {
 		label = "Bots"
 	}
+	if d.shared != nil {
+		// The health check is where an operator looks after setting up Redis:
+		// ask it now rather than report the last query's experience.
+		_ = d.shared.Ping(ctx)
+	}
+	report := d.cacheReport()
+	details, _ := json.Marshal(map[string]any{"cache": report})
 	return &backend.CheckHealthResult{
-		Status:  backend.HealthStatusOk,
-		Message: fmt.Sprintf("Connected to %s; the API key works. %s %s.", d.settings.BaseURL, label, strings.Join(parts, "; ")),
+		Status:      backend.HealthStatusOk,
+		Message:     fmt.Sprintf("Connected to %s; the API key works. %s %s. %s", d.settings.BaseURL, label, strings.Join(parts, "; "), report.sentence()),
+		JSONDetails: details,
 	}, nil
 }
 

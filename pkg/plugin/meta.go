@@ -21,6 +21,7 @@ func annotate(frame *data.Frame, st fetch.Stats) {
 		stat("Exports", float64(st.Exports), ""),
 		stat("Exports shared with other queries", float64(st.SharedExports), ""),
 		stat("Cache hits (stored segments)", float64(st.CacheHits), ""),
+		stat("Cache hits from disk or Redis", float64(st.TierHits), ""),
 		stat("Cache misses (settled time read again)", float64(st.CacheMisses), ""),
 		stat("Upstream requests", float64(st.Requests), ""),
 		stat("Pages", float64(st.Pages), ""),
@@ -30,6 +31,9 @@ func annotate(frame *data.Frame, st fetch.Stats) {
 		stat("Rate-limit answers (429)", float64(st.RateLimited), ""),
 		stat("Rate-limit wait", float64(st.RateLimitWait.Milliseconds()), "ms"),
 	)
+	for _, w := range st.Warnings {
+		frame.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: sentence(w)})
+	}
 	if st.Skipped > 0 {
 		frame.AppendNotices(data.Notice{
 			Severity: data.NoticeSeverityWarning,

@@ -2,6 +2,8 @@ package plugin
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -15,8 +17,19 @@ import (
 const (
 	envCacheMB       = "GF_PLUGIN_CACHE_MB"        // cache_mb
 	envMemoryLimitMB = "GF_PLUGIN_MEMORY_LIMIT_MB" // memory_limit_mb
+	envStoreDir      = "GF_PLUGIN_STORE_DIR"       // store_dir
+	envStoreMB       = "GF_PLUGIN_STORE_MB"        // store_mb
 	legacyCacheMB    = "AGENTX_CACHE_MB"           // the host's, forwarded only up to 12.3
+	// envDataPath is Grafana's data directory, which the official image sets;
+	// 12.4 and later hand it to plugins only when forwarded.
+	envDataPath = "GF_PATHS_DATA"
 )
+
+// DefaultStoreBytes is the disk cache's budget unless store_mb says otherwise.
+const DefaultStoreBytes = 1 << 30
+
+// storeDirName is the disk cache's directory inside Grafana's data directory.
+const storeDirName = "agentx-export-datasource"
 
 // ProcessSettings are the plugin process's own settings.
 type ProcessSettings struct {
@@ -24,13 +37,16 @@ type ProcessSettings struct {
 	CacheBytes int64
 	// MemoryLimitBytes is the Go runtime's soft memory limit; 0 derives it from the budget.
 	MemoryLimitBytes int64
+	// StoreDir is the disk cache's directory; StoreBytes its budget, 0 for no disk cache.
+	StoreDir   string
+	StoreBytes int64
 	// Problems are values that could not be used; the defaults stand in for them.
 	Problems []string
 }
 
 // ReadProcessSettings reads the process settings through getenv (os.Getenv).
 func ReadProcessSettings(getenv func(string) string) ProcessSettings {
-	ps := ProcessSettings{CacheBytes: DefaultCacheBytes}
+	ps := ProcessSettings{CacheBytes: DefaultCacheBytes, StoreBytes: DefaultStoreBytes}
 	megabytes := func(key string) (int64, bool) {
 		raw := strings.TrimSpace(getenv(key))
 		if raw == "" {
@@ -51,5 +67,35 @@ func ReadProcessSettings(getenv func(string) string) ProcessSettings {
 	if b, ok := megabytes(envMemoryLimitMB); ok {
 		ps.MemoryLimitBytes = b
 	}
+	if b, ok := megabytes(envStoreMB); ok {
+		ps.StoreBytes = b
+	}
+	ps.StoreDir = storeDir(getenv, executablePath)
 	return ps
+}
+
+// executablePath is os.Executable, replaceable in tests.
+var executablePath = os.Executable
+
+// storeDir picks the disk cache's directory: store_dir when set; else inside
+// Grafana's data directory, which the plugin finds from GF_PATHS_DATA (up to
+// 12.3) or from its own place in <data>/plugins/<plugin>/ (the official image,
+// and any install that keeps plugins under the data directory); else the user's
+// cache directory, else the system's temporary one.
+func storeDir(getenv func(string) string, executable func() (string, error)) string {
+	if dir := strings.TrimSpace(getenv(envStoreDir)); dir != "" {
+		return dir
+	}
+	if data := strings.TrimSpace(getenv(envDataPath)); data != "" {
+		return filepath.Join(data, storeDirName)
+	}
+	if exe, err := executable(); err == nil {
+		if plugins := filepath.Dir(filepath.Dir(exe)); filepath.Base(plugins) == "plugins" {
+			return filepath.Join(filepath.Dir(plugins), storeDirName)
+		}
+	}
+	if cache, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(cache, storeDirName)
+	}
+	return filepath.Join(os.TempDir(), storeDirName)
 }

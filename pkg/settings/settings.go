@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,13 @@ type Settings struct {
 	LiveReuse time.Duration
 	// APIKey is secret: never log it, never put it in an error, never send it anywhere but upstream.
 	APIKey string
+	// RedisURL, when set, makes the replicas of an HA Grafana share one rate
+	// limit and one cache through Redis; RedisPassword is secret like the key.
+	RedisURL      string
+	RedisPassword string
+	// ExpectedReplicas divides the rate limit while Redis cannot be reached, so
+	// that replicas pacing themselves still stay near the limit together.
+	ExpectedReplicas int
 }
 
 // Defaults as the contract states them.
@@ -43,6 +51,9 @@ const (
 	DefaultCacheMinutes      = 60
 	DefaultLiveReuseSeconds  = 10
 	DefaultFinalHours        = 24
+	// DefaultExpectedReplicas applies with a Redis URL: a set-up that shares a
+	// Redis has at least two replicas.
+	DefaultExpectedReplicas = 2
 	// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
 	// would also turn up in ordinary words of error texts, where it is redacted.
 	MinAPIKeyLength = 6
@@ -74,6 +85,8 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		LiveReuse:         DefaultLiveReuseSeconds * time.Second,
 		FinalHours:        DefaultFinalHours,
 		APIKey:            strings.TrimSpace(secure["apiKey"]),
+		RedisPassword:     secure["redisPassword"],
+		ExpectedReplicas:  DefaultExpectedReplicas,
 	}
 	var raw map[string]json.RawMessage
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
@@ -147,6 +160,22 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if n, ok := number("liveReuseSeconds", false, 0, 600, false, "a number of seconds from 0 (read the live tail for every query) to 600"); ok {
 		s.LiveReuse = time.Duration(n * float64(time.Second))
 	}
+	if v, ok := present(raw, "redisUrl"); ok {
+		str, err := asString(v)
+		switch {
+		case err != nil:
+			fail("redisUrl must be a text")
+		case strings.TrimSpace(str) != "":
+			if err := checkRedisURL(str); err != nil {
+				fail("%s", err)
+			} else {
+				s.RedisURL = strings.TrimSpace(str)
+			}
+		}
+	}
+	if n, ok := number("expectedReplicas", false, 1, 100, true, "a whole number of Grafana replicas from 1 to 100"); ok {
+		s.ExpectedReplicas = int(n)
+	}
 	switch {
 	case s.APIKey == "":
 		fail("no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)")
@@ -157,6 +186,19 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		return s, fmt.Errorf("the data source settings need attention: %s", strings.Join(problems, "; "))
 	}
 	return s, nil
+}
+
+// checkRedisURL accepts redis:// and rediss:// URLs with a host and without a
+// password, which belongs in the secure field.
+func checkRedisURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return errors.New("redisUrl must look like redis://host:6379/0 or rediss://host:6380 (TLS)")
+	}
+	if _, hasPassword := u.User.Password(); hasPassword {
+		return errors.New("redisUrl must not hold a password: put it in the Redis password field, which Grafana keeps encrypted")
+	}
+	return nil
 }
 
 // present returns a key's value unless it is absent or null.

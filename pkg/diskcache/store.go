@@ -1,0 +1,439 @@
+// Package diskcache keeps settled segments of records in an embedded bbolt file,
+// so history read once survives a restart of Grafana or of the plugin. It stores
+// opaque framed values (the fetch package frames and checks them) under hashed
+// lane names, and never lets its own trouble fail a query: a file held by another
+// process, an unwritable directory, a full disk or a damaged file turn it off or
+// rebuild it, with a warning in the log and in the health check.
+package diskcache
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+)
+
+// FileName is the store's file inside its directory.
+const FileName = "segments.db"
+
+// lockTimeout is how long Open waits for another process to let go of the file
+// (a second Grafana sharing the directory) before running without it.
+const lockTimeout = 2 * time.Second
+
+var (
+	bucketSegments = []byte("segments") // lane(16) | from(8) -> to(8) | expires(8) | seq(8) | data
+	bucketOrder    = []byte("order")    // seq(8) -> lane(16) | from(8): oldest written first
+	bucketMeta     = []byte("meta")     // "used" -> bytes of values, "seq" -> last sequence
+	keyUsed        = []byte("used")
+	keySeq         = []byte("seq")
+)
+
+// Logger is what the store needs of a logger.
+type Logger interface {
+	Warn(msg string, args ...any)
+}
+
+// Store is the disk tier. Its zero value is not usable; call Open.
+type Store struct {
+	path   string
+	budget int64
+	logger Logger
+
+	mu      sync.Mutex
+	db      *bolt.DB // nil while off
+	used    int64
+	count   int
+	problem string // the last trouble, for the health check; "" when well
+}
+
+// Status describes the store for the health check.
+type Status struct {
+	Path     string
+	Bytes    int64 // of stored values
+	Budget   int64
+	Segments int
+	Open     bool
+	Problem  string
+}
+
+// Open opens or creates the store in dir, with a budget in bytes of stored
+// values. It always returns a Store: when the file cannot be used, the store is
+// off, says why in Status, and every call is a miss.
+func Open(dir string, budget int64, logger Logger) *Store {
+	s := &Store{path: filepath.Join(dir, FileName), budget: budget, logger: logger}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		s.fail("the directory cannot be created", err)
+		return s
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.openLocked()
+	return s
+}
+
+// openLocked opens the file, and moves a damaged one aside and starts afresh.
+func (s *Store) openLocked() {
+	db, err := openFile(s.path)
+	if errors.Is(err, bolt.ErrTimeout) {
+		s.failLocked("another process holds the file (is a second Grafana using the same directory?)", err)
+		return
+	}
+	if err == nil {
+		err = s.loadMeta(db)
+		if err != nil {
+			_ = db.Close()
+		}
+	}
+	if err != nil {
+		// A damaged file: keep it for a post-mortem and start an empty one.
+		aside := fmt.Sprintf("%s.damaged-%d", s.path, time.Now().Unix())
+		if rerr := os.Rename(s.path, aside); rerr != nil && !os.IsNotExist(rerr) {
+			s.failLocked("the file is damaged and cannot be moved aside", err)
+			return
+		}
+		s.warnLocked("the file was damaged and has been rebuilt empty (the old one is "+filepath.Base(aside)+")", err)
+		if db, err = openFile(s.path); err == nil {
+			err = s.loadMeta(db)
+		}
+		if err != nil {
+			s.failLocked("the file cannot be created", err)
+			return
+		}
+	}
+	s.db = db
+}
+
+func openFile(path string) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		// bbolt panics on some damage it finds; that is a damaged file, not a crash.
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("damaged: %v", r)
+		}
+	}()
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+}
+
+// loadMeta creates the buckets and reads the totals, checking every page of the
+// file's structure once: a damaged file is found here, not in the middle of a query.
+func (s *Store) loadMeta(db *bolt.DB) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("damaged: %v", r)
+		}
+	}()
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketSegments, bucketOrder, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		// Walk every key once: a damaged page panics here, in this goroutine,
+		// where it is recovered (bbolt's own checker runs in a goroutine of its
+		// own, where a panic would end the plugin). Values are checked by their
+		// checksums when they are read.
+		for _, name := range [][]byte{bucketSegments, bucketOrder, bucketMeta} {
+			c := tx.Bucket(name).Cursor()
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			}
+		}
+		s.used = int64(getUint(tx.Bucket(bucketMeta).Get(keyUsed)))
+		s.count = tx.Bucket(bucketSegments).Stats().KeyN
+		return nil
+	})
+}
+
+// Name says what the tier is, for notices.
+func (s *Store) Name() string { return "the disk cache" }
+
+// Status returns the store's state.
+func (s *Store) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Status{Path: s.path, Bytes: s.used, Budget: s.budget, Segments: s.count, Open: s.db != nil, Problem: s.problem}
+}
+
+// Close closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// Load returns the unexpired stored segments of lane overlapping [from, to).
+func (s *Store) Load(_ context.Context, lane string, from, to, now time.Time) (out []fetch.Stored, err error) {
+	s.mu.Lock()
+	db := s.db
+	s.mu.Unlock()
+	if db == nil {
+		return nil, nil
+	}
+	ln, err := laneBytes(lane)
+	if err != nil {
+		return nil, err
+	}
+	defer s.survive(&err)
+	// A page past the end of a cut file faults in the memory map: a panic to
+	// survive, not a crash of the plugin.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	err = db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSegments).Cursor()
+		for k, v := startAt(c, ln, from); k != nil && sameLane(k, ln) && keyTime(k).Before(to); k, v = c.Next() {
+			st, ok := decodeValue(k, v)
+			if !ok {
+				continue
+			}
+			if !st.To.After(from) || (!st.Expires.IsZero() && !now.Before(st.Expires)) {
+				continue
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Save stores segs for lane, replacing the stored segments they overlap, and
+// evicts the oldest written until the budget holds.
+func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time.Time) (err error) {
+	ln, err := laneBytes(lane)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	defer s.surviveLocked(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	used, count := s.used, s.count
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		segsB, order, meta := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder), tx.Bucket(bucketMeta)
+		seq := getUint(meta.Get(keySeq))
+		for _, sg := range segs {
+			if int64(len(sg.Data)) > s.budget {
+				continue
+			}
+			if err := removeOverlapping(segsB, order, ln, sg.From, sg.To, &used, &count); err != nil {
+				return err
+			}
+			seq++
+			v := make([]byte, 24+len(sg.Data))
+			binary.BigEndian.PutUint64(v[0:8], uint64(sg.To.UnixNano()))
+			if !sg.Expires.IsZero() {
+				binary.BigEndian.PutUint64(v[8:16], uint64(sg.Expires.UnixNano()))
+			}
+			binary.BigEndian.PutUint64(v[16:24], seq)
+			copy(v[24:], sg.Data)
+			k := segKey(ln, sg.From)
+			if err := segsB.Put(k, v); err != nil {
+				return err
+			}
+			if err := order.Put(uintBytes(seq), k); err != nil {
+				return err
+			}
+			used += int64(len(v))
+			count++
+		}
+		// Evict the oldest written first: history read long ago and never
+		// refreshed is what a dashboard is least likely to show again.
+		c := order.Cursor()
+		for k, sk := c.First(); k != nil && used > s.budget; k, sk = c.First() {
+			if old := segsB.Get(sk); old != nil {
+				used -= int64(len(old))
+				count--
+				if err := segsB.Delete(sk); err != nil {
+					return err
+				}
+			}
+			if err := order.Delete(k); err != nil {
+				return err
+			}
+		}
+		if err := meta.Put(keySeq, uintBytes(seq)); err != nil {
+			return err
+		}
+		return meta.Put(keyUsed, uintBytes(uint64(used)))
+	})
+	if err == nil {
+		s.used, s.count = used, count
+		s.problem = ""
+	} else {
+		s.warnLocked("a write failed; the range will be read from the API again", err)
+	}
+	return err
+}
+
+// removeOverlapping deletes lane's segments that overlap [from, to).
+func removeOverlapping(segsB, order *bolt.Bucket, ln []byte, from, to time.Time, used *int64, count *int) error {
+	c := segsB.Cursor()
+	var doomed [][]byte
+	var seqs []uint64
+	for k, v := startAt(c, ln, from); k != nil && sameLane(k, ln) && keyTime(k).Before(to); k, v = c.Next() {
+		if len(v) < 24 || time.Unix(0, int64(binary.BigEndian.Uint64(v[0:8]))).After(from) {
+			doomed = append(doomed, append([]byte(nil), k...))
+			*used -= int64(len(v))
+			if len(v) >= 24 {
+				seqs = append(seqs, binary.BigEndian.Uint64(v[16:24]))
+			}
+		}
+	}
+	for _, k := range doomed {
+		if err := segsB.Delete(k); err != nil {
+			return err
+		}
+		*count--
+	}
+	for _, q := range seqs {
+		if err := order.Delete(uintBytes(q)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startAt positions c on the lane's first segment that may hold from: the one
+// starting before it, if any, since a segment spans time.
+func startAt(c *bolt.Cursor, ln []byte, from time.Time) ([]byte, []byte) {
+	k, _ := c.Seek(segKey(ln, from))
+	var pk, pv []byte
+	if k == nil {
+		pk, pv = c.Last()
+	} else {
+		pk, pv = c.Prev()
+	}
+	if pk != nil && sameLane(pk, ln) {
+		return pk, pv
+	}
+	return c.Seek(segKey(ln, from))
+}
+
+func decodeValue(k, v []byte) (fetch.Stored, bool) {
+	if len(v) < 24 {
+		return fetch.Stored{}, false
+	}
+	st := fetch.Stored{
+		From: keyTime(k),
+		To:   time.Unix(0, int64(binary.BigEndian.Uint64(v[0:8]))).UTC(),
+		// The value is copied: bbolt's memory is valid only inside the transaction.
+		Data: append([]byte(nil), v[24:]...),
+	}
+	if e := binary.BigEndian.Uint64(v[8:16]); e != 0 {
+		st.Expires = time.Unix(0, int64(e)).UTC()
+	}
+	return st, true
+}
+
+const laneLen = 16
+
+func laneBytes(lane string) ([]byte, error) {
+	b, err := hex.DecodeString(lane)
+	if err != nil || len(b) != laneLen {
+		return nil, fmt.Errorf("lane name %q is not 16 hex bytes", lane)
+	}
+	return b, nil
+}
+
+// segKey sorts a lane's segments by start: times are offset so that instants
+// before 1970 sort before those after.
+func segKey(lane []byte, from time.Time) []byte {
+	k := make([]byte, laneLen+8)
+	copy(k, lane)
+	binary.BigEndian.PutUint64(k[laneLen:], uint64(from.UnixNano())^(1<<63))
+	return k
+}
+
+func keyTime(k []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[laneLen:])^(1<<63))).UTC()
+}
+
+func sameLane(k, lane []byte) bool {
+	return len(k) == laneLen+8 && string(k[:laneLen]) == string(lane)
+}
+
+func uintBytes(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func getUint(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// survive turns a panic from a damaged page into an error and rebuilds the file.
+func (s *Store) survive(err *error) {
+	if r := recover(); r != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		*err = s.rebuildLocked(r)
+	}
+}
+
+func (s *Store) surviveLocked(err *error) {
+	if r := recover(); r != nil {
+		*err = s.rebuildLocked(r)
+	}
+}
+
+func (s *Store) rebuildLocked(r any) error {
+	err := fmt.Errorf("damaged: %v", r)
+	if s.db != nil {
+		_ = s.db.Close()
+		s.db = nil
+	}
+	s.used, s.count = 0, 0
+	aside := fmt.Sprintf("%s.damaged-%d", s.path, time.Now().Unix())
+	if rerr := os.Rename(s.path, aside); rerr != nil {
+		s.failLocked("the file is damaged and cannot be moved aside", err)
+		return err
+	}
+	s.warnLocked("the file was damaged and has been rebuilt empty (the old one is "+filepath.Base(aside)+")", err)
+	db, oerr := openFile(s.path)
+	if oerr == nil {
+		oerr = s.loadMeta(db)
+	}
+	if oerr != nil {
+		s.failLocked("the file cannot be created", oerr)
+		return err
+	}
+	s.db = db
+	return err
+}
+
+func (s *Store) fail(what string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failLocked(what, err)
+}
+
+// failLocked turns the store off.
+func (s *Store) failLocked(what string, err error) {
+	s.problem = fmt.Sprintf("off: %s (%v); history is kept in memory only", what, err)
+	s.logger.Warn("The disk cache is off", "path", s.path, "problem", what, "error", err.Error())
+}
+
+func (s *Store) warnLocked(what string, err error) {
+	s.problem = fmt.Sprintf("%s (%v)", what, err)
+	s.logger.Warn("Disk cache trouble", "path", s.path, "problem", what, "error", err.Error())
+}

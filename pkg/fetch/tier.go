@@ -1,0 +1,150 @@
+package fetch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"reflect"
+	"slices"
+	"time"
+)
+
+// Tier is a store of settled segments below the memory cache, encoded: the disk
+// of this Grafana (history survives a restart) or a Redis every replica shares.
+// A tier's trouble never fails a query: a read that cannot use it reads the API.
+type Tier interface {
+	// Name says what the tier is, in words for a notice ("the disk cache").
+	Name() string
+	// Load returns the unexpired segments of lane that overlap [from, to), in
+	// any order; they may overlap each other.
+	Load(ctx context.Context, lane string, from, to, now time.Time) ([]Stored, error)
+	// Save keeps segs for lane, replacing what they overlap; now is the clock
+	// that Expires is on.
+	Save(ctx context.Context, lane string, segs []Stored, now time.Time) error
+}
+
+// Stored is one segment as a tier keeps it.
+type Stored struct {
+	From, To time.Time
+	// Expires is when it must be read again; the zero time: final, never.
+	Expires time.Time
+	// Data is the framed records (see codec.go).
+	Data []byte
+}
+
+// laneID names a timeline in a tier without revealing it: the scope (server and
+// key hash), bot and conversation go through SHA-256 with the record schema, so
+// a stored file or a Redis key says nothing of whose records they are, and
+// records of an older shape are simply never found.
+func laneID(k laneKey, schema uint32) string {
+	h := sha256.New()
+	for _, s := range []string{k.scope, k.bot, k.endpoint, k.conversationID} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte{byte(schema >> 24), byte(schema >> 16), byte(schema >> 8), byte(schema)})
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func schemaFor[T any]() uint32 {
+	return schemaOf(reflect.TypeFor[T]())
+}
+
+// fromTiers finds, tier by tier, the settled time of zone that the memory cache
+// does not hold (gaps), decodes it and offers it to the memory cache. It returns
+// the segments found, disjoint and inside gaps, and a warning per tier that failed.
+func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, gaps []interval, now time.Time) ([]*segment, []string) {
+	var found []*segment
+	var warnings []string
+	schema := schemaFor[T]()
+	lane := laneID(k, schema)
+	for _, t := range s.cfg.Tiers {
+		if len(gaps) == 0 {
+			break
+		}
+		for _, g := range slices.Clone(gaps) {
+			stored, err := t.Load(ctx, lane, g.from, g.to, now)
+			if err != nil {
+				warnings = append(warnings, tierWarning(t, "read", err))
+				break
+			}
+			for _, st := range stored {
+				if !st.Expires.IsZero() && !now.Before(st.Expires) {
+					continue
+				}
+				// Only the part still missing: another tier's segment, or an
+				// overlapping one of the same tier, may already hold the rest.
+				parts := overlaps(gaps, interval{from: st.From, to: st.To})
+				if len(parts) == 0 {
+					continue
+				}
+				recs, err := decodeRecords[T](st.Data, schema)
+				if err != nil {
+					warnings = append(warnings, tierWarning(t, "read", err))
+					continue
+				}
+				expires := st.Expires
+				if expires.IsZero() {
+					expires = maxInstant
+				}
+				for _, part := range parts {
+					in := keep(recs, func(r *T) bool { return part.contains(ep.when(r)) })
+					size := int64(segmentOverhead)
+					for i := range in {
+						size += ep.size(&in[i])
+					}
+					found = append(found, &segment{span: part, records: [][]T{in}, size: size, expires: expires})
+					gaps = subtract(gaps, part)
+				}
+			}
+		}
+	}
+	if s.cfg.Cache != nil && len(found) > 0 {
+		// Live segments (shared by a replica for the reuse time) stay out of the
+		// memory cache, which holds settled time only.
+		settledEnd := chunkFloor(now.Add(-s.cfg.Live))
+		var settled []*segment
+		for _, sg := range found {
+			if !sg.span.to.After(settledEnd) {
+				settled = append(settled, sg)
+			}
+		}
+		s.cfg.Cache.offer(k, settled)
+	}
+	return found, warnings
+}
+
+// toTiers writes segments an export has just read to tiers.
+func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segment, now time.Time) []string {
+	if len(tiers) == 0 || len(segs) == 0 {
+		return nil
+	}
+	schema := schemaFor[T]()
+	stored := make([]Stored, 0, len(segs))
+	for _, sg := range segs {
+		data, err := encodeRecords(sg.records.([][]T), schema)
+		if err != nil {
+			return []string{"the records could not be encoded for the cache: " + err.Error()}
+		}
+		st := Stored{From: sg.span.from, To: sg.span.to, Data: data}
+		if !sg.expires.Equal(maxInstant) {
+			st.Expires = sg.expires
+		}
+		stored = append(stored, st)
+	}
+	var warnings []string
+	lane := laneID(k, schema)
+	for _, t := range tiers {
+		if err := t.Save(ctx, lane, stored, now); err != nil {
+			warnings = append(warnings, tierWarning(t, "write", err))
+		}
+	}
+	return warnings
+}
+
+func tierWarning(t Tier, op string, err error) string {
+	if op == "write" {
+		return t.Name() + " could not keep what was read (" + err.Error() + "); it will be read from the API again"
+	}
+	return t.Name() + " could not be read (" + err.Error() + "); the API answered instead"
+}

@@ -1,0 +1,146 @@
+package sharedcache
+
+import (
+	"context"
+	"errors"
+	mathrand "math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+)
+
+// A lane's leases are one hash:
+//
+//	agentx-export:lease:<lane>  field "<fromNs>:<toNs>:<process>:<token>", value: expiry in Unix ms
+//
+// An export holds a lease on the time it reads and renews it while it runs; a
+// replica that finds the time leased by another process waits for the
+// segments to land, and takes the time over once the lease lapses.
+func leaseKey(lane string) string { return keyPrefix + "lease:" + lane }
+
+// claimTimeout bounds a claim with its retries.
+const claimTimeout = 3 * time.Second
+
+// maxClaimTries bounds the optimistic retries when replicas claim at once;
+// claims of one process are taken one at a time, so only replicas compete.
+const maxClaimTries = 20
+
+type leaseField struct {
+	span    fetch.Span
+	process string
+	token   string
+	expiry  time.Time
+}
+
+func parseLease(field, value string) (leaseField, bool) {
+	parts := strings.Split(field, ":")
+	if len(parts) != 4 {
+		return leaseField{}, false
+	}
+	f, err1 := strconv.ParseInt(parts[0], 10, 64)
+	t, err2 := strconv.ParseInt(parts[1], 10, 64)
+	ms, err3 := strconv.ParseInt(value, 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return leaseField{}, false
+	}
+	return leaseField{span: fetch.Span{From: time.Unix(0, f).UTC(), To: time.Unix(0, t).UTC()}, process: parts[2], token: parts[3], expiry: time.UnixMilli(ms)}, true
+}
+
+func fieldOf(sp fetch.Span, token string) string {
+	return strconv.FormatInt(sp.From.UnixNano(), 10) + ":" + strconv.FormatInt(sp.To.UnixNano(), 10) + ":" + processID + ":" + token
+}
+
+// Claim reads the live leases other processes hold on lane, lets decide pick
+// the spans to take, and records them for token with the given time to live,
+// replacing what token held before, all in one optimistic transaction.
+func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duration, decide func(others []fetch.Span) []fetch.Span) ([]fetch.Span, error) {
+	var taken []fetch.Span
+	unlock := s.lockLane(lane)
+	defer unlock()
+	err := s.doWithin(ctx, claimTimeout, func(ctx context.Context) error {
+		key := leaseKey(lane)
+		for try := range maxClaimTries {
+			if try > 0 {
+				// Another replica won the race: let it finish before looking again.
+				time.Sleep(time.Duration(1+mathrand.IntN(10*try)) * time.Millisecond)
+			}
+			err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+				all, err := tx.HGetAll(ctx, key).Result()
+				if err != nil {
+					return err
+				}
+				now := time.Now()
+				var others []fetch.Span
+				var drop []string
+				for field, value := range all {
+					l, ok := parseLease(field, value)
+					switch {
+					case !ok || now.After(l.expiry) || l.token == token:
+						drop = append(drop, field)
+					case l.process != processID:
+						others = append(others, l.span)
+					}
+				}
+				taken = decide(others)
+				_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+					if len(drop) > 0 {
+						p.HDel(ctx, key, drop...)
+					}
+					expiry := strconv.FormatInt(now.Add(ttl).UnixMilli(), 10)
+					for _, sp := range taken {
+						p.HSet(ctx, key, fieldOf(sp, token), expiry)
+					}
+					p.PExpire(ctx, key, 4*ttl)
+					return nil
+				})
+				return err
+			}, key)
+			if !errors.Is(err, redis.TxFailedErr) {
+				return err
+			}
+		}
+		return redis.TxFailedErr
+	})
+	return taken, err
+}
+
+// lockLane serialises this process's claims on one lane.
+func (s *Shared) lockLane(lane string) func() {
+	s.mu.Lock()
+	if s.claiming == nil {
+		s.claiming = map[string]*sync.Mutex{}
+	}
+	m := s.claiming[lane]
+	if m == nil {
+		m = &sync.Mutex{}
+		s.claiming[lane] = m
+	}
+	s.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+// Release gives up every lease token holds on lane.
+func (s *Shared) Release(ctx context.Context, lane, token string) error {
+	return s.do(ctx, func(ctx context.Context) error {
+		all, err := s.rdb.HKeys(ctx, leaseKey(lane)).Result()
+		if err != nil {
+			return err
+		}
+		var mine []string
+		for _, f := range all {
+			if strings.HasSuffix(f, ":"+processID+":"+token) {
+				mine = append(mine, f)
+			}
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+		return s.rdb.HDel(ctx, leaseKey(lane), mine...).Err()
+	})
+}
