@@ -85,11 +85,16 @@ export interface AgentXOptions extends DataSourceJsonData {
   cacheMinutes?: number;
   liveReuseSeconds?: number;
   finalHours?: number;
+  /** redis:// or rediss:// URL shared by the replicas of an HA Grafana; no password in it. */
+  redisUrl?: string;
+  /** Divides requestsPerSecond among the replicas while Redis cannot be reached. */
+  expectedReplicas?: number;
 }
 
-/** Only ever sent to the backend; Grafana returns just whether it is set. */
+/** Only ever sent to the backend; Grafana returns just whether each is set. */
 export interface AgentXSecureJsonData {
   apiKey?: string;
+  redisPassword?: string;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.converseapps.com';

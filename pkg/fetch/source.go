@@ -450,8 +450,11 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			if s.cfg.TTL > 0 && len(f.settled) > 0 {
 				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
 				// Final time never expires; settled time younger than that is
-				// read again after TTL. Segments never straddle the two.
-				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final, s.cfg.Live)))
+				// read again after TTL. Time that turns final before its TTL
+				// runs out counts as final already: a revalidation would read it
+				// only once it is final, and settled records are allowed to be
+				// that stale. Segments never straddle the two.
+				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
 				final := overlaps(f.settled, interval{from: time.Time{}, to: finalEdge})
 				recent := overlaps(f.settled, interval{from: finalEdge, to: maxInstant})
 				segs, moved := f.retain.segments(final, target, maxInstant)

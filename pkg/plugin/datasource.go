@@ -40,6 +40,9 @@ type Options struct {
 	// Disk keeps settled history across restarts; nil: none.
 	Disk    *diskcache.Store
 	Flights *fetch.Flights
+	// Limiters pace requests; nil means exportapi.DefaultLimiters. A benchmark
+	// gives each simulated Grafana replica a pool of its own.
+	Limiters *exportapi.LimiterPool
 	// Now is the clock deciding which records are live; nil means time.Now.
 	Now func() time.Time
 }
@@ -146,7 +149,11 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	if d.httpClient, err = httpclient.New(httpOpts); err != nil {
 		return err
 	}
-	d.lease = exportapi.DefaultLimiters.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
+	pool := opts.Limiters
+	if pool == nil {
+		pool = exportapi.DefaultLimiters
+	}
+	d.lease = pool.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
 	d.client, err = exportapi.New(exportapi.Config{
 		BaseURL:           s.BaseURL,
 		APIKey:            s.APIKey,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -36,13 +37,13 @@ func fewestPages(data *simulator.Dataset, w exportapi.Window) (conversations, me
 // endpoint and not one 429. Then each evaluates the same alert-like query over
 // the live last ten minutes at once: one read serves all three.
 func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
-	redis := startRedis(t)
+	redis := redistest.Start(t)
 	data, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)
 	from := to.Add(-48 * time.Hour)
 	qs := dashboard(from, to)
 	want := reference(t, freeURL, qs)
-	is := instanceSettings(url, map[string]any{"requestsPerSecond": 3, "redisUrl": redis.url()}, testKey)
+	is := instanceSettings(url, map[string]any{"requestsPerSecond": 3, "redisUrl": redis.URL()}, testKey)
 
 	var replicas []*pluginProcess
 	for range 3 {
@@ -147,7 +148,7 @@ func statValue(r backend.DataResponse, name string) float64 {
 // runs: the query still answers, exactly, without hanging, and says that Redis
 // went away; when Redis is back the health check reports shared mode again.
 func TestRedisDyingMidExportDegrades(t *testing.T) {
-	redis := startRedis(t)
+	redis := redistest.Start(t)
 	_, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)
 	from := to.Add(-40 * time.Hour)
@@ -157,7 +158,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 	}
 	want := reference(t, freeURL, qs)
 	inst, err := Factory(Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights()})(t.Context(),
-		instanceSettings(url, map[string]any{"requestsPerSecond": 3, "redisUrl": redis.url(), "expectedReplicas": 2}, testKey))
+		instanceSettings(url, map[string]any{"requestsPerSecond": 3, "redisUrl": redis.URL(), "expectedReplicas": 2}, testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 	for limited.Counts().Messages < 4 {
 		time.Sleep(10 * time.Millisecond)
 	}
-	redis.kill()
+	redis.Kill()
 	var resp *backend.QueryDataResponse
 	select {
 	case resp = <-done:
@@ -201,7 +202,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 		t.Fatalf("health with Redis down: %s", h.Message)
 	}
 
-	redis.start(t)
+	redis.Start(t)
 	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "Cache mode: shared") || strings.Contains(h.Message, "Warning") {
 		t.Fatalf("health once Redis is back: %s", h.Message)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"gopkg.in/yaml.v3"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -183,5 +184,37 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 	}
 	if queries != 2 {
 		t.Fatalf("%d alert rule queries, want 2", queries)
+	}
+}
+
+// TestEveryProvisionedDataSourceIsValid reads the provisioned data sources, the
+// single server's and the HA example's, as Grafana would hand them to the plugin.
+func TestEveryProvisionedDataSourceIsValid(t *testing.T) {
+	for _, path := range []string{"provisioning/datasources/datasources.yml", "provisioning-ha/datasources/datasources.yml"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct {
+			Datasources []struct {
+				UID            string            `yaml:"uid"`
+				Type           string            `yaml:"type"`
+				JSONData       map[string]any    `yaml:"jsonData"`
+				SecureJSONData map[string]string `yaml:"secureJsonData"`
+			}
+		}
+		if err := yaml.Unmarshal(raw, &file); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, ds := range file.Datasources {
+			jd, _ := json.Marshal(ds.JSONData)
+			s, err := settings.Parse(jd, ds.SecureJSONData)
+			if err != nil || ds.Type != PluginID || ds.UID != "agentx-simulator" {
+				t.Errorf("%s: %s: %v", path, ds.UID, err)
+			}
+			if strings.HasPrefix(path, "provisioning-ha") && (s.RedisURL == "" || s.ExpectedReplicas != 2) {
+				t.Errorf("%s: the HA data source must name the shared Redis: %+v", path, s.RedisURL)
+			}
+		}
 	}
 }

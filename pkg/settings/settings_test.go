@@ -86,3 +86,19 @@ func TestImplausiblyShortKeysAreRefused(t *testing.T) {
 		t.Fatalf("the simulator's key is refused: %v", err)
 	}
 }
+
+func TestSharedCacheSettings(t *testing.T) {
+	s, err := Parse([]byte(`{"redisUrl":" rediss://cache.internal:6380/2 ","expectedReplicas":3}`), map[string]string{"apiKey": key, "redisPassword": "pw-5512"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RedisURL != "rediss://cache.internal:6380/2" || s.RedisPassword != "pw-5512" || s.ExpectedReplicas != 3 {
+		t.Fatalf("%+v", s)
+	}
+	for _, bad := range []string{`{"redisUrl":"http://cache:6379"}`, `{"redisUrl":"redis://:pw-in-url@cache:6379"}`, `{"redisUrl":"redis://"}`, `{"expectedReplicas":0}`, `{"expectedReplicas":2.5}`} {
+		_, err := Parse([]byte(bad), map[string]string{"apiKey": key})
+		if err == nil || strings.Contains(err.Error(), "pw-in-url") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -51,8 +51,8 @@ func parseLease(field, value string) (leaseField, bool) {
 	return leaseField{span: fetch.Span{From: time.Unix(0, f).UTC(), To: time.Unix(0, t).UTC()}, process: parts[2], token: parts[3], expiry: time.UnixMilli(ms)}, true
 }
 
-func fieldOf(sp fetch.Span, token string) string {
-	return strconv.FormatInt(sp.From.UnixNano(), 10) + ":" + strconv.FormatInt(sp.To.UnixNano(), 10) + ":" + processID + ":" + token
+func (s *Shared) fieldOf(sp fetch.Span, token string) string {
+	return strconv.FormatInt(sp.From.UnixNano(), 10) + ":" + strconv.FormatInt(sp.To.UnixNano(), 10) + ":" + s.process + ":" + token
 }
 
 // Claim reads the live leases other processes hold on lane, lets decide pick
@@ -82,7 +82,7 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 					switch {
 					case !ok || now.After(l.expiry) || l.token == token:
 						drop = append(drop, field)
-					case l.process != processID:
+					case l.process != s.process:
 						others = append(others, l.span)
 					}
 				}
@@ -93,7 +93,7 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 					}
 					expiry := strconv.FormatInt(now.Add(ttl).UnixMilli(), 10)
 					for _, sp := range taken {
-						p.HSet(ctx, key, fieldOf(sp, token), expiry)
+						p.HSet(ctx, key, s.fieldOf(sp, token), expiry)
 					}
 					p.PExpire(ctx, key, 4*ttl)
 					return nil
@@ -134,7 +134,7 @@ func (s *Shared) Release(ctx context.Context, lane, token string) error {
 		}
 		var mine []string
 		for _, f := range all {
-			if strings.HasSuffix(f, ":"+processID+":"+token) {
+			if strings.HasSuffix(f, ":"+s.process+":"+token) {
 				mine = append(mine, f)
 			}
 		}

@@ -42,6 +42,8 @@ type Shared struct {
 	rdb    *redis.Client
 	addr   string // host:port, for messages; never the password
 	logger Logger
+	// process names this client in leases (see newName).
+	process string
 
 	mu            sync.Mutex
 	downTill      time.Time
@@ -76,7 +78,7 @@ func Open(rawURL, password string, logger Logger) (*Shared, error) {
 	opts.MaxRetries = 0 // a failed call falls back at once; the next one tries again
 	opts.PoolSize = 16
 	opts.ContextTimeoutEnabled = true
-	return &Shared{rdb: redis.NewClient(opts), addr: opts.Addr, logger: logger}, nil
+	return &Shared{rdb: redis.NewClient(opts), addr: opts.Addr, logger: logger, process: newName()}, nil
 }
 
 // Close closes the connections.
@@ -188,10 +190,11 @@ func scrub(msg, secret string) string {
 	return strings.ReplaceAll(msg, secret, "[redacted]")
 }
 
-// processID names this process in leases: leases of the same process never
-// make it wait, since its own exports are shared in memory.
-var processID = func() string {
+// newName names a client in leases. The reads of one data source never wait on
+// each other's leases, since they share their exports in memory; every other
+// client, in this process or another replica, is another holder.
+func newName() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}()
+}

@@ -20,6 +20,10 @@ describe('ConfigEditor', () => {
       'Max records per query',
       'Live minutes',
       'Cache minutes',
+      'Shared cache for Grafana HA',
+      'Redis URL',
+      'Redis password',
+      'Expected replicas',
     ]) {
       expect(screen.getAllByText(label, { exact: false }).length).toBeGreaterThan(0);
     }
@@ -48,5 +52,24 @@ describe('ConfigEditor', () => {
     render(<ConfigEditor options={settings()} onOptionsChange={onChange} />);
     fireEvent.change(screen.getByPlaceholderText('3'), { target: { value: '1.5' } });
     expect(onChange.mock.calls[0][0].jsonData.requestsPerSecond).toBe(1.5);
+  });
+
+  it('keeps the Redis password secret and beside the API key', () => {
+    const onChange = jest.fn();
+    const opts = settings({ secureJsonData: { apiKey: 'k-123' } });
+    render(<ConfigEditor options={opts} onOptionsChange={onChange} />);
+    fireEvent.change(screen.getByPlaceholderText('Redis password (optional)'), { target: { value: 'r-pw-9' } });
+    const next = onChange.mock.calls[0][0];
+    expect(next.secureJsonData).toEqual({ apiKey: 'k-123', redisPassword: 'r-pw-9' });
+    expect(JSON.stringify(next.jsonData)).not.toContain('r-pw-9');
+  });
+
+  it('stores the Redis URL and the expected replicas in jsonData', () => {
+    const onChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onChange} />);
+    fireEvent.change(screen.getByPlaceholderText('redis://redis:6379/0'), { target: { value: 'redis://cache:6379/1' } });
+    expect(onChange.mock.calls[0][0].jsonData.redisUrl).toBe('redis://cache:6379/1');
+    fireEvent.change(screen.getByPlaceholderText('2'), { target: { value: '3' } });
+    expect(onChange.mock.calls[1][0].jsonData.expectedReplicas).toBe(3);
   });
 });

@@ -11,11 +11,13 @@ type NumberKey = {
   [K in keyof AgentXOptions]-?: AgentXOptions[K] extends number | undefined ? K : never;
 }[keyof AgentXOptions];
 
-const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string; placeholder: string }> = [
+type NumberField = { key: NumberKey; label: string; description: string; placeholder: string };
+
+const NUMBER_FIELDS: NumberField[] = [
   {
     key: 'requestsPerSecond',
     label: 'Requests per second',
-    description: 'Per endpoint. The API allows 3 per key; lower it when several Grafana servers share one key.',
+    description: 'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
     placeholder: '3',
   },
   {
@@ -58,6 +60,14 @@ const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; description: string;
   },
 ];
 
+const REPLICAS_FIELD: NumberField = {
+  key: 'expectedReplicas',
+  label: 'Expected replicas',
+  description:
+    'While Redis cannot be reached, each replica reads at requests per second divided by this, so that together they stay within the limit.',
+  placeholder: '2',
+};
+
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields } = options;
   const secureJsonData = options.secureJsonData ?? {};
@@ -68,6 +78,38 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     const v = e.currentTarget.value;
     setJson({ [key]: v === '' ? undefined : Number(v) });
   };
+  const numberField = (f: NumberField) => (
+    <Field key={f.key} label={f.label} description={f.description}>
+      <Input
+        id={`agentx-${f.key}`}
+        type="number"
+        width={20}
+        value={jsonData[f.key] ?? ''}
+        placeholder={f.placeholder}
+        onChange={setNumber(f.key)}
+      />
+    </Field>
+  );
+  /** A secret is sent once, in secureJsonData; afterwards Grafana says only that it is set. */
+  const secretInput = (key: keyof AgentXSecureJsonData, id: string, placeholder: string) => (
+    <SecretInput
+      id={id}
+      width={60}
+      isConfigured={Boolean(secureJsonFields?.[key])}
+      value={secureJsonData[key] ?? ''}
+      placeholder={placeholder}
+      onChange={(e) =>
+        onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, [key]: e.currentTarget.value } })
+      }
+      onReset={() =>
+        onOptionsChange({
+          ...options,
+          secureJsonFields: { ...secureJsonFields, [key]: false },
+          secureJsonData: { ...secureJsonData, [key]: '' },
+        })
+      }
+    />
+  );
 
   return (
     <>
@@ -77,21 +119,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           description="Found under Account > API in AgentX Support; only site admins can see it. It is stored encrypted and never sent back to the browser."
           required
         >
-          <SecretInput
-            id="agentx-api-key"
-            width={60}
-            isConfigured={Boolean(secureJsonFields?.apiKey)}
-            value={secureJsonData.apiKey ?? ''}
-            placeholder="Paste the Export API key"
-            onChange={(e) => onOptionsChange({ ...options, secureJsonData: { apiKey: e.currentTarget.value } })}
-            onReset={() =>
-              onOptionsChange({
-                ...options,
-                secureJsonFields: { ...secureJsonFields, apiKey: false },
-                secureJsonData: { ...secureJsonData, apiKey: '' },
-              })
-            }
-          />
+          {secretInput('apiKey', 'agentx-api-key', 'Paste the Export API key')}
         </Field>
         <Field label="Base URL" description="The Export API root. Use http:// only for a local simulator.">
           <Input
@@ -117,19 +145,30 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           <TagsInput id="agentx-bots" tags={jsonData.bots ?? []} onChange={(bots) => setJson({ bots })} width={60} />
         </Field>
       </FieldSet>
-      <FieldSet label="Limits and cache">
-        {NUMBER_FIELDS.map((f) => (
-          <Field key={f.key} label={f.label} description={f.description}>
-            <Input
-              id={`agentx-${f.key}`}
-              type="number"
-              width={20}
-              value={jsonData[f.key] ?? ''}
-              placeholder={f.placeholder}
-              onChange={setNumber(f.key)}
-            />
-          </Field>
-        ))}
+      <FieldSet label="Limits and cache">{NUMBER_FIELDS.map(numberField)}</FieldSet>
+      <FieldSet label="Shared cache for Grafana HA">
+        <p>
+          Only for Grafana run as several replicas behind a load balancer. With a Redis they all reach, the replicas
+          share one rate limit per endpoint, every record read, and each export: an alert rule every replica evaluates
+          reads the API once, not once per replica. A single Grafana needs none of this: it keeps history on its own
+          disk.
+        </p>
+        <Field
+          label="Redis URL"
+          description="redis://host:6379/0, or rediss:// for TLS. Every replica must use the same Redis and the same API key."
+        >
+          <Input
+            id="agentx-redis-url"
+            width={60}
+            value={jsonData.redisUrl ?? ''}
+            placeholder="redis://redis:6379/0"
+            onChange={(e) => setJson({ redisUrl: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="Redis password" description="Leave empty when Redis asks for none. Stored encrypted.">
+          {secretInput('redisPassword', 'agentx-redis-password', 'Redis password (optional)')}
+        </Field>
+        {numberField(REPLICAS_FIELD)}
       </FieldSet>
     </>
   );

@@ -49,6 +49,7 @@ func main() {
 		measureMem  = flag.String("measure-memory", "", "internal: count conversations from this simulator URL and report memory")
 		cacheMB     = flag.Int("cache-mb", 0, "internal: cache budget of the memory measurement")
 		memDuration = flag.Duration("memory-range", 30*24*time.Hour, "internal: range of the memory measurement")
+		historyOnly = flag.Bool("history-only", false, "measure only replicas, restarts and refreshes hours later (about 5 minutes)")
 	)
 	flag.Parse()
 	switch {
@@ -61,6 +62,10 @@ func main() {
 	}
 
 	fmt.Printf("AgentX plugin benchmark: %.0f conversations/hour, %.0f requests/s per endpoint, 1000 records per page\n\n", *perHour, rps)
+	if *historyOnly {
+		historyReport()
+		return
+	}
 	for _, r := range strings.Split(*ranges, ",") {
 		if r == "" {
 			continue
@@ -72,6 +77,7 @@ func main() {
 		measureRange(r, d, *perHour, strings.Contains(","+*msgRanges+",", ","+r+","))
 	}
 	longRanges()
+	historyReport()
 	if !*skipMemory {
 		memoryReport()
 	}
