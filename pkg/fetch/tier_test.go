@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,6 +127,15 @@ func TestARestartReadsNothingSettledAgain(t *testing.T) {
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join(dir, diskcache.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{tierKey, strings.TrimPrefix(f.url, "http://")} {
+		if strings.Contains(string(file), secret) {
+			t.Fatalf("the store file holds %q", secret)
+		}
 	}
 
 	second := diskcache.Open(dir, 1<<30, quietLog{t})
