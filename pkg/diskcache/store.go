@@ -19,6 +19,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 )
@@ -84,7 +85,7 @@ func Open(dir string, budget int64, logger Logger) *Store {
 // openLocked opens the file, and moves a damaged one aside and starts afresh.
 func (s *Store) openLocked() {
 	db, err := openFile(s.path)
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		s.failLocked("another process holds the file (is a second Grafana using the same directory?)", err)
 		return
 	}

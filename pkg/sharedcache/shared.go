@@ -54,7 +54,7 @@ type Shared struct {
 }
 
 // ErrUnavailable is returned, wrapped, by every call while Redis cannot be used.
-var ErrUnavailable = errors.New("Redis is unavailable")
+var ErrUnavailable = errors.New("redis is unavailable")
 
 // quiet drops go-redis's own log lines: every failure reaches the caller, which
 // logs it once per outage with the plugin's logger.
