@@ -1,6 +1,6 @@
 import React, { ChangeEvent } from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Field, FieldSet, Input, SecretInput, TagsInput } from '@grafana/ui';
+import { Field, FieldSet, Input, SecretInput, TagsInput, Text } from '@grafana/ui';
 
 import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types';
 
@@ -147,12 +147,12 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       </FieldSet>
       <FieldSet label="Limits and cache">{NUMBER_FIELDS.map(numberField)}</FieldSet>
       <FieldSet label="Shared cache for Grafana HA">
-        <p>
+        <Text element="p" variant="bodySmall" color="secondary">
           Only for Grafana run as several replicas behind a load balancer. With a Redis they all reach, the replicas
           share one rate limit per endpoint, every record read, and each export: an alert rule every replica evaluates
           reads the API once, not once per replica. A single Grafana needs none of this: it keeps history on its own
           disk.
-        </p>
+        </Text>
         <Field
           label="Redis URL"
           description="redis://host:6379/0, or rediss:// for TLS. Every replica must use the same Redis and the same API key."
