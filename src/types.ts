@@ -1,22 +1,11 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-/** Query types of the plugin's contract, as saved in dashboards and alert rules. */
-export type QueryType =
-  | 'conversations'
-  | 'messages'
-  | 'transcript'
-  | 'conversationVolume'
-  | 'messageVolume'
-  | 'conversationCounts'
-  | 'tagRate'
-  | 'userMessages'
-  | 'userMessageHistogram'
-  | 'values';
+import { GroupBy, QUERY_DEFAULTS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS, QueryType, Stat, ValuesField } from './generated/queryModel';
 
-export type GroupBy = '' | 'tag' | 'locale' | 'metadata' | 'type';
-export type Stat = 'sum' | 'avg' | 'p50' | 'p90' | 'max';
-export type ValuesField = 'tag' | 'locale' | 'bot' | 'metadataKey' | 'metadataValue' | 'messageType';
+// Names, choices and defaults of the query model come from the Go registry
+// (pkg/query/registry.go) through the generated file.
+export type { GroupBy, QueryKind, QueryParam, QueryType, Stat, ValuesField } from './generated/queryModel';
 
 export interface MetadataFilter {
   key: string;
@@ -47,7 +36,7 @@ export interface AgentXQuery extends DataQuery {
 
 export const DEFAULT_QUERY: Partial<AgentXQuery> = {
   queryType: 'conversations',
-  limit: 10000,
+  limit: QUERY_DEFAULTS.limit,
 };
 
 export interface QueryTypeInfo {
@@ -56,22 +45,11 @@ export interface QueryTypeInfo {
   description: string;
 }
 
-export const QUERY_TYPES: QueryTypeInfo[] = [
-  { value: 'conversations', label: 'Conversations', description: 'Table: one row per conversation' },
-  { value: 'messages', label: 'Messages', description: 'Table: one row per message' },
-  { value: 'transcript', label: 'Transcript', description: 'Messages as logs, for Explore' },
-  { value: 'conversationVolume', label: 'Conversation volume', description: 'Time series: conversations started' },
-  { value: 'messageVolume', label: 'Message volume', description: 'Time series: messages sent' },
-  { value: 'conversationCounts', label: 'Conversation counts', description: 'Table: conversations per group' },
-  { value: 'tagRate', label: 'Tag rate', description: 'Time series: percent of conversations with a tag' },
-  { value: 'userMessages', label: 'User messages', description: 'Time series: statistic of user messages' },
-  {
-    value: 'userMessageHistogram',
-    label: 'User message histogram',
-    description: 'Table: conversations per user message count',
-  },
-  { value: 'values', label: 'Values', description: 'Distinct values, for template variables' },
-];
+export const QUERY_TYPES: QueryTypeInfo[] = QUERY_TYPE_ORDER.map((value) => ({
+  value,
+  label: QUERY_TYPE_SPECS[value].label,
+  description: QUERY_TYPE_SPECS[value].description,
+}));
 
 /** jsonData of the data source, as the contract names it. */
 export interface AgentXOptions extends DataSourceJsonData {

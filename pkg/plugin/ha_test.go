@@ -65,7 +65,7 @@ func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
 		for ref, resp := range r.Responses {
 			t.Logf("replica %c, %s: %v requests, %v cache hits, %v from Redis", 'A'+i, ref, statValue(resp, "Upstream requests"), statValue(resp, "Cache hits (stored segments)"), statValue(resp, "Cache hits from disk or Redis"))
 		}
-		sameAnswers(t, "replica "+string(rune('A'+i)), answers(t, "replica", r), want)
+		sameAnswers(t, "replica "+string(rune('A'+i)), answersOf(t, "replica", r), want)
 	}
 	convPages, msgPages := fewestPages(data, exportapi.Window{From: from, To: to})
 	c := limited.Counts()
@@ -91,7 +91,7 @@ func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
 	}
 	wg.Wait()
 	for i, r := range got {
-		sameAnswers(t, "alert on replica "+string(rune('A'+i)), answers(t, "replica", r), wantAlert)
+		sameAnswers(t, "alert on replica "+string(rune('A'+i)), answersOf(t, "replica", r), wantAlert)
 	}
 	if n := limited.Counts().Conversations - before.Conversations; n != 1 {
 		t.Fatalf("the alert query cost %d requests on three replicas, want one read for all", n)
@@ -113,12 +113,12 @@ func TestARestartedPluginReadsNothingSettledAgain(t *testing.T) {
 	}
 	is := instanceSettings(url, nil, testKey)
 	first := startPluginProcess(t, "GF_PLUGIN_STORE_DIR="+dir)
-	want := answers(t, "first process", first.query(t, is, qs))
+	want := answersOf(t, "first process", first.query(t, is, qs))
 	first.kill()
 
 	second := startPluginProcess(t, "GF_PLUGIN_STORE_DIR="+dir)
 	resp := second.query(t, is, qs)
-	sameAnswers(t, "after the restart", answers(t, "second process", resp), want)
+	sameAnswers(t, "after the restart", answersOf(t, "second process", resp), want)
 	for ref, r := range resp.Responses {
 		if n := statValue(r, "Upstream requests"); n != 0 {
 			t.Errorf("%s: %v upstream requests after the restart, want 0", ref, n)
@@ -186,7 +186,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the query hung after Redis died")
 	}
-	sameAnswers(t, "with Redis killed mid-export", answers(t, "degraded", resp), want)
+	sameAnswers(t, "with Redis killed mid-export", answersOf(t, "degraded", resp), want)
 	warned := false
 	for _, r := range resp.Responses {
 		for _, f := range r.Frames {

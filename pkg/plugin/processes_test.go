@@ -144,7 +144,7 @@ func dashboard(from, to time.Time) []backend.DataQuery {
 
 // answers reduces a response to its frames' data, without the cost statistics,
 // and fails on any error.
-func answers(t *testing.T, who string, resp *backend.QueryDataResponse) map[string]string {
+func answersOf(t *testing.T, who string, resp *backend.QueryDataResponse) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	if resp == nil {
@@ -184,7 +184,7 @@ func reference(t *testing.T, url string, qs []backend.DataQuery) map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return answers(t, "reference", resp)
+	return answersOf(t, "reference", resp)
 }
 
 func sameAnswers(t *testing.T, who string, got, want map[string]string) {

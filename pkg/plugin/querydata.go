@@ -81,7 +81,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	if d.settingsErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error())
 	}
-	q, err := query.Parse(dq.JSON, dq.QueryType, d.settings.DefaultBot)
+	q, err := query.Parse(dq.JSON, query.Type(dq.QueryType), d.settings.DefaultBot)
 	if err != nil {
 		return errorResponse(badQuery(err))
 	}
@@ -99,7 +99,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	if fromAlert && !q.TimeSeries() {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
-			fmt.Sprintf("%s answers with a table; alert rules evaluate time series: use conversationVolume, messageVolume, tagRate or userMessages", q.Type))
+			fmt.Sprintf("%s answers with a table; alert rules evaluate time series: use %s", q.Type, query.Choices(query.TypesOf(query.KindSeries))))
 	}
 	return d.run(ctx, &q, w)
 }

@@ -61,7 +61,7 @@ func (d *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := d.now()
-	frames, _, err := d.values(r.Context(), &q, exportapi.Window{From: now.Add(-window), To: now})
+	frames, _, err := answerValues(d, r.Context(), &q, exportapi.Window{From: now.Add(-window), To: now})
 	if err != nil {
 		status := http.StatusBadGateway
 		var e *exportapi.Error

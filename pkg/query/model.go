@@ -4,26 +4,6 @@ package query
 
 import "time"
 
-// Query types, as saved in dashboards and alert rules.
-const (
-	TypeConversations        = "conversations"
-	TypeMessages             = "messages"
-	TypeTranscript           = "transcript"
-	TypeConversationVolume   = "conversationVolume"
-	TypeMessageVolume        = "messageVolume"
-	TypeConversationCounts   = "conversationCounts"
-	TypeTagRate              = "tagRate"
-	TypeUserMessages         = "userMessages"
-	TypeUserMessageHistogram = "userMessageHistogram"
-	TypeValues               = "values"
-)
-
-// Types lists every query type in the contract's order.
-var Types = []string{
-	TypeConversations, TypeMessages, TypeTranscript, TypeConversationVolume, TypeMessageVolume,
-	TypeConversationCounts, TypeTagRate, TypeUserMessages, TypeUserMessageHistogram, TypeValues,
-}
-
 // Group-by values.
 const (
 	GroupNone     = ""
@@ -64,7 +44,7 @@ const (
 // query named none.
 type Query struct {
 	RefID       string
-	Type        string
+	Type        Type
 	Bot         string
 	GroupBy     string
 	MetadataKey string
@@ -100,9 +80,11 @@ type MetadataFilter struct {
 // TimeSeries reports whether the query type answers with time series, the only
 // shape alert rules accept.
 func (q *Query) TimeSeries() bool {
-	switch q.Type {
-	case TypeConversationVolume, TypeMessageVolume, TypeTagRate, TypeUserMessages:
-		return true
-	}
-	return false
+	return q.Spec().Kind == KindSeries
+}
+
+// Spec is the registry entry of the query's type (the zero Spec for an unknown type).
+func (q *Query) Spec() Spec {
+	sp, _ := Lookup(q.Type)
+	return sp
 }

@@ -29,7 +29,7 @@ var unresolvedVariable = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*`)
 // Parse reads one query's JSON. queryType is Grafana's own field (it wins over a
 // queryType inside the JSON); defaultBot stands in for an empty bot. Errors name
 // the field and say what would be accepted.
-func Parse(raw []byte, queryType, defaultBot string) (Query, error) {
+func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return Query{}, errors.New("the query is not a JSON object")
@@ -37,7 +37,7 @@ func Parse(raw []byte, queryType, defaultBot string) (Query, error) {
 	p := parser{fields: fields}
 	q := Query{
 		RefID:       p.str("refId"),
-		Type:        strings.TrimSpace(queryType),
+		Type:        Type(strings.TrimSpace(string(queryType))),
 		Bot:         strings.TrimSpace(p.str("bot")),
 		GroupBy:     p.str("groupBy"),
 		MetadataKey: strings.TrimSpace(p.str("metadataKey")),
@@ -48,7 +48,7 @@ func Parse(raw []byte, queryType, defaultBot string) (Query, error) {
 		Limit:       p.integer("limit"),
 	}
 	if q.Type == "" {
-		q.Type = strings.TrimSpace(p.str("queryType"))
+		q.Type = Type(strings.TrimSpace(p.str("queryType")))
 	}
 	q.Filters = p.filters()
 	if p.err != nil {
@@ -60,10 +60,11 @@ func Parse(raw []byte, queryType, defaultBot string) (Query, error) {
 // check applies the contract's rules and defaults.
 func (q *Query) check(defaultBot string) error {
 	if q.Type == "" {
-		return fmt.Errorf("the query has no type; choose one of %s", strings.Join(Types, ", "))
+		return fmt.Errorf("the query has no type; choose one of %s", Choices(Types()))
 	}
-	if !slices.Contains(Types, q.Type) {
-		return fmt.Errorf("unknown query type %s; choose one of %s", exportapi.Quote(q.Type), strings.Join(Types, ", "))
+	spec, ok := Lookup(q.Type)
+	if !ok {
+		return fmt.Errorf("unknown query type %s; choose one of %s", exportapi.Quote(string(q.Type)), Choices(Types()))
 	}
 	if q.Bot == "" {
 		q.Bot = defaultBot
@@ -74,14 +75,8 @@ func (q *Query) check(defaultBot string) error {
 	if v := unresolvedVariable.FindString(q.Bot); v != "" {
 		return fmt.Errorf("the bot %s contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", exportapi.Quote(q.Bot), v)
 	}
-	switch q.GroupBy {
-	case GroupNone, GroupTag, GroupLocale, GroupMetadata:
-	case GroupType:
-		if q.Type != TypeMessageVolume {
-			return fmt.Errorf("groupBy %s (message type) only applies to messageVolume", exportapi.Quote(q.GroupBy))
-		}
-	default:
-		return fmt.Errorf("unknown groupBy %s; use tag, locale, metadata or type (messageVolume only), or leave it empty", exportapi.Quote(q.GroupBy))
+	if err := checkGroupBy(q.GroupBy, spec); err != nil {
+		return err
 	}
 	if q.GroupBy == GroupMetadata && q.MetadataKey == "" {
 		return errors.New("groupBy metadata needs a metadataKey: the top-level metadata key to group by")
@@ -92,8 +87,8 @@ func (q *Query) check(defaultBot string) error {
 	if q.Stat == "" {
 		q.Stat = DefaultStat
 	}
-	if !slices.Contains([]string{StatSum, StatAvg, StatP50, StatP90, StatMax}, q.Stat) {
-		return fmt.Errorf("unknown stat %s; use sum, avg, p50, p90 or max", exportapi.Quote(q.Stat))
+	if !slices.Contains(Stats, q.Stat) {
+		return fmt.Errorf("unknown stat %s; use %s", exportapi.Quote(q.Stat), Choices(Stats))
 	}
 	if q.Bucket != "" {
 		if _, err := ParseBucket(q.Bucket); err != nil {
@@ -101,9 +96,12 @@ func (q *Query) check(defaultBot string) error {
 		}
 	}
 	if q.Type == TypeValues {
-		fields := []string{FieldTag, FieldLocale, FieldBot, FieldMetadataKey, FieldMetadataValue, FieldMessageType}
+		var fields []string
+		for _, f := range ValuesFields {
+			fields = append(fields, f.Value)
+		}
 		if !slices.Contains(fields, q.Field) {
-			return fmt.Errorf("a values query needs field: one of %s", strings.Join(fields, ", "))
+			return fmt.Errorf("a values query needs field: one of %s", Choices(fields))
 		}
 		if q.Field == FieldMetadataValue && q.MetadataKey == "" {
 			return errors.New("field metadataValue needs a metadataKey: the key whose values to list")
@@ -122,6 +120,31 @@ func (q *Query) check(defaultBot string) error {
 		if m.Op != "=" && m.Op != "!=" {
 			return fmt.Errorf("metadata filter on %s has op %s; use = or !=", exportapi.Quote(m.Key), exportapi.Quote(m.Op))
 		}
+	}
+	return nil
+}
+
+// checkGroupBy accepts a grouping any grouped type knows. A grouping only some
+// types know (the message type) is refused for the others, naming those types.
+func checkGroupBy(groupBy string, spec Spec) error {
+	if groupBy == GroupNone || slices.Contains(conversationGroups, groupBy) {
+		return nil
+	}
+	var known []string
+	var with []Type
+	for _, o := range GroupByOptions[1:] {
+		known = append(known, o.Value)
+	}
+	for _, s := range Registry {
+		if slices.Contains(s.GroupBy, groupBy) {
+			with = append(with, s.Type)
+		}
+	}
+	switch {
+	case !slices.Contains(known, groupBy):
+		return fmt.Errorf("unknown groupBy %s; use %s, or leave it empty", exportapi.Quote(groupBy), Choices(known))
+	case !slices.Contains(spec.GroupBy, groupBy):
+		return fmt.Errorf("groupBy %s only applies to %s", exportapi.Quote(groupBy), Choices(with))
 	}
 	return nil
 }

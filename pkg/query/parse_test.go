@@ -40,7 +40,11 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestMalformedQueriesNameTheProblem(t *testing.T) {
-	cases := map[string]struct{ json, typ, want string }{
+	cases := map[string]struct {
+		json string
+		typ  Type
+		want string
+	}{
 		"not an object":        {`[1]`, TypeConversations, "not a JSON object"},
 		"no type":              {`{}`, "", "no type"},
 		"unknown type":         {`{}`, "volume", `unknown query type "volume"`},
@@ -80,10 +84,10 @@ func TestMalformedQueriesNameTheProblem(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{"bot":"b","groupBy":"tag","filters":{"tags":["a"],"metadata":[{"key":"k","op":"=","value":1}]}}`,
 		`{"limit":"7","bucket":"1h"}`, `{}`, `[]`, `{"filters":null}`} {
-		f.Add([]byte(s), TypeConversationVolume)
+		f.Add([]byte(s), string(TypeConversationVolume))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, typ string) {
-		q, err := Parse(raw, typ, "d")
+		q, err := Parse(raw, Type(typ), "d")
 		if err != nil {
 			return
 		}

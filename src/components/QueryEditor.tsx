@@ -3,7 +3,7 @@ import { QueryEditorProps } from '@grafana/data';
 import { Combobox, ComboboxOption, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { FIELD_OPTIONS, groupByOptions, migrateQuery, STAT_OPTIONS, uses } from '../editor/queryModel';
+import { FIELD_OPTIONS, groupByOptions, migrateQuery, QUERY_DEFAULTS, STAT_OPTIONS, uses } from '../editor/queryModel';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { FiltersEditor } from './FiltersEditor';
 import { Options, usePickers } from './usePickers';
@@ -88,7 +88,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
                 id="agentx-tag"
                 width={24}
                 options={withCurrent(pickers.tags, query.tag)}
-                value={query.tag ?? 'resolved'}
+                value={query.tag ?? QUERY_DEFAULTS.tag}
                 createCustomValue
                 onChange={(v) => update({ tag: String(v.value) })}
               />
@@ -98,7 +98,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
             <InlineField label="Statistic" labelWidth={12} tooltip="Of user messages per conversation, per bucket">
               <RadioButtonGroup
                 options={STAT_OPTIONS}
-                value={query.stat ?? 'avg'}
+                value={query.stat ?? QUERY_DEFAULTS.stat}
                 onChange={(stat) => update({ stat })}
               />
             </InlineField>
@@ -155,7 +155,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
               type="number"
               width={12}
               defaultValue={query.limit?.toString() ?? ''}
-              placeholder="10000"
+              placeholder={String(QUERY_DEFAULTS.limit)}
               onBlur={(e) => {
                 const limit = e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value);
                 if (limit !== query.limit) {

@@ -1,49 +1,29 @@
-import { AgentXQuery, GroupBy, QueryType, Stat, ValuesField } from '../types';
+import { AgentXQuery, GroupBy, QueryParam, QueryType } from '../types';
+import { GROUP_BY_OPTIONS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS } from '../generated/queryModel';
 
-/** Which parts of the query model each query type uses (the contract's "used by"). */
-export const TIME_SERIES: QueryType[] = ['conversationVolume', 'messageVolume', 'tagRate', 'userMessages'];
-export const TABLES: QueryType[] = ['conversations', 'messages', 'transcript', 'conversationCounts', 'values'];
-const CONVERSATION_ID: QueryType[] = ['messages', 'messageVolume', 'transcript'];
+export { FIELD_OPTIONS, GROUP_BY_OPTIONS, QUERY_DEFAULTS, STAT_OPTIONS } from '../generated/queryModel';
 
+/** The types that answer with time series, the only ones alert rules evaluate. */
+export const TIME_SERIES: QueryType[] = QUERY_TYPE_ORDER.filter((t) => QUERY_TYPE_SPECS[t].kind === 'series');
+
+const reads = (p: QueryParam) => (t?: QueryType) => !!t && QUERY_TYPE_SPECS[t].uses.includes(p);
+
+/** Which parts of the query model each query type uses, from the registry. */
 export const uses = {
-  groupBy: (t?: QueryType) => !!t && (TIME_SERIES.includes(t) || t === 'conversationCounts'),
-  tag: (t?: QueryType) => t === 'tagRate',
-  stat: (t?: QueryType) => t === 'userMessages',
-  bucket: (t?: QueryType) => !!t && TIME_SERIES.includes(t),
-  field: (t?: QueryType) => t === 'values',
-  limit: (t?: QueryType) => !!t && TABLES.includes(t),
-  conversationId: (t?: QueryType) => !!t && CONVERSATION_ID.includes(t),
+  groupBy: reads('groupBy'),
+  tag: reads('tag'),
+  stat: reads('stat'),
+  bucket: reads('bucket'),
+  field: reads('field'),
+  limit: reads('limit'),
+  conversationId: reads('conversationId'),
   filters: (t?: QueryType) => !!t,
 };
 
-export const GROUP_BY_OPTIONS: Array<{ value: GroupBy; label: string; description: string }> = [
-  { value: '', label: 'None', description: 'One series' },
-  { value: 'tag', label: 'Tag', description: 'One per tag; a conversation counts in each of its tags' },
-  { value: 'locale', label: 'Locale', description: 'One per locale' },
-  { value: 'metadata', label: 'Metadata', description: 'One per value of a metadata key' },
-  { value: 'type', label: 'Message type', description: 'One per message type (message volume only)' },
-];
-
-export const STAT_OPTIONS: Array<{ value: Stat; label: string }> = [
-  { value: 'avg', label: 'avg' },
-  { value: 'sum', label: 'sum' },
-  { value: 'p50', label: 'p50' },
-  { value: 'p90', label: 'p90' },
-  { value: 'max', label: 'max' },
-];
-
-export const FIELD_OPTIONS: Array<{ value: ValuesField; label: string }> = [
-  { value: 'bot', label: 'Bots' },
-  { value: 'tag', label: 'Tags' },
-  { value: 'locale', label: 'Locales' },
-  { value: 'metadataKey', label: 'Metadata keys' },
-  { value: 'metadataValue', label: 'Metadata values' },
-  { value: 'messageType', label: 'Message types' },
-];
-
-/** groupBy choices for a query type: message type only makes sense for messages. */
+/** groupBy choices for a query type: none, and the groupings the type accepts. */
 export function groupByOptions(t?: QueryType) {
-  return GROUP_BY_OPTIONS.filter((o) => o.value !== 'type' || t === 'messageVolume');
+  const accepted: GroupBy[] = t ? QUERY_TYPE_SPECS[t].groupBy : [];
+  return GROUP_BY_OPTIONS.filter((o) => o.value === '' || accepted.includes(o.value));
 }
 
 type LegacyQuery = Omit<AgentXQuery, 'filters' | 'limit' | 'groupBy'> & {

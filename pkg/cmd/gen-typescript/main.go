@@ -1,0 +1,26 @@
+// Command gen-typescript writes src/generated/queryModel.ts from the query
+// registry; `go generate ./pkg/query` runs it.
+package main
+
+import (
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/query/typescript"
+)
+
+func main() {
+	// go generate runs in pkg/query; the file's path is from the repository's root.
+	root := filepath.Join("..", "..")
+	if len(os.Args) > 1 {
+		root = os.Args[1]
+	}
+	path := filepath.Join(root, typescript.Path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(path, typescript.Generate(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,21 @@
+package plugin
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+var _ = answers(query.TypeConversations, answerConversations)
+
+// answerConversations is a table of the newest conversations, up to the limit.
+func answerConversations(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
+	t := frames.NewConversationTable(q.Limit)
+	c, err := d.scanConversations(ctx, q, w, t.Add)
+	return data.Frames{t.Frame()}, c, err
+}

@@ -1,0 +1,21 @@
+package plugin
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+var _ = answers(query.TypeMessages, answerMessages)
+
+// answerMessages is a table of the newest messages, up to the limit.
+func answerMessages(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
+	t := frames.NewMessageTable(q.Limit)
+	c, err := d.scanMessages(ctx, q, w, frames.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
+	return data.Frames{t.Frame()}, c, err
+}
