@@ -51,7 +51,7 @@ export const QUERY_TYPES: QueryTypeInfo[] = QUERY_TYPE_ORDER.map((value) => ({
   description: QUERY_TYPE_SPECS[value].description,
 }));
 
-/** jsonData of the data source, as the contract names it. */
+/** jsonData of the data source, as docs/reference.md names it. */
 export interface AgentXOptions extends DataSourceJsonData {
   baseUrl?: string;
   defaultBot?: string;

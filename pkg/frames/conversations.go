@@ -11,8 +11,9 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
-// Field names of the conversations table. They are part of the contract's frame
-// shapes (data links and transformations refer to them); display names are for people.
+// Field names of the conversations table. They are part of the frame shapes in
+// docs/reference.md (data links and transformations refer to them); display
+// names are for people.
 const (
 	FieldID               = "id"
 	FieldStartTime        = "startTime"

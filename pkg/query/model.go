@@ -1,4 +1,4 @@
-// Package query is the query model of the contract: what a panel, an alert rule or
+// Package query is the query model (docs/reference.md): what a panel, an alert rule or
 // a variable asks for, parsed and checked before anything is fetched.
 package query
 
@@ -32,7 +32,7 @@ const (
 	FieldMessageType   = "messageType"
 )
 
-// Defaults the contract names.
+// Defaults, as docs/reference.md names them.
 const (
 	DefaultTag   = "resolved"
 	DefaultStat  = StatAvg

@@ -16,7 +16,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
-// Bucket bounds of the contract.
+// Bucket bounds (docs/reference.md, Details).
 const (
 	MinBucket = time.Minute
 	MaxBucket = 7 * 24 * time.Hour
@@ -57,7 +57,7 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 	return q, q.check(defaultBot)
 }
 
-// check applies the contract's rules and defaults.
+// check applies the rules and defaults of docs/reference.md.
 func (q *Query) check(defaultBot string) error {
 	if q.Type == "" {
 		return fmt.Errorf("the query has no type; choose one of %s", Choices(Types()))

@@ -1,5 +1,5 @@
 // Package settings reads and checks a data source's configuration: jsonData and
-// the secure API key, as the contract names them.
+// the secure API key and Redis password, as docs/reference.md names them.
 package settings
 
 import (
@@ -42,7 +42,7 @@ type Settings struct {
 	ExpectedReplicas int
 }
 
-// Defaults as the contract states them.
+// Defaults, as docs/reference.md states them.
 const (
 	DefaultRequestsPerSecond = 3
 	DefaultTimeoutSeconds    = 30
