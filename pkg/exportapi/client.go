@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/quote"
 )
 
 // Endpoint names, used for limiters, stats and messages.
@@ -152,9 +154,6 @@ type Request struct {
 	Window Window
 	// ConversationID narrows a messages export to one conversation.
 	ConversationID string
-	// MaxRecords stops the export with KindTooManyRecords once more records than
-	// this were read; 0 means no bound.
-	MaxRecords int64
 	// PerPage overrides the page size (1..1000); 0 means 1000.
 	PerPage int
 	// MaxPages stops after this many pages without error; 0 means follow the cursor to its end.
@@ -264,10 +263,6 @@ func export[T any](ctx context.Context, c *Client, endpoint string, req Request,
 		st.Pages++
 		st.RecordsRead += int64(len(p.records))
 		st.Skipped += int64(p.skipped)
-		if req.MaxRecords > 0 && st.RecordsRead > req.MaxRecords {
-			return st, newError(KindTooManyRecords, endpoint, 0, nil,
-				"the query read more than %d %s (the data source's maxRecords); narrow the time range or raise maxRecords", req.MaxRecords, endpoint)
-		}
 		kept := p.records[:0]
 		for i := range p.records {
 			id, t := key(&p.records[i])
@@ -432,7 +427,7 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			"the AgentX Export API rejected the API key (HTTP %d); check the key (Account > API in AgentX Support, visible to site admins) and that the plan includes the Export API", resp.StatusCode)
 	case resp.StatusCode == http.StatusNotFound:
 		return page[T]{}, resp.StatusCode, 0, newError(KindBotNotFound, endpoint, resp.StatusCode, nil,
-			"the AgentX Export API does not know the bot %s (HTTP 404); check the bot name or id", Quote(botOf(pageURL)))
+			"the AgentX Export API does not know the bot %s (HTTP 404); check the bot name or id", quote.Text(botOf(pageURL)))
 	case resp.StatusCode >= 500:
 		return page[T]{}, resp.StatusCode, 0, errTransient{msg: "HTTP " + strconv.Itoa(resp.StatusCode)}
 	default:

@@ -260,7 +260,6 @@ func TestFailuresGiveClearErrors(t *testing.T) {
 		faults  simulator.Faults
 		mod     func(*Config)
 		bot     string
-		max     int64
 		kind    Kind
 		mention []string
 	}{
@@ -273,7 +272,6 @@ func TestFailuresGiveClearErrors(t *testing.T) {
 		{name: "cursor loop", faults: simulator.Faults{CursorLoop: true}, kind: KindCursorLoop, mention: []string{"cursor"}},
 		{name: "cursor that never ends", faults: simulator.Faults{EndlessEmptyPages: true}, kind: KindCursorLoop, mention: []string{"empty pages"}},
 		{name: "page over the size limit", faults: simulator.Faults{PadBytes: 2 << 20}, mod: func(c *Config) { c.MaxPageBytes = 1 << 20 }, kind: KindBadResponse, mention: []string{"larger than 1 MB"}},
-		{name: "too many records", max: 10, kind: KindTooManyRecords, mention: []string{"maxRecords"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -287,7 +285,7 @@ func TestFailuresGiveClearErrors(t *testing.T) {
 			if bot == "" {
 				bot = "r3-218210"
 			}
-			_, _, err := collectConversations(t, c, Request{Bot: bot, Window: w, PerPage: 20, MaxRecords: tc.max})
+			_, _, err := collectConversations(t, c, Request{Bot: bot, Window: w, PerPage: 20})
 			if err == nil {
 				t.Fatal("expected an error")
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -119,14 +118,4 @@ func NewError(kind Kind, endpoint, msg string) *Error {
 // ContextError describes why ctx ended, as the client would.
 func ContextError(ctx context.Context, endpoint string) *Error {
 	return contextError(ctx, endpoint)
-}
-
-// Quote quotes a value a person typed for an error message, shortened so that a
-// huge input does not become a huge message.
-func Quote(s string) string {
-	const most = 80
-	if r := []rune(s); len(r) > most {
-		s = string(r[:most]) + "…"
-	}
-	return strconv.Quote(s)
 }

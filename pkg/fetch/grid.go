@@ -8,7 +8,7 @@ package fetch
 import (
 	"time"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/timegrid"
 )
 
 // ChunkSize is the cache's unit of time. Requests are not made per chunk: a run of
@@ -16,9 +16,7 @@ import (
 // Fifteen minutes keeps the re-read live tail short.
 const ChunkSize = 15 * time.Minute
 
-func chunkFloor(t time.Time) time.Time {
-	return time.Unix(0, query.FloorDiv(t.UnixNano(), int64(ChunkSize))*int64(ChunkSize)).UTC()
-}
+func chunkFloor(t time.Time) time.Time { return timegrid.Floor(t, ChunkSize) }
 
 // chunkAt is the chunk that starts at start (Unix nanoseconds).
 func chunkAt(start int64) interval {
@@ -26,12 +24,7 @@ func chunkAt(start int64) interval {
 	return interval{from: from, to: from.Add(ChunkSize)}
 }
 
-func chunkCeil(t time.Time) time.Time {
-	if f := chunkFloor(t); f.Equal(t) {
-		return f
-	}
-	return chunkFloor(t).Add(ChunkSize)
-}
+func chunkCeil(t time.Time) time.Time { return timegrid.Ceil(t, ChunkSize) }
 
 // maxInstant is later than any record.
 var maxInstant = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)

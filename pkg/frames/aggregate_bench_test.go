@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 const benchRecords = 1_000_000
@@ -43,7 +44,7 @@ func BenchmarkAggregate(b *testing.B) {
 	buckets := NewBuckets(from, to, time.Hour)
 	cases := map[string]func(){
 		"volume-by-tag": func() {
-			g := Grouper{By: query.GroupTag}
+			g := selection.Grouper{By: query.GroupTag}
 			v := NewVolume(buckets, SeriesSpec{Field: "conversations"}, g, nil)
 			var groups []string
 			for _, p := range pages {
@@ -55,7 +56,7 @@ func BenchmarkAggregate(b *testing.B) {
 			_ = v.Frames()
 		},
 		"rate-by-locale": func() {
-			g := Grouper{By: query.GroupLocale}
+			g := selection.Grouper{By: query.GroupLocale}
 			r := NewRate(buckets, SeriesSpec{Field: "percent"}, g, nil)
 			var groups []string
 			for _, p := range pages {
@@ -67,7 +68,7 @@ func BenchmarkAggregate(b *testing.B) {
 			_ = r.Frames()
 		},
 		"p90-by-metadata": func() {
-			g := Grouper{By: query.GroupMetadata, MetadataKey: "channel"}
+			g := selection.Grouper{By: query.GroupMetadata, MetadataKey: "channel"}
 			s := NewUserMessageStat(buckets, SeriesSpec{Field: "p90"}, g, query.StatP90, nil)
 			var groups []string
 			for _, p := range pages {

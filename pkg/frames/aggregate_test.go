@@ -6,6 +6,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 func TestBucketsAreEpochAlignedAndHalfOpen(t *testing.T) {
@@ -39,27 +40,27 @@ func TestNearestRank(t *testing.T) {
 
 func TestGroupsOfAConversation(t *testing.T) {
 	c := exportapi.Conversation{Tags: []string{"resolved", "resolved", "thumbsUp"}, Metadata: []byte(`{"draft":false,"empty":""}`)}
-	if got := (Grouper{By: query.GroupTag}).Conversation(&c, nil); len(got) != 2 {
+	if got := (selection.Grouper{By: query.GroupTag}).Conversation(&c, nil); len(got) != 2 {
 		t.Fatalf("a repeated tag counts once: %v", got)
 	}
 	for by, want := range map[string]string{query.GroupLocale: NoneGroup, query.GroupNone: ""} {
-		if got := (Grouper{By: by}).Conversation(&c, nil); len(got) != 1 || got[0] != want {
+		if got := (selection.Grouper{By: by}).Conversation(&c, nil); len(got) != 1 || got[0] != want {
 			t.Errorf("%s: %v", by, got)
 		}
 	}
 	for key, want := range map[string]string{"draft": "false", "empty": NoneGroup, "missing": NoneGroup} {
-		if got := (Grouper{By: query.GroupMetadata, MetadataKey: key}).Conversation(&c, nil); got[0] != want {
+		if got := (selection.Grouper{By: query.GroupMetadata, MetadataKey: key}).Conversation(&c, nil); got[0] != want {
 			t.Errorf("metadata %s: %v, want %s", key, got, want)
 		}
 	}
 	untagged := exportapi.Conversation{}
-	if got := (Grouper{By: query.GroupTag}).Conversation(&untagged, nil); got[0] != NoneGroup {
+	if got := (selection.Grouper{By: query.GroupTag}).Conversation(&untagged, nil); got[0] != NoneGroup {
 		t.Errorf("no tags: %v", got)
 	}
 }
 
 func TestCountsShareOverlappingGroups(t *testing.T) {
-	c := NewCounts(Grouper{By: query.GroupTag}, []string{"liveChat"})
+	c := NewCounts(selection.Grouper{By: query.GroupTag}, []string{"liveChat"})
 	c.Add([]string{"resolved", "guideInteraction"})
 	c.Add([]string{"resolved"})
 	f := c.Frame(10)

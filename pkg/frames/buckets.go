@@ -3,7 +3,7 @@ package frames
 import (
 	"time"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/timegrid"
 )
 
 // Buckets are the epoch-aligned (UTC) buckets of size Step that cover [from, to):
@@ -16,8 +16,8 @@ type Buckets struct {
 
 // NewBuckets covers [from, to) with buckets of size step.
 func NewBuckets(from, to time.Time, step time.Duration) Buckets {
-	n := query.BucketCount(from, to, step)
-	return Buckets{start: query.FloorDiv(from.UnixNano(), int64(step)) * int64(step), step: int64(step), n: int(n)}
+	n := timegrid.Count(from, to, step)
+	return Buckets{start: timegrid.FloorDiv(from.UnixNano(), int64(step)) * int64(step), step: int64(step), n: int(n)}
 }
 
 // Len is the number of buckets.

@@ -5,18 +5,20 @@ import (
 	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // Counts is the conversations table per group, with each group's share of all
 // the query's conversations. With groupBy tag the shares may add up to more than 100.
 type Counts struct {
-	g      Grouper
+	g      selection.Grouper
 	total  int64
 	counts map[string]int64
 }
 
 // NewCounts starts a count; seeds are groups listed even when empty.
-func NewCounts(g Grouper, seeds []string) *Counts {
+func NewCounts(g selection.Grouper, seeds []string) *Counts {
 	c := &Counts{g: g, counts: map[string]int64{}}
 	if !g.Grouped() {
 		c.counts[""] = 0

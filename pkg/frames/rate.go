@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // Rate is the percent (0–100) of a bucket's conversations that carry a tag, per
@@ -11,12 +13,12 @@ import (
 type Rate struct {
 	b           Buckets
 	spec        SeriesSpec
-	g           Grouper
+	g           selection.Grouper
 	total, hits map[string][]int64
 }
 
 // NewRate starts a rate over b; seeds are groups that appear even when empty.
-func NewRate(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Rate {
+func NewRate(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Rate {
 	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}}
 	if !g.Grouped() {
 		r.rows("")

@@ -2,6 +2,8 @@ package frames
 
 import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // SeriesSpec names a time series: its value field, its unit, and what a person
@@ -15,7 +17,7 @@ type SeriesSpec struct {
 // timeSeries builds one timeseries-multi frame per group: a time field and one
 // number field whose labels name the group, which is what alert rules evaluate
 // series by series. values returns the group's field values ([]int64 or []*float64).
-func timeSeries(b Buckets, spec SeriesSpec, g Grouper, groups []string, values func(group string) any) data.Frames {
+func timeSeries(b Buckets, spec SeriesSpec, g selection.Grouper, groups []string, values func(group string) any) data.Frames {
 	times := b.Times()
 	frames := make(data.Frames, 0, len(groups))
 	for _, group := range groups {

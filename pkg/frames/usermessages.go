@@ -8,6 +8,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // UserMessageStat is a statistic of userMessageCount per bucket and group; null
@@ -15,7 +16,7 @@ import (
 type UserMessageStat struct {
 	b     Buckets
 	spec  SeriesSpec
-	g     Grouper
+	g     selection.Grouper
 	stat  string
 	cells map[string][]cell
 }
@@ -28,7 +29,7 @@ type cell struct {
 }
 
 // NewUserMessageStat starts a statistic (sum, avg, p50, p90 or max) over b.
-func NewUserMessageStat(b Buckets, spec SeriesSpec, g Grouper, stat string, seeds []string) *UserMessageStat {
+func NewUserMessageStat(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, seeds []string) *UserMessageStat {
 	s := &UserMessageStat{b: b, spec: spec, g: g, stat: stat, cells: map[string][]cell{}}
 	if !g.Grouped() {
 		s.row("")

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // Volume counts records per bucket and group: conversations started, messages sent.
@@ -11,12 +13,12 @@ import (
 type Volume struct {
 	b      Buckets
 	spec   SeriesSpec
-	g      Grouper
+	g      selection.Grouper
 	counts map[string][]int64
 }
 
 // NewVolume starts a count over b; seeds are groups that appear even when empty.
-func NewVolume(b Buckets, spec SeriesSpec, g Grouper, seeds []string) *Volume {
+func NewVolume(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Volume {
 	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}}
 	if !g.Grouped() {
 		v.counts[""] = make([]int64, b.Len())

@@ -9,13 +9,14 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 var _ = answers(query.TypeConversationCounts, answerConversationCounts)
 
 // answerConversationCounts is a table of conversations per group.
 func answerConversationCounts(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	g := frames.NewGrouper(q)
+	g := selection.NewGrouper(q)
 	counts := frames.NewCounts(g, g.Seeds(&q.Filters))
 	var groups []string
 	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {

@@ -9,6 +9,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 var _ = answers(query.TypeMessages, answerMessages)
@@ -16,6 +17,6 @@ var _ = answers(query.TypeMessages, answerMessages)
 // answerMessages is a table of the newest messages, up to the limit.
 func answerMessages(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	t := frames.NewMessageTable(q.Limit)
-	c, err := d.scanMessages(ctx, q, w, frames.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
+	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
 	return data.Frames{t.Frame()}, c, err
 }

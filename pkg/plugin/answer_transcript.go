@@ -9,6 +9,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 var _ = answers(query.TypeTranscript, answerTranscript)
@@ -16,6 +17,6 @@ var _ = answers(query.TypeTranscript, answerTranscript)
 // answerTranscript is messages as a logs frame, for Explore.
 func answerTranscript(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	t := frames.NewTranscript(q.Limit)
-	c, err := d.scanMessages(ctx, q, w, frames.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
+	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
 	return data.Frames{t.Frame()}, c, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 var _ = answers(query.TypeValues, answerValues)
@@ -22,7 +23,7 @@ func answerValues(d *Datasource, ctx context.Context, q *query.Query, w exportap
 	case query.FieldBot:
 		v.Add(d.settings.KnownBots()...)
 	case query.FieldMessageType:
-		c, err = d.scanMessages(ctx, q, w, frames.Grouper{}, func(page []exportapi.Message, _ [][]string) {
+		c, err = d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) {
 			for i := range page {
 				v.Add(page[i].Type)
 			}

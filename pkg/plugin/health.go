@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/quote"
 )
 
 // healthWindow is how far back the health check looks for a conversation.
@@ -105,7 +106,7 @@ func plural(n int, one, many string) string {
 func quoteList(items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
-		q[i] = exportapi.Quote(s)
+		q[i] = quote.Text(s)
 	}
 	return strings.Join(q, ", ")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 // answerer reads what a query type needs and aggregates it into frames. Each
@@ -61,7 +62,7 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 // and the groups that must have a series even without records.
 type seriesBase struct {
 	buckets frames.Buckets
-	grouper frames.Grouper
+	grouper selection.Grouper
 	seeds   []string
 }
 
@@ -70,6 +71,6 @@ func newSeries(q *query.Query, w exportapi.Window) (seriesBase, error) {
 	if err != nil {
 		return seriesBase{}, badQuery(err)
 	}
-	g := frames.NewGrouper(q)
+	g := selection.NewGrouper(q)
 	return seriesBase{buckets: frames.NewBuckets(w.From, w.To, size), grouper: g, seeds: g.Seeds(&q.Filters)}, nil
 }

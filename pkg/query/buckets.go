@@ -6,7 +6,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/quote"
+	"github.com/agentx-support/agentx-export-datasource/pkg/timegrid"
 )
 
 // MaxBuckets bounds the points of one series, as Prometheus bounds its queries:
@@ -32,7 +33,7 @@ func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
 		}
 		if n := BucketCount(from, to, size); n > MaxBuckets {
 			return 0, fmt.Errorf("bucket %s over this range needs %d buckets, more than %d; use a bucket of %s or more, or leave it empty",
-				exportapi.Quote(q.Bucket), n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
+				quote.Text(q.Bucket), n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
 		}
 		return size, nil
 	}
@@ -61,19 +62,5 @@ func smallestBucket(from, to time.Time) time.Duration {
 
 // BucketCount is the number of epoch-aligned buckets of size that [from, to) touches.
 func BucketCount(from, to time.Time, size time.Duration) int64 {
-	if !from.Before(to) {
-		return 0
-	}
-	first := FloorDiv(from.UnixNano(), int64(size))
-	last := FloorDiv(to.UnixNano()-1, int64(size))
-	return last - first + 1
-}
-
-// FloorDiv divides rounding toward minus infinity, so buckets before 1970 align too.
-func FloorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
+	return timegrid.Count(from, to, size)
 }

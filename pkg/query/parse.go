@@ -13,7 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/quote"
 )
 
 // Bucket bounds (docs/reference.md, Details).
@@ -64,7 +64,7 @@ func (q *Query) check(defaultBot string) error {
 	}
 	spec, ok := Lookup(q.Type)
 	if !ok {
-		return fmt.Errorf("unknown query type %s; choose one of %s", exportapi.Quote(string(q.Type)), Choices(Types()))
+		return fmt.Errorf("unknown query type %s; choose one of %s", quote.Text(string(q.Type)), Choices(Types()))
 	}
 	if q.Bot == "" {
 		q.Bot = defaultBot
@@ -73,7 +73,7 @@ func (q *Query) check(defaultBot string) error {
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
 	if v := unresolvedVariable.FindString(q.Bot); v != "" {
-		return fmt.Errorf("the bot %s contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", exportapi.Quote(q.Bot), v)
+		return fmt.Errorf("the bot %s contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", quote.Text(q.Bot), v)
 	}
 	if err := checkGroupBy(q.GroupBy, spec); err != nil {
 		return err
@@ -88,7 +88,7 @@ func (q *Query) check(defaultBot string) error {
 		q.Stat = DefaultStat
 	}
 	if !slices.Contains(Stats, q.Stat) {
-		return fmt.Errorf("unknown stat %s; use %s", exportapi.Quote(q.Stat), Choices(Stats))
+		return fmt.Errorf("unknown stat %s; use %s", quote.Text(q.Stat), Choices(Stats))
 	}
 	if q.Bucket != "" {
 		if _, err := ParseBucket(q.Bucket); err != nil {
@@ -118,7 +118,7 @@ func (q *Query) check(defaultBot string) error {
 			return fmt.Errorf("metadata filter %d has no key", i+1)
 		}
 		if m.Op != "=" && m.Op != "!=" {
-			return fmt.Errorf("metadata filter on %s has op %s; use = or !=", exportapi.Quote(m.Key), exportapi.Quote(m.Op))
+			return fmt.Errorf("metadata filter on %s has op %s; use = or !=", quote.Text(m.Key), quote.Text(m.Op))
 		}
 	}
 	return nil
@@ -142,9 +142,9 @@ func checkGroupBy(groupBy string, spec Spec) error {
 	}
 	switch {
 	case !slices.Contains(known, groupBy):
-		return fmt.Errorf("unknown groupBy %s; use %s, or leave it empty", exportapi.Quote(groupBy), Choices(known))
+		return fmt.Errorf("unknown groupBy %s; use %s, or leave it empty", quote.Text(groupBy), Choices(known))
 	case !slices.Contains(spec.GroupBy, groupBy):
-		return fmt.Errorf("groupBy %s only applies to %s", exportapi.Quote(groupBy), Choices(with))
+		return fmt.Errorf("groupBy %s only applies to %s", quote.Text(groupBy), Choices(with))
 	}
 	return nil
 }
@@ -153,13 +153,13 @@ func checkGroupBy(groupBy string, spec Spec) error {
 func ParseBucket(s string) (time.Duration, error) {
 	d, err := gtime.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("bucket %s is not a duration; write it like 1m, 15m, 1h or 1d", exportapi.Quote(s))
+		return 0, fmt.Errorf("bucket %s is not a duration; write it like 1m, 15m, 1h or 1d", quote.Text(s))
 	}
 	if d < MinBucket || d > MaxBucket {
-		return 0, fmt.Errorf("bucket %s is outside 1m…7d", exportapi.Quote(s))
+		return 0, fmt.Errorf("bucket %s is outside 1m…7d", quote.Text(s))
 	}
 	if d%time.Second != 0 {
-		return 0, fmt.Errorf("bucket %s must be a whole number of seconds", exportapi.Quote(s))
+		return 0, fmt.Errorf("bucket %s must be a whole number of seconds", quote.Text(s))
 	}
 	return d, nil
 }

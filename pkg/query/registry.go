@@ -38,6 +38,7 @@ const (
 // Param is a part of the query model a type reads; the editor shows only those.
 type Param string
 
+// The parameters, named as in the query's JSON.
 const (
 	ParamGroupBy        Param = "groupBy"
 	ParamTag            Param = "tag"

@@ -1,14 +1,19 @@
-package query
+// Package selection decides which records a query sees and in which groups they
+// fall: the conversation filters, the grouping, and the join that gives a
+// message its conversation's filters and groups. docs/reference.md states the
+// rules ("Groups"); the aggregators in pkg/frames count what it hands them.
+package selection
 
 import (
 	"slices"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
 // ConversationFilters reports whether any filter looks at the conversation, so a
 // messages query knows it must read conversations too.
-func (f *Filters) ConversationFilters() bool {
+func ConversationFilters(f *query.Filters) bool {
 	return len(f.Tags) > 0 || len(f.ExcludeTags) > 0 || len(f.Locales) > 0 || len(f.Metadata) > 0
 }
 
@@ -24,10 +29,10 @@ func OrNone(s string) string {
 	return s
 }
 
-// Match reports whether a conversation passes every conversation filter. Each
+// Selects reports whether a conversation passes every conversation filter. Each
 // filter selects groups as grouping shows them, so a filter on NoneGroup selects
 // exactly the conversations of the (none) group.
-func (f *Filters) Match(c *exportapi.Conversation) bool {
+func Selects(f *query.Filters, c *exportapi.Conversation) bool {
 	for _, t := range f.Tags {
 		if !hasTag(c, t) {
 			return false
@@ -54,4 +59,19 @@ func (f *Filters) Match(c *exportapi.Conversation) bool {
 // NoneGroup and c carries no tag.
 func hasTag(c *exportapi.Conversation, t string) bool {
 	return slices.Contains(c.Tags, t) || (t == NoneGroup && len(c.Tags) == 0)
+}
+
+// Matching returns the conversations of page that pass the filters, in a new
+// slice: pages may be shared with other queries and must not be changed.
+func Matching(page []exportapi.Conversation, f *query.Filters) []exportapi.Conversation {
+	if !ConversationFilters(f) {
+		return page
+	}
+	out := make([]exportapi.Conversation, 0, len(page))
+	for i := range page {
+		if Selects(f, &page[i]) {
+			out = append(out, page[i])
+		}
+	}
+	return out
 }
