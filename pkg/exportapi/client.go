@@ -311,19 +311,27 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 	transient := 0
 	rateLimited := 0
 	var firstRateLimited time.Time
+	ctx, span := startSpan(ctx, "exportapi.page", endpoint)
+	defer span.End()
 	for {
+		_, waitSpan := startSpan(ctx, "exportapi.limiter_wait", endpoint)
 		waited, err := lim.wait(ctx, endpoint)
+		waitSpan.End()
+		limiterWait.WithLabelValues(endpoint).Observe(waited.Seconds())
 		st.RateLimitWait += waited
 		if err != nil {
+			span.RecordError(err)
 			return page[T]{}, err
 		}
 		st.Requests++
 		sent := time.Now()
 		p, status, retryAfter, err := attempt(ctx, c, endpoint, pageURL, decode)
+		countRequest(endpoint, status)
 		if err == nil {
 			lim.observe(time.Since(sent))
 			return p, nil
 		}
+		span.RecordError(err)
 		var final *Error
 		if errors.As(err, &final) {
 			return page[T]{}, final
@@ -333,6 +341,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		}
 		now := time.Now()
 		if status == http.StatusTooManyRequests {
+			rateLimitedTotal.WithLabelValues(endpoint).Inc()
 			st.RateLimited++
 			rateLimited++
 			if rateLimited == 1 {
@@ -357,6 +366,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		wait := backoff(transient)
 		transient++
 		st.Retries++
+		retriesTotal.WithLabelValues(endpoint).Inc()
 		if err := sleepUntil(ctx, endpoint, now.Add(wait), func() error { return unavailable(endpoint, status, transient-1, err, c.cfg.APIKey) }); err != nil {
 			return page[T]{}, err
 		}

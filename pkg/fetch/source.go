@@ -11,6 +11,9 @@ import (
 	"time"
 	"unsafe"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
@@ -211,14 +214,21 @@ type plan[T any] struct {
 	misses  int
 }
 
-func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn func([]T)) (Stats, error) {
-	var st Stats
+func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn func([]T)) (st Stats, err error) {
 	w := req.Window
 	if w.Empty() {
 		return st, nil
 	}
+	ctx, span := tracer.Start(ctx, "fetch.read", trace.WithAttributes(
+		attribute.String("agentx.endpoint", ep.name), attribute.String("agentx.from", w.From.Format(time.RFC3339)),
+		attribute.String("agentx.to", w.To.Format(time.RFC3339))))
+	defer span.End()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	defer func() {
+		span.SetAttributes(attribute.Int("agentx.requests", st.Requests), attribute.Int("agentx.cache_hits", st.CacheHits))
+		recordCosts(ep.name, st)
+	}()
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
 	stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
@@ -242,7 +252,6 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	if p.started != nil {
 		go p.started.launch()
 	}
-	var err error
 	if p.started != nil {
 		err = p.started.wait(ctx, p.own)
 		st.Add(flightStats(p.started, false))
@@ -267,6 +276,15 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		return st, timeoutError(ctx, s, ep.name, w, p, cons)
 	}
 	return st, err
+}
+
+// recordCosts counts a finished read in the process's metrics.
+func recordCosts(endpoint string, st Stats) {
+	cacheLookups.WithLabelValues("memory").Add(float64(max(0, st.CacheHits-st.TierHits)))
+	cacheLookups.WithLabelValues("tiers").Add(float64(st.TierHits))
+	cacheLookups.WithLabelValues("miss").Add(float64(st.CacheMisses))
+	exportsTotal.WithLabelValues(endpoint, "false").Add(float64(max(0, st.Exports-st.SharedExports)))
+	exportsTotal.WithLabelValues(endpoint, "true").Add(float64(st.SharedExports))
 }
 
 func flightStats[T any](f *flight[T], recent bool) Stats {

@@ -63,8 +63,11 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 			break
 		}
 		for _, g := range slices.Clone(gaps) {
-			stored, err := t.Load(ctx, lane, g.from, g.to, now)
+			tctx, span := tracer.Start(ctx, "fetch.tier_load")
+			stored, err := t.Load(tctx, lane, g.from, g.to, now)
+			span.End()
 			if err != nil {
+				tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 				warnings = append(warnings, tierWarning(t, "read", err))
 				break
 			}
@@ -136,6 +139,7 @@ func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segmen
 	lane := laneID(k, schema)
 	for _, t := range tiers {
 		if err := t.Save(ctx, lane, stored, now); err != nil {
+			tierErrors.WithLabelValues(tierLabel(t), "write").Inc()
 			warnings = append(warnings, tierWarning(t, "write", err))
 		}
 	}

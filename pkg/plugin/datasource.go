@@ -107,6 +107,7 @@ type Datasource struct {
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
 func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	registerCacheGauges()
 	return Factory(processOptions())(ctx, is)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -67,13 +68,13 @@ const (
 func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery, fromAlert bool) (r backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
-			d.logger.Error("query panicked", "refId", dq.RefID, "panic", fmt.Sprint(p))
+			d.logger.FromContext(ctx).Error("query panicked", "refId", dq.RefID, "queryType", dq.QueryType, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			r = backend.ErrDataResponse(backend.StatusInternal, "the plugin failed on this query; see the Grafana server log")
 		}
 	}()
 	start := time.Now()
 	r = d.query(ctx, dq, fromAlert)
-	d.logger.Debug("query answered", "refId", dq.RefID, "queryType", dq.QueryType, "duration", time.Since(start), "failed", r.Error != nil)
+	d.logger.FromContext(ctx).Debug("query answered", "refId", dq.RefID, "queryType", dq.QueryType, "duration", time.Since(start), "failed", r.Error != nil)
 	return r
 }
 
