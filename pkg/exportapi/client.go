@@ -60,6 +60,8 @@ type Config struct {
 	MaxPageBytes      int64
 	// MaxRetries bounds retries of 5xx answers, broken connections and broken bodies.
 	MaxRetries int
+	// Backoff spaces those retries; the zero value is DefaultBackoff.
+	Backoff Backoff
 }
 
 // Client reads the Export API. It is safe for concurrent use.
@@ -92,6 +94,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxPageBytes <= 0 {
 		cfg.MaxPageBytes = DefaultMaxPageBytes
+	}
+	if cfg.Backoff == (Backoff{}) {
+		cfg.Backoff = DefaultBackoff
 	}
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 0
@@ -363,7 +368,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		if transient >= c.cfg.MaxRetries {
 			return page[T]{}, unavailable(endpoint, status, transient, err, c.cfg.APIKey)
 		}
-		wait := backoff(transient)
+		wait := c.cfg.Backoff.wait(transient)
 		transient++
 		st.Retries++
 		retriesTotal.WithLabelValues(endpoint).Inc()

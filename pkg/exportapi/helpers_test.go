@@ -38,7 +38,8 @@ func withServerRate(rps float64) simOption {
 
 func newTestClient(t testing.TB, baseURL string, mod ...func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{BaseURL: baseURL, APIKey: testKey, RequestsPerSecond: 1000, RequestTimeout: 5 * time.Second}
+	// Retries wait milliseconds: what is tested is that they happen, not how long they wait.
+	cfg := Config{BaseURL: baseURL, APIKey: testKey, RequestsPerSecond: 1000, RequestTimeout: 5 * time.Second, Backoff: fastBackoff}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -50,12 +51,7 @@ func newTestClient(t testing.TB, baseURL string, mod ...func(*Config)) *Client {
 	return c
 }
 
-// fastRetries makes backoff waits negligible for the test.
-func fastRetries(t testing.TB) {
-	oldBase, oldCap := backoffBase, backoffCap
-	backoffBase, backoffCap = time.Millisecond, 5*time.Millisecond
-	t.Cleanup(func() { backoffBase, backoffCap = oldBase, oldCap })
-}
+var fastBackoff = Backoff{Base: time.Millisecond, Cap: 5 * time.Millisecond}
 
 func collectConversations(t testing.TB, c *Client, req Request) ([]Conversation, Stats, error) {
 	t.Helper()

@@ -11,11 +11,13 @@ import (
 	"time"
 )
 
-// Backoff bounds; variables so tests can run retries without real waits.
-var (
-	backoffBase = 250 * time.Millisecond
-	backoffCap  = 5 * time.Second
-)
+// Backoff spaces the retries of one request: exponential from Base, at most Cap.
+type Backoff struct {
+	Base, Cap time.Duration
+}
+
+// DefaultBackoff waits about 0.25, 0.5, 1 and 2 s before the four retries.
+var DefaultBackoff = Backoff{Base: 250 * time.Millisecond, Cap: 5 * time.Second}
 
 const (
 	// A 429 is the API asking us to slow down, not a failure: the query keeps
@@ -25,12 +27,12 @@ const (
 	defaultRetryAfter = time.Second
 )
 
-// backoff is exponential with jitter over its upper half, so that panels that failed
+// wait is exponential with jitter over its upper half, so that panels that failed
 // together do not retry together.
-func backoff(attempt int) time.Duration {
-	d := backoffBase << attempt
-	if d > backoffCap || d <= 0 {
-		d = backoffCap
+func (b Backoff) wait(attempt int) time.Duration {
+	d := b.Base << attempt
+	if d > b.Cap || d <= 0 {
+		d = b.Cap
 	}
 	return d/2 + rand.N(d/2+1)
 }

@@ -45,6 +45,8 @@ type Options struct {
 	Limiters *exportapi.LimiterPool
 	// Now is the clock deciding which records are live; nil means time.Now.
 	Now func() time.Time
+	// Backoff spaces retries of failed requests; the zero value is the client's default.
+	Backoff exportapi.Backoff
 }
 
 // DefaultCacheBytes is the cache's memory budget for the whole plugin process;
@@ -162,6 +164,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		Limiters:          d.lease,
 		RequestsPerSecond: s.RequestsPerSecond,
 		RequestTimeout:    s.Timeout,
+		Backoff:           opts.Backoff,
 	})
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 // with a deadline, as Grafana does, against an API that takes 2 s a page: the
 // answer is the plugin's message about what was read, not a bare DeadlineExceeded.
 func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
+	t.Parallel() // waits on a slow server of its own
 	_, url := startSim(t, simulator.Faults{Latency: 2 * time.Second})
 	tp := startGRPC(t)
 	is := instanceSettings(url, nil, testKey)

@@ -32,7 +32,10 @@ func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 		}
 		addr := ln.Addr().String()
 		_ = ln.Close()
-		grpcPlugin, grpcErr = datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
+		// The data sources of this server share one cache and registry of flights,
+		// as a plugin process's do, on the tests' clock and with quick retries.
+		opts := testOptions()
+		grpcPlugin, grpcErr = datasourcetest.Manage(Factory(opts), datasourcetest.ManageOpts{Address: addr})
 	})
 	if grpcErr != nil {
 		t.Fatal(grpcErr)

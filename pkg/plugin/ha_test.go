@@ -14,11 +14,11 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
-// haData is a busy bot (about 1,900 conversations a day) on the real clock, as
+// haData is a bot of about 1,000 conversations a day on the real clock, as
 // plugin processes see it; limited serves it at the API's real rate limit and
 // free without one, for reference answers.
 func haData(t *testing.T) (data *simulator.Dataset, limited *simulator.Server, limitedURL, freeURL string) {
-	data = simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 3, PerHour: 80, Seed: 12})
+	data = simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 3, PerHour: 40, Seed: 12})
 	limited = simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey})
 	free := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1})
 	return data, limited, startServer(t, limited), startServer(t, free)
@@ -37,6 +37,7 @@ func fewestPages(data *simulator.Dataset, w exportapi.Window) (conversations, me
 // endpoint and not one 429. Then each evaluates the same alert-like query over
 // the live last ten minutes at once: one read serves all three.
 func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
+	t.Parallel() // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	data, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)
@@ -102,6 +103,7 @@ func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
 // 7-day range and is killed; a new process on the same store answers the same
 // panels exactly without one request, and its health check says so.
 func TestARestartedPluginReadsNothingSettledAgain(t *testing.T) {
+	t.Parallel() // its own simulator, Redis and processes
 	_, _, _, url := haData(t)
 	dir := t.TempDir()
 	to := time.Now().Add(-3 * time.Hour)
@@ -148,10 +150,11 @@ func statValue(r backend.DataResponse, name string) float64 {
 // runs: the query still answers, exactly, without hanging, and says that Redis
 // went away; when Redis is back the health check reports shared mode again.
 func TestRedisDyingMidExportDegrades(t *testing.T) {
+	t.Parallel() // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	_, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)
-	from := to.Add(-40 * time.Hour)
+	from := to.Add(-40 * time.Hour) // about 10 pages of messages: 3 s at the rate limit
 	qs := []backend.DataQuery{
 		dataQuery("messages", "messageVolume", from, to, map[string]any{"groupBy": "type", "bucket": "1h"}),
 		dataQuery("volume", "conversationVolume", from, to, map[string]any{"bucket": "1h"}),
@@ -176,7 +179,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 		}
 		done <- resp
 	}()
-	for limited.Counts().Messages < 4 {
+	for limited.Counts().Messages < 3 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	redis.Kill()

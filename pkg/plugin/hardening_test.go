@@ -13,7 +13,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -63,8 +62,7 @@ func hardened(t *testing.T, faults simulator.Faults, rps float64, jsonData map[s
 	for k, v := range jsonData {
 		jd[k] = v
 	}
-	opts := Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow }}
-	inst, err := Factory(opts)(t.Context(), instanceSettings(url, jd, secretKey))
+	inst, err := Factory(testOptions())(t.Context(), instanceSettings(url, jd, secretKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +103,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 		exact   bool   // the answer must be exact (after retries)
 		message string // else the error must say this
 	}{
-		{name: "429 storm", rps: 1, jd: map[string]any{"requestsPerSecond": 20}, exact: true},
+		{name: "429 storm", rps: 8, jd: map[string]any{"requestsPerSecond": 60}, exact: true},
 		{name: "20% 5xx with HTML bodies", faults: simulator.Faults{ServerErrors: 0.2}, exact: true},
 		{name: "10% dropped connections", faults: simulator.Faults{Drops: 0.1}, exact: true},
 		{name: "15% truncated bodies", faults: simulator.Faults{Truncations: 0.15}, exact: true},
@@ -118,8 +116,21 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 		{name: "cursor loop", faults: simulator.Faults{CursorLoop: true}, message: "sent a cursor it had already sent"},
 		{name: "cursor that never ends", faults: simulator.Faults{EndlessEmptyPages: true}, message: "empty pages in a row"},
 	}
+	// The cases run in parallel, after this function returns: their logs are
+	// checked once they are all done (cleanups run last registered first).
+	t.Cleanup(func() {
+		if strings.Contains(logs.all(), secretKey) {
+			t.Error("a log line holds the API key")
+		}
+		if !strings.Contains(logs.all(), "query answered") {
+			t.Error("the logger was not captured")
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			// Each case has a server and a data source of its own; the logger they
+			// share is swapped before and restored after all of them.
+			t.Parallel()
 			rps := tc.rps
 			if rps == 0 {
 				rps = -1
@@ -166,12 +177,6 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 				t.Fatal("the API never answered 429")
 			}
 		})
-	}
-	if strings.Contains(logs.all(), secretKey) {
-		t.Fatal("a log line holds the API key")
-	}
-	if !strings.Contains(logs.all(), "query answered") {
-		t.Fatal("the logger was not captured")
 	}
 }
 

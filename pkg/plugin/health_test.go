@@ -10,6 +10,7 @@ import (
 )
 
 func TestHealthTellsFailuresApart(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	cases := []struct {
 		name     string
@@ -30,7 +31,7 @@ func TestHealthTellsFailuresApart(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			inst, err := NewDatasource(t.Context(), instanceSettings(tc.baseURL, tc.jsonData, tc.key))
+			inst, err := Factory(testOptions())(t.Context(), instanceSettings(tc.baseURL, tc.jsonData, tc.key))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -47,8 +48,13 @@ func instanceSettings(baseURL string, jsonData map[string]any, key string) backe
 // of its own: the clock stands still, so a read's live records would otherwise
 // stay on offer to any later test whose server got the same port.
 func testOptions() Options {
-	return Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow }}
+	return Options{Cache: fetch.NewCache(DefaultCacheBytes), Flights: fetch.NewFlights(), Now: func() time.Time { return testNow },
+		Backoff: fastBackoff}
 }
+
+// fastBackoff keeps retries in tests to milliseconds: what is tested is that
+// they happen and what they end in, not how long they wait.
+var fastBackoff = exportapi.Backoff{Base: time.Millisecond, Cap: 10 * time.Millisecond}
 
 func newTestDatasource(t testing.TB, baseURL string, jsonData map[string]any) *Datasource {
 	t.Helper()

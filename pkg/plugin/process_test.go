@@ -2,18 +2,24 @@ package plugin
 
 import (
 	"strings"
+
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestProcessSettingsComeFromThePluginSection(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if ps := ReadProcessSettings(env(nil)); ps.CacheBytes != DefaultCacheBytes || ps.MemoryLimitBytes != 0 || len(ps.Problems) != 0 {
-		t.Fatalf("defaults: %+v", ps)
+	// The directory depends on the machine; TestTheDiskCacheDirectory checks it.
+	ignoreDir := cmpopts.IgnoreFields(ProcessSettings{}, "StoreDir")
+	if diff := cmp.Diff(ProcessSettings{CacheBytes: DefaultCacheBytes, StoreBytes: DefaultStoreBytes}, ReadProcessSettings(env(nil)), ignoreDir); diff != "" {
+		t.Fatalf("defaults (-want +got):\n%s", diff)
 	}
-	// [plugin.agentx-export-datasource] cache_mb = 512, memory_limit_mb = 700
-	ps := ReadProcessSettings(env(map[string]string{"GF_PLUGIN_CACHE_MB": "512", "GF_PLUGIN_MEMORY_LIMIT_MB": " 700 ", "AGENTX_CACHE_MB": "64"}))
-	if ps.CacheBytes != 512<<20 || ps.MemoryLimitBytes != 700<<20 {
-		t.Fatalf("plugin section: %+v", ps)
+	// [plugin.agentx-export-datasource] cache_mb = 512, memory_limit_mb = 700, store_mb = 100
+	ps := ReadProcessSettings(env(map[string]string{"GF_PLUGIN_CACHE_MB": "512", "GF_PLUGIN_MEMORY_LIMIT_MB": " 700 ", "AGENTX_CACHE_MB": "64", "GF_PLUGIN_STORE_MB": "100"}))
+	if diff := cmp.Diff(ProcessSettings{CacheBytes: 512 << 20, MemoryLimitBytes: 700 << 20, StoreBytes: 100 << 20}, ps, ignoreDir); diff != "" {
+		t.Fatalf("plugin section (-want +got):\n%s", diff)
 	}
 	// The host's variable still works where Grafana forwards it.
 	if ps := ReadProcessSettings(env(map[string]string{"AGENTX_CACHE_MB": "64"})); ps.CacheBytes != 64<<20 {

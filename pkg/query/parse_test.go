@@ -3,6 +3,9 @@ package query
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestParseFullQuery(t *testing.T) {
@@ -13,14 +16,14 @@ func TestParseFullQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.RefID != "A" || q.Bot != "r3" || q.GroupBy != GroupMetadata || q.MetadataKey != "channel" || q.Tag != "liveChat" ||
-		q.Stat != StatP90 || q.Bucket != "15m" || q.Limit != 50 || q.Filters.ConversationID != "c1" {
-		t.Fatalf("%+v", q)
-	}
-	f := q.Filters
-	if strings.Join(f.Tags, ",") != "resolved" || strings.Join(f.ExcludeTags, ",") != "liveChat" || len(f.Locales) != 2 ||
-		len(f.Metadata) != 2 || f.Metadata[0].Op != "!=" || f.Metadata[1] != (MetadataFilter{Key: "draft", Op: "=", Value: "true"}) {
-		t.Fatalf("%+v", f)
+	want := Query{RefID: "A", Type: TypeUserMessages, Bot: "r3", GroupBy: GroupMetadata, MetadataKey: "channel", Tag: "liveChat",
+		Stat: StatP90, Bucket: "15m", Limit: 50, Filters: Filters{
+			Tags: []string{"resolved"}, ExcludeTags: []string{"liveChat"}, Locales: []string{"en_us", "de_de"},
+			Metadata:       []MetadataFilter{{Key: "plan", Op: "!=", Value: `{"tier":"free"}`}, {Key: "draft", Op: "=", Value: "true"}},
+			ConversationID: "c1",
+		}}
+	if diff := cmp.Diff(want, q); diff != "" {
+		t.Fatalf("parsed query (-want +got):\n%s", diff)
 	}
 }
 
@@ -29,8 +32,9 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Bot != "fallback" || q.Tag != "resolved" || q.Stat != "avg" || q.Limit != 10000 || q.GroupBy != "" {
-		t.Fatalf("%+v", q)
+	want := Query{RefID: "A", Type: TypeConversations, Bot: "fallback", Tag: DefaultTag, Stat: DefaultStat, Limit: DefaultLimit}
+	if diff := cmp.Diff(want, q, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("defaults (-want +got):\n%s", diff)
 	}
 	// Grafana's queryType wins; the JSON's is used when Grafana sends none.
 	q, _ = Parse([]byte(`{"queryType":"messages"}`), "", "b")

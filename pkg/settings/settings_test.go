@@ -2,8 +2,11 @@ package settings
 
 import (
 	"strings"
+
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const key = "secret-key-8c1f0e"
@@ -13,10 +16,11 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.BaseURL != "https://api.converseapps.com" || s.RequestsPerSecond != 3 || s.Timeout != 30*time.Second ||
-		s.MaxRecords != 1_000_000 || s.LiveMinutes != 60 || s.CacheMinutes != 60 || s.APIKey != key || len(s.KnownBots()) != 0 ||
-		s.FinalHours != 24 || s.LiveReuse != 10*time.Second {
-		t.Fatalf("%+v", s)
+	want := Settings{BaseURL: "https://api.converseapps.com", RequestsPerSecond: 3, Timeout: 30 * time.Second,
+		MaxRecords: 1_000_000, LiveMinutes: 60, CacheMinutes: 60, FinalHours: 24, LiveReuse: 10 * time.Second,
+		APIKey: key, ExpectedReplicas: 2}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Fatalf("defaults (-want +got):\n%s", diff)
 	}
 }
 
@@ -26,10 +30,11 @@ func TestEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.BaseURL != "http://localhost:8085" || s.DefaultBot != "r3" || strings.Join(s.Bots, ",") != "a,r3" ||
-		s.RequestsPerSecond != 1.5 || s.Timeout != 10*time.Second || s.MaxRecords != 5000 || s.LiveMinutes != 0 || s.CacheMinutes != 0 ||
-		s.FinalHours != 48 || s.LiveReuse != 2500*time.Millisecond {
-		t.Fatalf("%+v", s)
+	want := Settings{BaseURL: "http://localhost:8085", DefaultBot: "r3", Bots: []string{"a", "r3"}, RequestsPerSecond: 1.5,
+		Timeout: 10 * time.Second, MaxRecords: 5000, LiveMinutes: 0, CacheMinutes: 0, FinalHours: 48,
+		LiveReuse: 2500 * time.Millisecond, APIKey: key, ExpectedReplicas: 2}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Fatalf("settings (-want +got):\n%s", diff)
 	}
 	if got := strings.Join(s.KnownBots(), ","); got != "r3,a" {
 		t.Fatalf("known bots %s", got)
