@@ -70,12 +70,9 @@ func ReadProcessSettings(getenv func(string) string) ProcessSettings {
 	if b, ok := megabytes(envStoreMB); ok {
 		ps.StoreBytes = b
 	}
-	ps.StoreDir = storeDir(getenv, executablePath)
+	ps.StoreDir = storeDir(getenv, os.Executable)
 	return ps
 }
-
-// executablePath is os.Executable, replaceable in tests.
-var executablePath = os.Executable
 
 // storeDir picks the disk cache's directory: store_dir when set; else inside
 // Grafana's data directory, which the plugin finds from GF_PATHS_DATA (up to
