@@ -69,7 +69,7 @@ func BenchmarkAggregate(b *testing.B) {
 		},
 		"p90-by-metadata": func() {
 			g := selection.Grouper{By: query.GroupMetadata, MetadataKey: "channel"}
-			s := NewUserMessageStat(buckets, SeriesSpec{Field: "p90"}, g, query.StatP90, nil)
+			s := NewStatistic(buckets, SeriesSpec{Field: "p90"}, g, query.StatP90, 1, nil)
 			var groups []string
 			for _, p := range pages {
 				for i := range p {

@@ -11,13 +11,15 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
-// UserMessageStat is a statistic of userMessageCount per bucket and group; null
+// Statistic is a statistic of one whole-number value of conversations (their
+// user messages, their duration in microseconds) per bucket and group; null
 // where a bucket has no conversations in the group.
-type UserMessageStat struct {
+type Statistic struct {
 	b     Buckets
 	spec  SeriesSpec
 	g     selection.Grouper
 	stat  string
+	unit  float64 // what one unit of the value is worth in the series' unit
 	cells map[string][]cell
 }
 
@@ -28,9 +30,10 @@ type cell struct {
 	hist        map[int64]int64
 }
 
-// NewUserMessageStat starts a statistic (sum, avg, p50, p90 or max) over b.
-func NewUserMessageStat(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, seeds []string) *UserMessageStat {
-	s := &UserMessageStat{b: b, spec: spec, g: g, stat: stat, cells: map[string][]cell{}}
+// NewStatistic starts a statistic (sum, avg, p50, p90 or max) over b whose
+// values are shown multiplied by unit.
+func NewStatistic(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, unit float64, seeds []string) *Statistic {
+	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}}
 	if !g.Grouped() {
 		s.row("")
 	}
@@ -40,12 +43,12 @@ func NewUserMessageStat(b Buckets, spec SeriesSpec, g selection.Grouper, stat st
 	return s
 }
 
-func (s *UserMessageStat) row(group string) []cell {
+func (s *Statistic) row(group string) []cell {
 	return row(s.cells, group, s.b.Len())
 }
 
-// Add records one conversation at t with count user messages in each of its groups.
-func (s *UserMessageStat) Add(t time.Time, groups []string, count int64) {
+// Add records one conversation at t with its value in each of its groups.
+func (s *Statistic) Add(t time.Time, groups []string, count int64) {
 	i := s.b.Index(t)
 	if i < 0 {
 		return
@@ -68,7 +71,7 @@ func (s *UserMessageStat) Add(t time.Time, groups []string, count int64) {
 }
 
 // Frames returns one series per group.
-func (s *UserMessageStat) Frames() data.Frames {
+func (s *Statistic) Frames() data.Frames {
 	return timeSeries(s.b, s.spec, s.g, sortedGroups(s.cells), func(g string) any {
 		row := s.cells[g]
 		out := make([]*float64, len(row))
@@ -79,7 +82,7 @@ func (s *UserMessageStat) Frames() data.Frames {
 	})
 }
 
-func (s *UserMessageStat) value(c *cell) *float64 {
+func (s *Statistic) value(c *cell) *float64 {
 	if c.n == 0 {
 		if s.stat == query.StatSum {
 			zero := 0.0 // the sum of nothing, so that an alert on it sees a value
@@ -100,6 +103,7 @@ func (s *UserMessageStat) value(c *cell) *float64 {
 	default:
 		v = float64(c.sum) / float64(c.n)
 	}
+	v *= s.unit
 	return &v
 }
 

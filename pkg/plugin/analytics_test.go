@@ -350,6 +350,52 @@ func TestUserMessageStatisticsAreExact(t *testing.T) {
 	}
 }
 
+// TestConversationDurationIsExact computes lastActionAt − startTime from the
+// simulator's records, as the API sends them (startTime in whole seconds,
+// lastActionAt to the microsecond), and compares every bucket of every group.
+func TestConversationDurationIsExact(t *testing.T) {
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, nil)
+	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
+	for _, stat := range []string{"avg", "p50", "p90", "max"} {
+		for _, groupBy := range []string{"", "locale"} {
+			t.Run(stat+"/"+groupBy, func(t *testing.T) {
+				r := run(t, d, dataQuery("A", "conversationDuration", daysFrom, daysTo, map[string]any{"stat": stat, "groupBy": groupBy, "bucket": "6h"}))
+				values := map[string]map[int64][]float64{}
+				for _, c := range convs {
+					seconds := c.LastActionAt.Truncate(time.Microsecond).Sub(c.Start.Truncate(time.Second)).Seconds()
+					for _, g := range simGroups(c, groupBy, "") {
+						if values[g] == nil {
+							values[g] = map[int64][]float64{}
+						}
+						b := bucketOf(c.Start, 6*time.Hour)
+						values[g][b] = append(values[g][b], seconds)
+					}
+				}
+				want := map[string]map[int64]float64{}
+				for g, bs := range values {
+					want[g] = map[int64]float64{}
+					for b, vs := range bs {
+						var sum, maxV float64
+						for _, v := range vs {
+							sum += v
+							maxV = math.Max(maxV, v)
+						}
+						want[g][b] = map[string]float64{"avg": sum / float64(len(vs)), "max": maxV,
+							"p50": nearestRankOf(vs, 50), "p90": nearestRankOf(vs, 90)}[stat]
+					}
+				}
+				compare(t, series(t, r.Responses["A"], groupBy), want, expectedBuckets(daysFrom, daysTo, 6*time.Hour), 6*time.Hour, true)
+			})
+		}
+	}
+	// A sum of durations is refused, with the statistics that apply.
+	r := run(t, d, dataQuery("A", "conversationDuration", daysFrom, daysTo, map[string]any{"stat": "sum"}))
+	if e := r.Responses["A"].Error; e == nil || !strings.Contains(e.Error(), "avg, p50, p90 or max") {
+		t.Fatalf("stat sum: %v", e)
+	}
+}
+
 func TestConversationCountsAndHistogramAreExact(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)

@@ -19,7 +19,7 @@ func answerUserMessages(d *Datasource, ctx context.Context, q *query.Query, w ex
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}
-	st := frames.NewUserMessageStat(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "User messages per conversation (" + q.Stat + ")"}, s.grouper, q.Stat, s.seeds)
+	st := frames.NewStatistic(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "User messages per conversation (" + q.Stat + ")"}, s.grouper, q.Stat, 1, s.seeds)
 	var groups []string
 	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {

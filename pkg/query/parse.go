@@ -90,6 +90,9 @@ func (q *Query) check(defaultBot string) error {
 	if !slices.Contains(Stats, q.Stat) {
 		return fmt.Errorf("unknown stat %s; use %s", quote.Text(q.Stat), Choices(Stats))
 	}
+	if slices.Contains(spec.Uses, ParamStat) && !slices.Contains(spec.Stats, q.Stat) {
+		return fmt.Errorf("stat %s does not apply to %s; use %s", quote.Text(q.Stat), q.Type, Choices(spec.Stats))
+	}
 	if q.Bucket != "" {
 		if _, err := ParseBucket(q.Bucket); err != nil {
 			return err

@@ -22,6 +22,7 @@ const (
 	TypeTagRate              Type = "tagRate"
 	TypeUserMessages         Type = "userMessages"
 	TypeUserMessageHistogram Type = "userMessageHistogram"
+	TypeConversationDuration Type = "conversationDuration"
 	TypeValues               Type = "values"
 )
 
@@ -66,6 +67,8 @@ type Spec struct {
 	Uses []Param
 	// GroupBy are the groupings it accepts besides none, when it uses groupBy.
 	GroupBy []string
+	// Stats are the statistics it accepts, when it uses stat.
+	Stats []string
 }
 
 // Groupings every grouped type accepts; messageVolume adds the message type.
@@ -89,7 +92,12 @@ var Registry = []Spec{
 	{Type: TypeTagRate, Label: "Tag rate", Description: "Time series: percent of conversations with a tag",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamTag, ParamBucket}, GroupBy: conversationGroups},
 	{Type: TypeUserMessages, Label: "User messages", Description: "Time series: statistic of user messages",
-		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups},
+		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
+		Stats: Stats},
+	{Type: TypeConversationDuration, Label: "Conversation duration", Description: "Time series: statistic of conversation duration (seconds)",
+		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
+		// A sum of durations means nothing to a person.
+		Stats: []string{StatAvg, StatP50, StatP90, StatMax}},
 	{Type: TypeUserMessageHistogram, Label: "User message histogram", Description: "Table: conversations per user message count",
 		Kind: KindTable, Reads: "conversations"},
 	{Type: TypeValues, Label: "Values", Description: "Distinct values, for template variables",

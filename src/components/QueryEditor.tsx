@@ -3,7 +3,7 @@ import { QueryEditorProps } from '@grafana/data';
 import { Combobox, ComboboxOption, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { FIELD_OPTIONS, groupByOptions, migrateQuery, QUERY_DEFAULTS, STAT_OPTIONS, uses } from '../editor/queryModel';
+import { FIELD_OPTIONS, groupByOptions, migrateQuery, QUERY_DEFAULTS, statOptions, uses } from '../editor/queryModel';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { FiltersEditor } from './FiltersEditor';
 import { Options, usePickers } from './usePickers';
@@ -95,9 +95,9 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
             </InlineField>
           )}
           {uses.stat(t) && (
-            <InlineField label="Statistic" labelWidth={12} tooltip="Of user messages per conversation, per bucket">
+            <InlineField label="Statistic" labelWidth={12} tooltip="Per bucket, over the bucket's conversations">
               <RadioButtonGroup
-                options={STAT_OPTIONS}
+                options={statOptions(t)}
                 value={query.stat ?? QUERY_DEFAULTS.stat}
                 onChange={(stat) => update({ stat })}
               />

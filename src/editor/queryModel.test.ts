@@ -1,4 +1,4 @@
-import { migrateQuery, uses } from './queryModel';
+import { migrateQuery, statOptions, uses } from './queryModel';
 import { AgentXQuery } from '../types';
 
 describe('migrateQuery', () => {
@@ -32,5 +32,12 @@ describe('uses', () => {
     expect(uses.conversationId('transcript')).toBe(true);
     expect(uses.conversationId('conversationVolume')).toBe(false);
     expect(uses.limit('values')).toBe(true);
+    expect(uses.stat('conversationDuration')).toBe(true);
+  });
+
+  it('offers only the statistics a type accepts', () => {
+    expect(statOptions('userMessages').map((o) => o.value)).toEqual(['avg', 'sum', 'p50', 'p90', 'max']);
+    expect(statOptions('conversationDuration').map((o) => o.value)).toEqual(['avg', 'p50', 'p90', 'max']);
+    expect(statOptions('conversations')).toEqual([]);
   });
 });

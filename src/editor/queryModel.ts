@@ -1,5 +1,5 @@
 import { AgentXQuery, GroupBy, QueryParam, QueryType } from '../types';
-import { GROUP_BY_OPTIONS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS } from '../generated/queryModel';
+import { GROUP_BY_OPTIONS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS, STAT_OPTIONS } from '../generated/queryModel';
 
 export { FIELD_OPTIONS, GROUP_BY_OPTIONS, QUERY_DEFAULTS, STAT_OPTIONS } from '../generated/queryModel';
 
@@ -19,6 +19,12 @@ export const uses = {
   conversationId: reads('conversationId'),
   filters: (t?: QueryType) => !!t,
 };
+
+/** stat choices for a query type: the statistics it accepts (no sum of durations). */
+export function statOptions(t?: QueryType) {
+  const accepted = t ? QUERY_TYPE_SPECS[t].stats : [];
+  return STAT_OPTIONS.filter((o) => accepted.includes(o.value));
+}
 
 /** groupBy choices for a query type: none, and the groupings the type accepts. */
 export function groupByOptions(t?: QueryType) {

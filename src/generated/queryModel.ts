@@ -10,6 +10,7 @@ export type QueryType =
   | 'conversationCounts'
   | 'tagRate'
   | 'userMessages'
+  | 'conversationDuration'
   | 'userMessageHistogram'
   | 'values';
 
@@ -32,6 +33,7 @@ export interface QueryTypeSpec {
   reads: '' | 'conversations' | 'messages';
   uses: QueryParam[];
   groupBy: GroupBy[];
+  stats: Stat[];
 }
 
 /** Every query type; a type missing here does not compile. */
@@ -43,6 +45,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: ['limit'],
     groupBy: [],
+    stats: [],
   },
   messages: {
     label: 'Messages',
@@ -51,6 +54,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'messages',
     uses: ['limit', 'conversationId'],
     groupBy: [],
+    stats: [],
   },
   transcript: {
     label: 'Transcript',
@@ -59,6 +63,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'messages',
     uses: ['limit', 'conversationId'],
     groupBy: [],
+    stats: [],
   },
   conversationVolume: {
     label: 'Conversation volume',
@@ -67,6 +72,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: ['groupBy', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata'],
+    stats: [],
   },
   messageVolume: {
     label: 'Message volume',
@@ -75,6 +81,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'messages',
     uses: ['groupBy', 'bucket', 'conversationId'],
     groupBy: ['tag', 'locale', 'metadata', 'type'],
+    stats: [],
   },
   conversationCounts: {
     label: 'Conversation counts',
@@ -83,6 +90,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: ['groupBy', 'limit'],
     groupBy: ['tag', 'locale', 'metadata'],
+    stats: [],
   },
   tagRate: {
     label: 'Tag rate',
@@ -91,6 +99,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: ['groupBy', 'tag', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata'],
+    stats: [],
   },
   userMessages: {
     label: 'User messages',
@@ -99,6 +108,16 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: ['groupBy', 'stat', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata'],
+    stats: ['avg', 'sum', 'p50', 'p90', 'max'],
+  },
+  conversationDuration: {
+    label: 'Conversation duration',
+    description: 'Time series: statistic of conversation duration (seconds)',
+    kind: 'series',
+    reads: 'conversations',
+    uses: ['groupBy', 'stat', 'bucket'],
+    groupBy: ['tag', 'locale', 'metadata'],
+    stats: ['avg', 'p50', 'p90', 'max'],
   },
   userMessageHistogram: {
     label: 'User message histogram',
@@ -107,6 +126,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: 'conversations',
     uses: [],
     groupBy: [],
+    stats: [],
   },
   values: {
     label: 'Values',
@@ -115,6 +135,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     reads: '',
     uses: ['field', 'limit'],
     groupBy: [],
+    stats: [],
   },
 };
 
@@ -128,6 +149,7 @@ export const QUERY_TYPE_ORDER: QueryType[] = [
   'conversationCounts',
   'tagRate',
   'userMessages',
+  'conversationDuration',
   'userMessageHistogram',
   'values',
 ];

@@ -39,12 +39,12 @@ func Generate() []byte {
 
 	w("export interface QueryTypeSpec {\n  label: string;\n  description: string;\n  kind: QueryKind;\n")
 	w("  /** The endpoint whose records it aggregates; empty when a parameter decides. */\n  reads: '' | 'conversations' | 'messages';\n")
-	w("  uses: QueryParam[];\n  groupBy: GroupBy[];\n}\n\n")
+	w("  uses: QueryParam[];\n  groupBy: GroupBy[];\n  stats: Stat[];\n}\n\n")
 	w("/** Every query type; a type missing here does not compile. */\n")
 	w("export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {\n")
 	for _, s := range query.Registry {
-		w("  %s: {\n    label: %s,\n    description: %s,\n    kind: %s,\n    reads: %s,\n    uses: %s,\n    groupBy: %s,\n  },\n",
-			s.Type, lit(s.Label), lit(s.Description), lit(string(s.Kind)), lit(s.Reads), list(s.Uses), list(s.GroupBy))
+		w("  %s: {\n    label: %s,\n    description: %s,\n    kind: %s,\n    reads: %s,\n    uses: %s,\n    groupBy: %s,\n    stats: %s,\n  },\n",
+			s.Type, lit(s.Label), lit(s.Description), lit(string(s.Kind)), lit(s.Reads), list(s.Uses), list(s.GroupBy), list(s.Stats))
 	}
 	w("};\n\n")
 	w("/** The types in the order the editor offers them. */\n")
