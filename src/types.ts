@@ -1,7 +1,15 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-import { GroupBy, QUERY_DEFAULTS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS, QueryType, Stat, ValuesField } from './generated/queryModel';
+import {
+  GroupBy,
+  QUERY_DEFAULTS,
+  QUERY_TYPE_ORDER,
+  QUERY_TYPE_SPECS,
+  QueryType,
+  Stat,
+  ValuesField,
+} from './generated/queryModel';
 
 // Names, choices and defaults of the query model come from the Go registry
 // (pkg/query/registry.go) through the generated file.

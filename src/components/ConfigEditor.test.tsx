@@ -67,7 +67,9 @@ describe('ConfigEditor', () => {
   it('stores the Redis URL and the expected replicas in jsonData', () => {
     const onChange = jest.fn();
     render(<ConfigEditor options={settings()} onOptionsChange={onChange} />);
-    fireEvent.change(screen.getByPlaceholderText('redis://redis:6379/0'), { target: { value: 'redis://cache:6379/1' } });
+    fireEvent.change(screen.getByPlaceholderText('redis://redis:6379/0'), {
+      target: { value: 'redis://cache:6379/1' },
+    });
     expect(onChange.mock.calls[0][0].jsonData.redisUrl).toBe('redis://cache:6379/1');
     fireEvent.change(screen.getByPlaceholderText('2'), { target: { value: '3' } });
     expect(onChange.mock.calls[1][0].jsonData.expectedReplicas).toBe(3);

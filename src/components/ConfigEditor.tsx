@@ -17,7 +17,8 @@ const NUMBER_FIELDS: NumberField[] = [
   {
     key: 'requestsPerSecond',
     label: 'Requests per second',
-    description: 'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
+    description:
+      'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
     placeholder: '3',
   },
   {

@@ -100,7 +100,10 @@ describe('QueryEditor', () => {
     // Each getComputedStyle call matches every CSS rule emotion injected: hundreds of
     // calls per render made this suite take over a minute on a busy machine.
     const spy = jest.spyOn(window, 'getComputedStyle');
-    await setup({ queryType: 'conversationVolume', filters: { metadata: [{ key: 'channel', op: '=', value: 'web' }] } });
+    await setup({
+      queryType: 'conversationVolume',
+      filters: { metadata: [{ key: 'channel', op: '=', value: 'web' }] },
+    });
     expect(spy.mock.calls.length).toBeLessThan(60);
     spy.mockRestore();
   });

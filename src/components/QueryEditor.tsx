@@ -3,7 +3,15 @@ import { QueryEditorProps } from '@grafana/data';
 import { Combobox, ComboboxOption, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { FIELD_OPTIONS, groupByOptions, migrateQuery, QUERY_DEFAULTS, statOptions, uses } from '../editor/queryModel';
+import {
+  FIELD_OPTIONS,
+  groupByOptions,
+  migrateQuery,
+  QUERY_DEFAULTS,
+  statOptions,
+  switchType,
+  uses,
+} from '../editor/queryModel';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { FiltersEditor } from './FiltersEditor';
 import { Options, usePickers } from './usePickers';
@@ -40,7 +48,11 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
             width={32}
             options={typeOptions}
             value={t}
-            onChange={(v) => update({ queryType: v.value })}
+            onChange={(v) => {
+              // Not update(): merging would bring back what the new type does not use.
+              onChange(switchType(query, v.value));
+              onRunQuery();
+            }}
           />
         </InlineField>
         <InlineField

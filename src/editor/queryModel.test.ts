@@ -1,4 +1,4 @@
-import { migrateQuery, statOptions, uses } from './queryModel';
+import { migrateQuery, statOptions, switchType, uses } from './queryModel';
 import { AgentXQuery } from '../types';
 
 describe('migrateQuery', () => {
@@ -39,5 +39,44 @@ describe('uses', () => {
     expect(statOptions('userMessages').map((o) => o.value)).toEqual(['avg', 'sum', 'p50', 'p90', 'max']);
     expect(statOptions('conversationDuration').map((o) => o.value)).toEqual(['avg', 'p50', 'p90', 'max']);
     expect(statOptions('conversations')).toEqual([]);
+  });
+});
+
+describe('switchType', () => {
+  it('drops what the new type does not use', () => {
+    const messages: AgentXQuery = {
+      refId: 'A',
+      queryType: 'messageVolume',
+      bot: 'r3',
+      groupBy: 'type',
+      bucket: '1h',
+      filters: { tags: ['resolved'], conversationId: 'c1' },
+    };
+    expect(switchType(messages, 'conversationVolume')).toEqual({
+      refId: 'A',
+      queryType: 'conversationVolume',
+      bot: 'r3',
+      bucket: '1h',
+      filters: { tags: ['resolved'] },
+    });
+    const sum: AgentXQuery = {
+      refId: 'B',
+      queryType: 'userMessages',
+      stat: 'sum',
+      groupBy: 'metadata',
+      metadataKey: 'plan',
+    };
+    expect(switchType(sum, 'conversationDuration')).toEqual({
+      refId: 'B',
+      queryType: 'conversationDuration',
+      groupBy: 'metadata',
+      metadataKey: 'plan',
+    });
+    expect(switchType(sum, 'conversations')).toEqual({ refId: 'B', queryType: 'conversations' });
+  });
+
+  it('keeps what the new type uses', () => {
+    const q: AgentXQuery = { refId: 'C', queryType: 'conversationVolume', groupBy: 'locale', bucket: '15m' };
+    expect(switchType(q, 'tagRate')).toEqual({ ...q, queryType: 'tagRate' });
   });
 });

@@ -20,6 +20,34 @@ export const uses = {
   filters: (t?: QueryType) => !!t,
 };
 
+/**
+ * The query with another type: what the new type does not use is dropped, so a
+ * setting left from the old type (groupBy "type" from message volume, stat "sum"
+ * from user messages, a conversation id) cannot make the new query fail.
+ */
+export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
+  const spec = QUERY_TYPE_SPECS[t];
+  const { groupBy, metadataKey, tag, stat, bucket, field, limit, filters, ...common } = q;
+  const out: AgentXQuery = { ...common, queryType: t };
+  const keep = <K extends keyof AgentXQuery>(key: K, value: AgentXQuery[K], ok: boolean) => {
+    if (value !== undefined && ok) {
+      out[key] = value;
+    }
+  };
+  keep('groupBy', groupBy, spec.uses.includes('groupBy') && (groupBy === '' || spec.groupBy.includes(groupBy!)));
+  keep('tag', tag, spec.uses.includes('tag'));
+  keep('stat', stat, spec.uses.includes('stat') && spec.stats.includes(stat!));
+  keep('bucket', bucket, spec.uses.includes('bucket'));
+  keep('field', field, spec.uses.includes('field'));
+  keep('limit', limit, spec.uses.includes('limit'));
+  keep('metadataKey', metadataKey, out.groupBy === 'metadata' || out.field === 'metadataValue');
+  if (filters) {
+    const { conversationId, ...rest } = filters;
+    out.filters = spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+  }
+  return out;
+}
+
 /** stat choices for a query type: the statistics it accepts (no sum of durations). */
 export function statOptions(t?: QueryType) {
   const accepted = t ? QUERY_TYPE_SPECS[t].stats : [];
