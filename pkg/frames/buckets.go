@@ -20,6 +20,11 @@ func NewBuckets(from, to time.Time, step time.Duration) Buckets {
 	return Buckets{start: timegrid.FloorDiv(from.UnixNano(), int64(step)) * int64(step), step: int64(step), n: int(n)}
 }
 
+// RangeBucket is the single bucket [from, to), aligned to from rather than to the epoch.
+func RangeBucket(from, to time.Time) Buckets {
+	return Buckets{start: from.UnixNano(), step: int64(to.Sub(from)), n: 1}
+}
+
 // Len is the number of buckets.
 func (b Buckets) Len() int { return b.n }
 

@@ -601,3 +601,55 @@ func TestVolumesOnRecordTimestamps(t *testing.T) {
 		t.Errorf("messages between two message times: %v, want %d", got, wantMsgs)
 	}
 }
+
+// TestWholeRangeBucketIsExact checks bucket "range", what a dashboard's stat panels
+// use: one point at the range's start holding the figure over all of [from, to),
+// computed here over every conversation of the window, not as a mean of buckets.
+func TestWholeRangeBucketIsExact(t *testing.T) {
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, nil)
+	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
+	total, hits, users, durations := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string][]float64{}
+	for _, c := range convs {
+		g := noneIfEmpty(c.LocaleGroup())
+		total[g]++
+		if slices.Contains(c.Tags, "resolved") {
+			hits[g]++
+		}
+		if c.HasUserMessageCount {
+			users[g] += float64(c.UserMessageCount)
+		}
+		durations[g] = append(durations[g], c.LastActionAt.Truncate(time.Microsecond).Sub(c.Start.Truncate(time.Second)).Seconds())
+	}
+	want := map[string]map[string]float64{"conversationVolume": {}, "tagRate": {}, "userMessages": {}, "conversationDuration": {}}
+	for g, n := range total {
+		want["conversationVolume"][g] = n
+		want["tagRate"][g] = hits[g] * 100 / n
+		want["userMessages"][g] = users[g] / n
+		want["conversationDuration"][g] = nearestRankOf(durations[g], 50)
+	}
+	models := map[string]map[string]any{
+		"conversationVolume":   {},
+		"tagRate":              {"tag": "resolved"},
+		"userMessages":         {"stat": "avg"},
+		"conversationDuration": {"stat": "p50"},
+	}
+	for qt, model := range models {
+		t.Run(qt, func(t *testing.T) {
+			model["groupBy"], model["bucket"] = "locale", "range"
+			got := series(t, run(t, d, dataQuery("A", qt, daysFrom, daysTo, model)).Responses["A"], "locale")
+			if len(got) != len(want[qt]) {
+				t.Fatalf("%d groups, want %d", len(got), len(want[qt]))
+			}
+			for g, w := range want[qt] {
+				v, ok := got[g][daysFrom.UnixNano()]
+				if len(got[g]) != 1 || !ok || v == nil {
+					t.Fatalf("group %q: want one point at the range's start, got %v", g, got[g])
+				}
+				if math.Abs(*v-w) > 1e-9*math.Max(1, math.Abs(w)) {
+					t.Errorf("group %q: %v, want %v", g, *v, w)
+				}
+			}
+		})
+	}
+}

@@ -71,6 +71,10 @@ func newSeries(q *query.Query, w exportapi.Window) (seriesBase, error) {
 	if err != nil {
 		return seriesBase{}, badQuery(err)
 	}
+	b := frames.NewBuckets(w.From, w.To, size)
+	if q.Bucket == query.WholeRange {
+		b = frames.RangeBucket(w.From, w.To)
+	}
 	g := selection.NewGrouper(q)
-	return seriesBase{buckets: frames.NewBuckets(w.From, w.To, size), grouper: g, seeds: g.Seeds(&q.Filters)}, nil
+	return seriesBase{buckets: b, grouper: g, seeds: g.Seeds(&q.Filters)}, nil
 }

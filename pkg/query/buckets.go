@@ -22,10 +22,23 @@ var roundBuckets = []time.Duration{
 	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour,
 }
 
+// WholeRange is the bucket that covers a query's whole range [from, to), stamped
+// at from: what a stat panel needs to show one exact figure for the dashboard's
+// range (a resolution rate, a median) rather than a mean of per-bucket figures.
+// It is the one bucket not aligned to the epoch.
+const WholeRange = "range"
+
 // BucketSize returns the bucket of a time series over [from, to): the query's own,
 // or a round size derived from Grafana's interval and max data points. A range that
 // would need more than MaxBuckets buckets is refused with a bucket that works.
+// With WholeRange it returns the range's length.
 func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
+	if q.Bucket == WholeRange {
+		if !to.After(from) {
+			return 0, fmt.Errorf("bucket %s needs a time range that is not empty", WholeRange)
+		}
+		return to.Sub(from), nil
+	}
 	if q.Bucket != "" {
 		size, err := ParseBucket(q.Bucket)
 		if err != nil {

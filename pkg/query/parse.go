@@ -93,7 +93,7 @@ func (q *Query) check(defaultBot string) error {
 	if slices.Contains(spec.Uses, ParamStat) && !slices.Contains(spec.Stats, q.Stat) {
 		return fmt.Errorf("stat %s does not apply to %s; use %s", quote.Text(q.Stat), q.Type, Choices(spec.Stats))
 	}
-	if q.Bucket != "" {
+	if q.Bucket != "" && q.Bucket != WholeRange {
 		if _, err := ParseBucket(q.Bucket); err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func checkGroupBy(groupBy string, spec Spec) error {
 func ParseBucket(s string) (time.Duration, error) {
 	d, err := gtime.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("bucket %s is not a duration; write it like 1m, 15m, 1h or 1d", quote.Text(s))
+		return 0, fmt.Errorf("bucket %s is not a duration; write it like 1m, 15m, 1h or 1d, or %s for one bucket over the whole range", quote.Text(s), WholeRange)
 	}
 	if d < MinBucket || d > MaxBucket {
 		return 0, fmt.Errorf("bucket %s is outside 1m…7d", quote.Text(s))
