@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,8 +95,10 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dash struct {
+		UID    string
 		Time   struct{ From, To string }
 		Panels []struct {
+			ID      int
 			Title   string
 			Targets []map[string]any
 		}
@@ -148,8 +151,9 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 	var rules struct {
 		Groups []struct {
 			Rules []struct {
-				Title string
-				Data  []struct {
+				Title       string
+				Annotations map[string]string
+				Data        []struct {
 					RefID             string                   `yaml:"refId"`
 					DatasourceUID     string                   `yaml:"datasourceUid"`
 					RelativeTimeRange struct{ From, To int64 } `yaml:"relativeTimeRange"`
@@ -166,8 +170,22 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	queries := 0
+	panelIDs := map[string]bool{}
+	for _, p := range dash.Panels {
+		panelIDs[fmt.Sprint(p.ID)] = true
+	}
 	for _, g := range rules.Groups {
 		for _, rule := range g.Rules {
+			// What the person paged reads first: what happened, what to do, where to look.
+			for _, key := range []string{"summary", "description", "runbook_url"} {
+				if strings.TrimSpace(rule.Annotations[key]) == "" {
+					t.Errorf("%s: no %s", rule.Title, key)
+				}
+			}
+			if rule.Annotations["__dashboardUid__"] != dash.UID || !panelIDs[rule.Annotations["__panelId__"]] {
+				t.Errorf("%s: links to dashboard %q panel %q, not to a panel of %q", rule.Title,
+					rule.Annotations["__dashboardUid__"], rule.Annotations["__panelId__"], dash.UID)
+			}
 			for _, q := range rule.Data {
 				if q.DatasourceUID == "__expr__" {
 					continue
@@ -182,8 +200,8 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 			}
 		}
 	}
-	if queries != 2 {
-		t.Fatalf("%d alert rule queries, want 2", queries)
+	if queries != 3 {
+		t.Fatalf("%d alert rule queries, want 3", queries)
 	}
 }
 

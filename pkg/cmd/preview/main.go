@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 	"gopkg.in/yaml.v3"
@@ -30,6 +30,8 @@ import (
 )
 
 const apiKey = "sim-key"
+
+var printf = func(format string, a ...any) { fmt.Printf(format, a...) }
 
 // Output is what the preview reads: the dashboard as provisioned, the values its
 // variables took, and each query's answer.
@@ -66,11 +68,11 @@ type dashboard struct {
 	Panels     []panel                   `json:"panels"`
 	Templating struct {
 		List []struct {
-			Name       string         `json:"name"`
-			Type       string         `json:"type"`
-			Sort       int            `json:"sort"`
-			IncludeAll bool           `json:"includeAll"`
-			Query      any            `json:"query"`
+			Name       string `json:"name"`
+			Type       string `json:"type"`
+			Sort       int    `json:"sort"`
+			IncludeAll bool   `json:"includeAll"`
+			Query      any    `json:"query"`
 			Current    struct {
 				Value any `json:"value"`
 			} `json:"current"`
@@ -83,10 +85,22 @@ func main() {
 		dashPath = flag.String("dashboard", "provisioning/dashboards/agentx-bot-operations.json", "dashboard to answer")
 		dsPath   = flag.String("datasources", "provisioning/datasources/datasources.yml", "provisioned data sources; the first of this plugin's type is used")
 		out      = flag.String("out", "harness/preview/answers.json", "where to write the answers")
+		quiet    = flag.Bool("quiet", false, "print nothing but errors")
+		verbose  = flag.Bool("v", false, "show the plugin's log lines (JSON, as Grafana receives them)")
 	)
 	flag.Parse()
+	if !*verbose {
+		log.DefaultLogger = log.NewWithLevel(log.Error)
+		backend.Logger = log.DefaultLogger
+	}
+	printf = func(format string, a ...any) {
+		if !*quiet {
+			fmt.Printf(format, a...)
+		}
+	}
 	if err := run(*dashPath, *dsPath, *out); err != nil {
-		log.Fatal(err)
+		fmt.Fprintln(os.Stderr, "preview:", err)
+		os.Exit(1)
 	}
 }
 
@@ -200,7 +214,7 @@ func run(dashPath, dsPath, out string) error {
 			answer.Frames = append(answer.Frames, frames...)
 		}
 		o.Panels[fmt.Sprint(p.ID)] = answer
-		fmt.Printf("panel %2d %-45q %d frames, %d errors\n", p.ID, p.Title, len(answer.Frames), len(answer.Errors))
+		printf("panel %2d %-45q %d frames, %d errors\n", p.ID, p.Title, len(answer.Frames), len(answer.Errors))
 	}
 
 	raw, err := json.Marshal(o)
@@ -340,7 +354,7 @@ func startSimulator() (string, error) {
 func freeAddress() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	defer ln.Close()
 	return ln.Addr().String()

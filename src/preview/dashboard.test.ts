@@ -1,0 +1,139 @@
+// The provisioned dashboard seen through Grafana's display code: every panel's
+// queries answered by the backend over gRPC against the simulator
+// (`go run ./pkg/cmd/preview`, which scripts/check runs before Jest), then
+// transformed, configured and reduced with @grafana/data's own functions.
+import { FieldType } from '@grafana/data';
+import fs from 'fs';
+import path from 'path';
+
+import { allPanels, Answers, DATA_PANELS, PanelView, previewPanel } from './panelPreview';
+
+const ANSWERS = path.resolve(__dirname, '../../harness/preview/answers.json');
+
+function load(): Answers {
+  if (!fs.existsSync(ANSWERS)) {
+    throw new Error(`${ANSWERS} is missing: run "go run ./pkg/cmd/preview" first (scripts/check does)`);
+  }
+  return JSON.parse(fs.readFileSync(ANSWERS, 'utf8'));
+}
+
+const answers = load();
+const dashboardOnDisk = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../provisioning/dashboards/agentx-bot-operations.json'), 'utf8')
+);
+
+// Names Grafana falls back to when nobody named a field: the backend's raw field
+// names, or Grafana's own placeholders. A person reading the panel learns nothing.
+const RAW_NAMES = /^(conversations|messages|percent|avg|p50|p90|max|sum|time|Value|Field|Series|No data)( \d+)?$/;
+
+const views: Record<string, PanelView> = {};
+beforeAll(async () => {
+  for (const p of allPanels(answers).filter((p) => DATA_PANELS.includes(p.type))) {
+    // One panel's failure is reported on that panel, not on all of them.
+    views[p.title] = await previewPanel(answers, p).catch((e) => ({
+      panel: p,
+      frames: [],
+      values: [],
+      names: [],
+      errors: [String(e)],
+    }));
+  }
+});
+
+test('the answers are for the dashboard as it is in the repository', () => {
+  expect(answers.dashboard).toEqual(dashboardOnDisk);
+});
+
+test('every panel is a visualisation the preview knows, and every data panel was answered', () => {
+  const known = [...DATA_PANELS, 'row', 'alertlist'];
+  for (const p of allPanels(answers)) {
+    expect({ panel: p.title, type: p.type, known: known.includes(p.type) }).toEqual({
+      panel: p.title,
+      type: p.type,
+      known: true,
+    });
+    if (DATA_PANELS.includes(p.type)) {
+      expect({ panel: p.title, answered: String(p.id) in answers.panels }).toEqual({ panel: p.title, answered: true });
+    }
+  }
+});
+
+describe.each(
+  allPanels(answers)
+    .filter((p) => DATA_PANELS.includes(p.type))
+    .map((p) => [p.title, p.type])
+)('%s (%s)', (title) => {
+  test('answers without an error', () => {
+    expect(views[title].errors).toEqual([]);
+  });
+
+  test('shows at least one value', () => {
+    const v = views[title];
+    if (v.values.length > 0) {
+      const shown = v.values.filter((d) => d.display.numeric !== undefined && !Number.isNaN(d.display.numeric));
+      expect(shown.length).toBeGreaterThan(0);
+      expect(v.values.map((d) => d.display.text)).not.toContain('No data');
+      return;
+    }
+    const values = v.frames.flatMap((f) =>
+      f.fields.filter((fl) => fl.type !== FieldType.time).flatMap((fl) => fl.values.filter((x) => x !== null))
+    );
+    expect(values.length).toBeGreaterThan(0);
+  });
+
+  test('names what it shows distinctly and meaningfully', () => {
+    const v = views[title];
+    const names = v.names;
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => RAW_NAMES.test(n) || n.trim() === '')).toEqual([]);
+    if (v.panel.type === 'stat' && v.values.length === 1) {
+      return; // a single stat shows its value under the panel's title
+    }
+    expect(names.length).toBe(new Set(names).size);
+  });
+});
+
+test('bars of "Conversations by locale" read their locale', () => {
+  const v = views['Conversations by locale'];
+  const locales = answers.panels[String(v.panel.id)].frames[0].data!.values[0] as string[];
+  expect(v.names).toEqual(locales);
+  expect(locales).toContain('(none)');
+});
+
+test('stat panels show one figure over the whole range, with its unit', () => {
+  const units: Record<string, string> = {
+    'Resolution rate': '%',
+    'Live-chat hand-off rate': '%',
+    'Thumbs-down share': '%',
+    'Median conversation duration': '',
+  };
+  for (const [title, suffix] of Object.entries(units)) {
+    const [value] = views[title].values;
+    expect({ title, count: views[title].values.length }).toEqual({ title, count: 1 });
+    expect(`${value.display.text}${value.display.suffix ?? ''}`).toMatch(suffix === '%' ? /^\d+(\.\d)? ?%$/ : /\d/);
+  }
+  // Duration is in seconds and Grafana writes it as minutes or seconds, never as a bare number.
+  const d = views['Median conversation duration'].values[0].display;
+  expect(d.suffix?.trim()).toMatch(/^(s|ms|mins?|hours?)$/);
+});
+
+test('rate panels do not follow the Tag variable, so a rate is never trivially 100%', () => {
+  for (const p of allPanels(answers)) {
+    for (const t of p.targets ?? []) {
+      if (t.queryType === 'tagRate') {
+        const tags = ((t.filters as Record<string, unknown>)?.tags as string[]) ?? [];
+        expect({ panel: p.title, tags }).toEqual({ panel: p.title, tags: [] });
+      }
+    }
+  }
+});
+
+test('the conversation table links each conversation to its transcript in Explore', () => {
+  const v = views['Recent conversations'];
+  const id = v.frames[0].fields.find((f) => f.name === 'id')!;
+  const links = id.getLinks!({ valueRowIndex: 0 });
+  expect(links.length).toBe(1);
+  expect(links[0].title).toBe('Show transcript');
+  expect(decodeURIComponent(links[0].href)).toContain(`"conversationId":"${id.values[0]}"`);
+  expect(decodeURIComponent(links[0].href)).toContain('"queryType":"transcript"');
+});
