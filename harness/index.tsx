@@ -2,13 +2,16 @@
 // source, so a real browser can show what a person would see.
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createTheme } from '@grafana/data';
 import { setTemplateSrv, TemplateSrv } from '@grafana/runtime';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
 import { DataSource } from '../src/datasource';
 import { sampleSettings } from '../src/testing/settings';
 import { AgentXQuery } from '../src/types';
+import { Dashboard } from './dashboard';
 
 setTemplateSrv({
   getVariables: () => [{ name: 'bot' }, { name: 'locale' }],
@@ -51,6 +54,17 @@ const params = new URLSearchParams(window.location.search);
 const view = params.get('view') ?? 'config';
 const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
 
+const theme = createTheme({ colors: { mode: 'dark' } });
+const views: Record<string, React.ReactNode> = {
+  config: <Config />,
+  query: <Query initial={initial} />,
+  dashboard: <Dashboard />,
+};
+
+// Grafana's theme and global styles, as the app sets them up around every page.
 createRoot(document.getElementById('root')!).render(
-  <div style={{ padding: 16, maxWidth: 1100 }}>{view === 'config' ? <Config /> : <Query initial={initial} />}</div>
+  <ThemeContext.Provider value={theme}>
+    <GlobalStyles />
+    <div style={{ padding: 16, maxWidth: view === 'dashboard' ? undefined : 1100 }}>{views[view]}</div>
+  </ThemeContext.Provider>
 );

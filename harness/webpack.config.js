@@ -23,7 +23,9 @@ module.exports = {
           },
         },
       },
-      { test: /\.m?js$/, resolve: { fullySpecified: false } },
+      // @grafana/ui's .mjs files import CommonJS packages by their default export
+      // (react-custom-scrollbars-2); strict ESM interop would hand them the whole module.
+      { test: /\.m?js$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
       { test: /\.css$/, use: ['style-loader', 'css-loader'] },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/inline' },
     ],

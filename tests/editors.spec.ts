@@ -1,18 +1,9 @@
-import { expect, Page, test } from '@playwright/test';
-import path from 'path';
+import { expect, test } from '@playwright/test';
 
-const page = (view: string, query?: object) =>
-  'file://' +
-  path.resolve(__dirname, '../harness/dist/index.html') +
-  `?view=${view}` +
-  (query ? `&query=${encodeURIComponent(JSON.stringify(query))}` : '');
-
-async function shot(p: Page, name: string) {
-  await p.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
-}
+import { openHarness, shot } from './harness';
 
 test('config editor shows every setting and keeps the key secret', async ({ page: p }) => {
-  await p.goto(page('config'));
+  await openHarness(p, 'config');
   for (const label of [
     'API key',
     'Base URL',
@@ -36,7 +27,7 @@ test('config editor shows every setting and keeps the key secret', async ({ page
 });
 
 test('query editor for a time series shows its fields and fills the pickers', async ({ page: p }) => {
-  await p.goto(page('query', { refId: 'A', queryType: 'tagRate', tag: 'liveChat', groupBy: 'locale' }));
+  await openHarness(p, 'query', { refId: 'A', queryType: 'tagRate', tag: 'liveChat', groupBy: 'locale' });
   await expect(p.getByText('Group by')).toBeVisible();
   await expect(p.getByRole('radio', { name: 'Locale' })).toBeChecked();
   await expect(p.getByPlaceholder('auto')).toBeVisible();
@@ -51,7 +42,7 @@ test('query editor for a time series shows its fields and fills the pickers', as
 });
 
 test('query editor for messages shows the table fields and filters', async ({ page: p }) => {
-  await p.goto(page('query', { refId: 'B', queryType: 'messages', filters: { tags: ['liveChat'] } }));
+  await openHarness(p, 'query', { refId: 'B', queryType: 'messages', filters: { tags: ['liveChat'] } });
   await expect(p.getByText('Conversation ID')).toBeVisible();
   await expect(p.getByPlaceholder('10000')).toBeVisible();
   await expect(p.getByText('Group by')).toHaveCount(0);

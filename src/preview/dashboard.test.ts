@@ -44,6 +44,11 @@ test('the answers are for the dashboard as it is in the repository', () => {
   expect(answers.dashboard).toEqual(dashboardOnDisk);
 });
 
+test('panel titles are distinct, so a reader can tell panels apart', () => {
+  const titles = allPanels(answers).map((p) => p.title);
+  expect(titles.length).toBe(new Set(titles).size);
+});
+
 test('every panel is a visualisation the preview knows, and every data panel was answered', () => {
   const known = [...DATA_PANELS, 'row', 'alertlist'];
   for (const p of allPanels(answers)) {
@@ -105,7 +110,7 @@ test('stat panels show one figure over the whole range, with its unit', () => {
     'Resolution rate': '%',
     'Live-chat hand-off rate': '%',
     'Thumbs-down share': '%',
-    'Median conversation duration': '',
+    'Median duration': '',
   };
   for (const [title, suffix] of Object.entries(units)) {
     const [value] = views[title].values;
@@ -113,7 +118,7 @@ test('stat panels show one figure over the whole range, with its unit', () => {
     expect(`${value.display.text}${value.display.suffix ?? ''}`).toMatch(suffix === '%' ? /^\d+(\.\d)? ?%$/ : /\d/);
   }
   // Duration is in seconds and Grafana writes it as minutes or seconds, never as a bare number.
-  const d = views['Median conversation duration'].values[0].display;
+  const d = views['Median duration'].values[0].display;
   expect(d.suffix?.trim()).toMatch(/^(s|ms|mins?|hours?)$/);
 });
 

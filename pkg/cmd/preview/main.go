@@ -57,6 +57,7 @@ type panel struct {
 	Title       string           `json:"title"`
 	TimeFrom    string           `json:"timeFrom"`
 	TimeShift   string           `json:"timeShift"`
+	Interval    string           `json:"interval"` // the panel's min interval
 	GridPos     struct{ W int }  `json:"gridPos"`
 	Targets     []map[string]any `json:"targets"`
 	Panels      []panel          `json:"panels"` // of a collapsed row
@@ -159,7 +160,7 @@ func run(dashPath, dsPath, out string) error {
 			continue
 		}
 		q := interpolate(model, o.Variables).(map[string]any)
-		frames, err := query(ctx, tp, pctx, q, from, to, 0)
+		frames, err := query(ctx, tp, pctx, q, from, to, 0, "")
 		if err != nil {
 			return fmt.Errorf("variable %s: %w", v.Name, err)
 		}
@@ -203,7 +204,7 @@ func run(dashPath, dsPath, out string) error {
 		for _, t := range p.Targets {
 			model := interpolate(t, o.Variables).(map[string]any)
 			refID, _ := model["refId"].(string)
-			frames, err := query(ctx, tp, pctx, model, pFrom, pTo, points)
+			frames, err := query(ctx, tp, pctx, model, pFrom, pTo, points, p.Interval)
 			if err != nil {
 				answer.Errors[refID] = err.Error()
 				continue
@@ -251,14 +252,22 @@ func panelRange(p panel, now, from, to time.Time) (time.Time, time.Time, error) 
 }
 
 func query(ctx context.Context, tp datasourcetest.TestPlugin, pctx backend.PluginContext, model map[string]any,
-	from, to time.Time, points int) (data.Frames, error) {
+	from, to time.Time, points int, minInterval string) (data.Frames, error) {
 	delete(model, "datasource")
 	raw, _ := json.Marshal(model)
 	qt, _ := model["queryType"].(string)
 	if points == 0 {
 		points = 1000
 	}
+	// Grafana's interval: range ÷ max data points, at least the panel's min interval.
 	interval := max(to.Sub(from)/time.Duration(points), time.Millisecond)
+	if minInterval != "" {
+		d, err := gtime.ParseInterval(minInterval)
+		if err != nil {
+			return nil, fmt.Errorf("min interval %q: %w", minInterval, err)
+		}
+		interval = max(interval, d)
+	}
 	q := backend.DataQuery{RefID: "A", QueryType: qt, JSON: raw, TimeRange: backend.TimeRange{From: from, To: to},
 		Interval: interval, MaxDataPoints: int64(points)}
 	resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{q}})
