@@ -2,10 +2,11 @@
 // source, so a real browser can show what a person would see.
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme } from '@grafana/data';
+import { CoreApp, createTheme } from '@grafana/data';
 import { setTemplateSrv, TemplateSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
+import { AnnotationQueryEditor } from '../src/components/AnnotationQueryEditor';
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
 import { DataSource } from '../src/datasource';
@@ -20,14 +21,29 @@ setTemplateSrv({
   updateTimeRange: () => {},
 } as unknown as TemplateSrv);
 
+const params = new URLSearchParams(window.location.search);
+// ?fail=1: the backend's resources fail, as with a rejected key or an unknown bot.
+const failing = params.get('fail') === '1';
+
 const stubDatasource = {
-  getBots: async () => ['r3-218210', 'acme-support'],
-  getValues: async (field: string) =>
-    ({
-      tag: ['guideInteraction', 'informed', 'liveChat', 'resolved'],
-      locale: ['de_de', 'en_gb', 'en_us', 'ja_jp'],
-      metadataKey: ['browser_visitorType', 'channel', 'plan', 'question'],
-    })[field] ?? [],
+  getBots: async () => {
+    if (failing) {
+      throw new Error('the API key was rejected');
+    }
+    return ['r3-218210', 'acme-support'];
+  },
+  getValues: async (field: string) => {
+    if (failing) {
+      throw { data: { message: 'unknown bot' } };
+    }
+    return (
+      {
+        tag: ['guideInteraction', 'informed', 'liveChat', 'resolved'],
+        locale: ['de_de', 'en_gb', 'en_us', 'ja_jp'],
+        metadataKey: ['browser_visitorType', 'channel', 'plan', 'question'],
+      }[field] ?? []
+    );
+  },
 } as unknown as DataSource;
 
 const settings = sampleSettings({
@@ -40,17 +56,26 @@ function Config() {
   return <ConfigEditor options={options} onOptionsChange={setOptions} />;
 }
 
-function Query({ initial }: { initial: AgentXQuery }) {
+/** An editor with what it saved and how often it ran the query, as the browser tests read them. */
+function Query({ initial, annotation }: { initial: AgentXQuery; annotation?: boolean }) {
   const [query, setQuery] = useState(initial);
+  const [runs, setRuns] = useState(0);
+  const Editor = annotation ? AnnotationQueryEditor : QueryEditor;
   return (
     <>
-      <QueryEditor datasource={stubDatasource} query={query} onChange={setQuery} onRunQuery={() => {}} />
+      <Editor
+        datasource={stubDatasource}
+        query={query}
+        onChange={setQuery}
+        onRunQuery={() => setRuns((n) => n + 1)}
+        app={(params.get('app') as CoreApp) ?? undefined}
+      />
       <pre data-testid={`model-${initial.refId}`}>{JSON.stringify(query)}</pre>
+      <pre data-testid={`runs-${initial.refId}`}>{runs}</pre>
     </>
   );
 }
 
-const params = new URLSearchParams(window.location.search);
 const view = params.get('view') ?? 'config';
 const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
 
@@ -58,6 +83,7 @@ const theme = createTheme({ colors: { mode: 'dark' } });
 const views: Record<string, React.ReactNode> = {
   config: <Config />,
   query: <Query initial={initial} />,
+  annotation: <Query initial={initial} annotation />,
   dashboard: <Dashboard />,
 };
 

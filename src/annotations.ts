@@ -2,9 +2,17 @@ import { AnnotationEvent, AnnotationQuery, DataFrame, Field } from '@grafana/dat
 
 import { AgentXQuery } from './types';
 
+/** Most marks an annotation query draws, unless its editor says otherwise. */
+export const ANNOTATION_LIMIT = 500;
+
 /** Annotations are conversations matching the query's filters, one mark each. */
 export function prepareAnnotation(anno: AnnotationQuery<AgentXQuery>): AnnotationQuery<AgentXQuery> {
-  const target: AgentXQuery = { refId: 'Anno', limit: 500, ...(anno.target ?? {}), queryType: 'conversations' };
+  const target: AgentXQuery = {
+    refId: 'Anno',
+    limit: ANNOTATION_LIMIT,
+    ...(anno.target ?? {}),
+    queryType: 'conversations',
+  };
   return { ...anno, target };
 }
 

@@ -3,6 +3,7 @@ import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { of } from 'rxjs';
 
 import { conversationEvents, prepareAnnotation } from './annotations';
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { migrateQuery } from './editor/queryModel';
 import { AgentXVariableSupport } from './variables';
 
@@ -20,6 +21,7 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     super(instanceSettings);
     this.variables = new AgentXVariableSupport(this);
     this.annotations = {
+      QueryEditor: AnnotationQueryEditor,
       prepareAnnotation,
       processEvents: (_anno, frames) => of(conversationEvents(frames)),
     };

@@ -10,7 +10,7 @@ const ORIGIN = 'http://harness.test';
 const DIST = path.resolve(__dirname, '../harness/dist');
 const ICONS = path.resolve(__dirname, '../node_modules/@grafana/ui/dist/public/img/icons');
 
-export async function openHarness(p: Page, view: string, query?: object) {
+export async function openHarness(p: Page, view: string, query?: object, extra: Record<string, string> = {}) {
   await p.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     const icon = url.pathname.match(/^\/public\/build\/img\/icons\/(.+)$/);
@@ -21,8 +21,11 @@ export async function openHarness(p: Page, view: string, query?: object) {
     }
     await route.fulfill({ path: file });
   });
-  const q = query ? `&query=${encodeURIComponent(JSON.stringify(query))}` : '';
-  await p.goto(`${ORIGIN}/index.html?view=${view}${q}`);
+  const params = new URLSearchParams({ view, ...extra });
+  if (query) {
+    params.set('query', JSON.stringify(query));
+  }
+  await p.goto(`${ORIGIN}/index.html?${params}`);
 }
 
 export async function shot(p: Page, name: string) {

@@ -93,7 +93,7 @@ func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error 
 func keptRefusingError(endpoint string, answers int, over time.Duration, retryAt time.Time) *Error {
 	e := newError(KindRateLimited, endpoint, 429, nil,
 		"the AgentX Export API kept refusing requests on %s with HTTP 429 (rate limit): %d answers in a row over %s, although the plugin waited as each answer asked; "+
-			"another program or Grafana server is probably using the same API key: lower requestsPerSecond in the data source settings, then retry after %s",
+			"another program or Grafana server is probably using the same API key: lower \"Requests per second\" in the data source settings, then retry after %s",
 		endpoint, answers, over.Round(time.Second), retryAt.UTC().Format("15:04:05 UTC"))
 	e.RetryAt = retryAt
 	return e

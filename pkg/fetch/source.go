@@ -187,7 +187,7 @@ func (c *consumer[T]) take(page []T) {
 	kept := keep(page, func(r *T) bool { return c.window.Contains(c.when(r)) })
 	c.seen += int64(len(kept))
 	if c.max > 0 && c.seen > c.max {
-		c.err = fmt.Errorf("the query needs more than %d records (the data source's maxRecords); narrow the time range or raise maxRecords", c.max)
+		c.err = fmt.Errorf("the query needs more than %d records (the data source's \"Max records per query\"); narrow the time range or raise that setting", c.max)
 		c.stop()
 		return
 	}

@@ -22,7 +22,7 @@ func (d *Datasource) cacheReport() cacheReport {
 		r.Memory = fmt.Sprintf("%s of %s in %d segments", megabytes(st.Bytes+st.Reserved), megabytes(st.Budget), st.Segments)
 	}
 	if d.settings.CacheMinutes == 0 {
-		r.Warnings = append(r.Warnings, "cacheMinutes is 0, so nothing is cached: every query reads the API")
+		r.Warnings = append(r.Warnings, "Cache minutes is 0, so nothing is cached: every query reads the API")
 	}
 	if disk := d.opts.Disk; disk != nil {
 		st := disk.Status()

@@ -101,7 +101,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		str, err := asString(v)
 		switch {
 		case err != nil:
-			fail("baseUrl must be a text")
+			fail("%s must be a text", Labels["baseUrl"])
 		case strings.TrimSpace(str) != "":
 			u, err := exportapi.ParseBaseURL(str)
 			if err != nil {
@@ -114,57 +114,58 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if v, ok := present(raw, "defaultBot"); ok {
 		str, err := asString(v)
 		if err != nil {
-			fail("defaultBot must be a text")
+			fail("%s must be a text", Labels["defaultBot"])
 		}
 		s.DefaultBot = strings.TrimSpace(str)
 	}
 	if v, ok := present(raw, "bots"); ok {
 		bots, err := asStringList(v)
 		if err != nil {
-			fail("bots must be a list of bot names")
+			fail("%s must be a list of bot names", Labels["bots"])
 		}
 		s.Bots = bots
 	}
-	// number reads an optional numeric setting within (min, max] or [min, max],
-	// whole when asked; a bad value is reported with what would be accepted.
-	number := func(key string, aboveMin bool, min, max float64, whole bool, accepted string) (float64, bool) {
+	// number reads an optional numeric setting; a bad value is reported by its
+	// label, with what would be accepted.
+	number := func(key string) (float64, bool) {
+		f := numberField(key)
 		v, ok := present(raw, key)
 		if !ok {
 			return 0, false
 		}
 		n, err := asNumber(v)
-		if err != nil || n < min || (aboveMin && n == min) || n > max || (whole && n != math.Trunc(n)) {
-			fail("%s must be %s, not %s", key, accepted, short(v))
+		if err != nil || !f.Accepts(n) {
+			fail("%s must be %s, not %s", f.Label, f.Accepted, short(v))
 			return 0, false
 		}
 		return n, true
 	}
-	if n, ok := number("requestsPerSecond", true, 0, 100, false, "a number above 0 and at most 100 (the API allows 3)"); ok {
+	if n, ok := number("requestsPerSecond"); ok {
 		s.RequestsPerSecond = n
 	}
-	if n, ok := number("timeoutSeconds", true, 0, 600, false, "a number of seconds above 0 and at most 600"); ok {
+	if n, ok := number("timeoutSeconds"); ok {
 		s.Timeout = time.Duration(n * float64(time.Second))
 	}
-	if n, ok := number("maxRecords", false, 1, 1e9, true, "a whole number from 1 to 1000000000"); ok {
+	if n, ok := number("maxRecords"); ok {
 		s.MaxRecords = int64(n)
 	}
-	if n, ok := number("liveMinutes", false, 0, 10080, true, "a whole number of minutes from 0 to 10080"); ok {
+	if n, ok := number("liveMinutes"); ok {
 		s.LiveMinutes = int(n)
 	}
-	if n, ok := number("cacheMinutes", false, 0, 10080, true, "a whole number of minutes from 0 (no cache) to 10080"); ok {
+	if n, ok := number("cacheMinutes"); ok {
 		s.CacheMinutes = int(n)
 	}
-	if n, ok := number("finalHours", false, 1, 8760, true, "a whole number of hours from 1 to 8760"); ok {
+	if n, ok := number("finalHours"); ok {
 		s.FinalHours = int(n)
 	}
-	if n, ok := number("liveReuseSeconds", false, 0, 600, false, "a number of seconds from 0 (read the live tail for every query) to 600"); ok {
+	if n, ok := number("liveReuseSeconds"); ok {
 		s.LiveReuse = time.Duration(n * float64(time.Second))
 	}
 	if v, ok := present(raw, "redisUrl"); ok {
 		str, err := asString(v)
 		switch {
 		case err != nil:
-			fail("redisUrl must be a text")
+			fail("%s must be a text", Labels["redisUrl"])
 		case strings.TrimSpace(str) != "":
 			if err := checkRedisURL(str); err != nil {
 				fail("%s", err)
@@ -173,7 +174,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 			}
 		}
 	}
-	if n, ok := number("expectedReplicas", false, 1, 100, true, "a whole number of Grafana replicas from 1 to 100"); ok {
+	if n, ok := number("expectedReplicas"); ok {
 		s.ExpectedReplicas = int(n)
 	}
 	switch {
@@ -193,10 +194,10 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 func checkRedisURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-		return errors.New("redisUrl must look like redis://host:6379/0 or rediss://host:6380 (TLS)")
+		return errors.New("Redis URL must look like redis://host:6379/0 or rediss://host:6380 (TLS)")
 	}
 	if _, hasPassword := u.User.Password(); hasPassword {
-		return errors.New("redisUrl must not hold a password: put it in the Redis password field, which Grafana keeps encrypted")
+		return errors.New("Redis URL must not hold a password: put it in the Redis password field, which Grafana keeps encrypted")
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func TestBadValuesAreAllReported(t *testing.T) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"https://", "requestsPerSecond", "timeoutSeconds", "maxRecords", "liveMinutes", "cacheMinutes", "bots", "defaultBot", "finalHours", "liveReuseSeconds"} {
+	for _, want := range []string{"https://", "Requests per second", "Timeout (seconds)", "Max records per query", "Live minutes", "Cache minutes", "Known bots", "Default bot", "Final after (hours)", "Live reuse (seconds)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not mention %s", err, want)
 		}

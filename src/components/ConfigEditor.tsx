@@ -1,73 +1,41 @@
-import React, { ChangeEvent } from 'react';
+import React from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Field, FieldSet, Input, SecretInput, TagsInput, Text } from '@grafana/ui';
+import { ConfigSection, DataSourceDescription } from '@grafana/plugin-ui';
+import { Divider, Field, Input, SecretInput, Stack, TagsInput, Text } from '@grafana/ui';
 
+import { NumberSettingKey } from '../generated/settings';
+import { baseUrlProblem, numberProblem, numberSetting, redisUrlProblem } from '../editor/settingsValidation';
 import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types';
 
 interface Props extends DataSourcePluginOptionsEditorProps<AgentXOptions, AgentXSecureJsonData> {}
 
-/** The numeric settings of jsonData, so a new one is offered as soon as types.ts names it. */
-type NumberKey = {
-  [K in keyof AgentXOptions]-?: AgentXOptions[K] extends number | undefined ? K : never;
-}[keyof AgentXOptions];
+export const DOCS_URL = 'https://github.com/agentx-support/agentx-export-datasource#readme';
 
-type NumberField = { key: NumberKey; label: string; description: string; placeholder: string };
-
-const NUMBER_FIELDS: NumberField[] = [
-  {
-    key: 'requestsPerSecond',
-    label: 'Requests per second',
-    description:
-      'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
-    placeholder: '3',
-  },
-  {
-    key: 'timeoutSeconds',
-    label: 'Timeout (seconds)',
-    description: 'For each HTTP request to the API.',
-    placeholder: '30',
-  },
-  {
-    key: 'maxRecords',
-    label: 'Max records per query',
-    description: 'A query that would read more stops with a clear error.',
-    placeholder: '1000000',
-  },
-  {
-    key: 'liveMinutes',
-    label: 'Live minutes',
-    description: 'Records newer than this may still change and are read again on every query.',
-    placeholder: '60',
-  },
-  {
-    key: 'cacheMinutes',
-    label: 'Cache minutes',
-    description: 'How long older, settled records are kept and reused. 0 turns the cache off.',
-    placeholder: '60',
-  },
-  {
-    key: 'finalHours',
-    label: 'Final after (hours)',
-    description:
-      'Conversations change for a while after they start (tags, counts); after a day they do not. Records older than this are kept until the cache is full and never read again because of age.',
-    placeholder: '24',
-  },
-  {
-    key: 'liveReuseSeconds',
-    label: 'Live reuse (seconds)',
-    description:
-      'Live records one panel read serve the panels that arrive within this time, so one dashboard load reads the live tail once. 0 reads it for every panel.',
-    placeholder: '10',
-  },
-];
-
-const REPLICAS_FIELD: NumberField = {
-  key: 'expectedReplicas',
-  label: 'Expected replicas',
-  description:
+/** What each numeric setting means to the person setting it; labels and ranges come from the backend. */
+const NUMBER_DESCRIPTIONS: Record<NumberSettingKey, string> = {
+  requestsPerSecond:
+    'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
+  timeoutSeconds: 'For each HTTP request to the API.',
+  maxRecords: 'A query that would read more stops with a clear error.',
+  liveMinutes: 'Records newer than this may still change and are read again on every query.',
+  cacheMinutes: 'How long older, settled records are kept and reused. 0 turns the cache off.',
+  finalHours:
+    'Conversations change for a while after they start (tags, counts); after a day they do not. Records older than this are kept until the cache is full and never read again because of age.',
+  liveReuseSeconds:
+    'Live records one panel read serve the panels that arrive within this time, so one dashboard load reads the live tail once. 0 reads it for every panel.',
+  expectedReplicas:
     'While Redis cannot be reached, each replica reads at requests per second divided by this, so that together they stay within the limit.',
-  placeholder: '2',
 };
+
+const LIMITS: NumberSettingKey[] = [
+  'requestsPerSecond',
+  'timeoutSeconds',
+  'maxRecords',
+  'liveMinutes',
+  'cacheMinutes',
+  'finalHours',
+  'liveReuseSeconds',
+];
 
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields } = options;
@@ -75,22 +43,33 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
   const setJson = (patch: Partial<AgentXOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
-  const setNumber = (key: NumberKey) => (e: ChangeEvent<HTMLInputElement>) => {
-    const v = e.currentTarget.value;
-    setJson({ [key]: v === '' ? undefined : Number(v) });
+
+  const numberField = (key: NumberSettingKey) => {
+    const s = numberSetting(key);
+    const problem = numberProblem(s, jsonData[key]);
+    return (
+      <Field
+        key={key}
+        label={s.label}
+        description={NUMBER_DESCRIPTIONS[key]}
+        invalid={Boolean(problem)}
+        error={problem}
+      >
+        <Input
+          id={`agentx-${key}`}
+          type="number"
+          width={20}
+          value={jsonData[key] ?? ''}
+          placeholder={`default ${s.default}`}
+          invalid={Boolean(problem)}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setJson({ [key]: v === '' ? undefined : Number(v) });
+          }}
+        />
+      </Field>
+    );
   };
-  const numberField = (f: NumberField) => (
-    <Field key={f.key} label={f.label} description={f.description}>
-      <Input
-        id={`agentx-${f.key}`}
-        type="number"
-        width={20}
-        value={jsonData[f.key] ?? ''}
-        placeholder={f.placeholder}
-        onChange={setNumber(f.key)}
-      />
-    </Field>
-  );
   /** A secret is sent once, in secureJsonData; afterwards Grafana says only that it is set. */
   const secretInput = (key: keyof AgentXSecureJsonData, id: string, placeholder: string) => (
     <SecretInput
@@ -111,10 +90,14 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       }
     />
   );
+  const baseUrl = baseUrlProblem(jsonData.baseUrl);
+  const redisUrl = redisUrlProblem(jsonData.redisUrl);
 
   return (
-    <>
-      <FieldSet label="Connection">
+    <Stack direction="column" gap={2}>
+      <DataSourceDescription dataSourceName="AgentX Support" docsLink={DOCS_URL} hasRequiredFields />
+      <Divider />
+      <ConfigSection title="Connection">
         <Field
           label="API key"
           description="Found under Account > API in AgentX Support; only site admins can see it. It is stored encrypted and never sent back to the browser."
@@ -122,55 +105,88 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         >
           {secretInput('apiKey', 'agentx-api-key', 'Paste the Export API key')}
         </Field>
-        <Field label="Base URL" description="The Export API root. Use http:// only for a local simulator.">
+        <Field
+          label="Base URL"
+          description={`The Export API root; empty means ${DEFAULT_BASE_URL}. Use http:// only for a local simulator.`}
+          invalid={Boolean(baseUrl)}
+          error={baseUrl}
+        >
           <Input
             id="agentx-base-url"
             width={60}
             value={jsonData.baseUrl ?? ''}
-            placeholder={DEFAULT_BASE_URL}
+            placeholder="default: the AgentX Support API"
+            invalid={Boolean(baseUrl)}
             onChange={(e) => setJson({ baseUrl: e.currentTarget.value })}
           />
         </Field>
-      </FieldSet>
-      <FieldSet label="Bots">
+      </ConfigSection>
+      <ConfigSection title="Bots">
         <Field label="Default bot" description="The bot name or id of your AI agent, used when a query names none.">
           <Input
             id="agentx-default-bot"
             width={40}
             value={jsonData.defaultBot ?? ''}
-            placeholder="r3-218210"
+            placeholder="bot name or id"
             onChange={(e) => setJson({ defaultBot: e.currentTarget.value })}
           />
         </Field>
-        <Field label="Known bots" description="Offered in the query editor and by the bots variable query.">
-          <TagsInput id="agentx-bots" tags={jsonData.bots ?? []} onChange={(bots) => setJson({ bots })} width={60} />
+        <Field
+          label="Known bots"
+          description="Offered in the query editor and by the bots variable query; Save & test checks each."
+        >
+          <TagsInput
+            id="agentx-bots"
+            tags={jsonData.bots ?? []}
+            placeholder="Add a bot name or id"
+            onChange={(bots) => setJson({ bots })}
+            width={60}
+          />
         </Field>
-      </FieldSet>
-      <FieldSet label="Limits and cache">{NUMBER_FIELDS.map(numberField)}</FieldSet>
-      <FieldSet label="Shared cache for Grafana HA">
+      </ConfigSection>
+      <ConfigSection
+        title="Shared cache for Grafana HA"
+        description="Only for Grafana run as several replicas behind a load balancer."
+        isCollapsible
+        isInitiallyOpen={
+          Boolean(jsonData.redisUrl) ||
+          Boolean(redisUrl) ||
+          Boolean(numberProblem(numberSetting('expectedReplicas'), jsonData.expectedReplicas))
+        }
+      >
         <Text element="p" variant="bodySmall" color="secondary">
-          Only for Grafana run as several replicas behind a load balancer. With a Redis they all reach, the replicas
-          share one rate limit per endpoint, every record read, and each export: an alert rule every replica evaluates
-          reads the API once, not once per replica. A single Grafana needs none of this: it keeps history on its own
-          disk.
+          With a Redis every replica reaches, the replicas share one rate limit per endpoint, every record read, and
+          each export: an alert rule every replica evaluates reads the API once, not once per replica. A single Grafana
+          needs none of this: it keeps history on its own disk.
         </Text>
         <Field
           label="Redis URL"
           description="redis://host:6379/0, or rediss:// for TLS. Every replica must use the same Redis and the same API key."
+          invalid={Boolean(redisUrl)}
+          error={redisUrl}
         >
           <Input
             id="agentx-redis-url"
             width={60}
             value={jsonData.redisUrl ?? ''}
-            placeholder="redis://redis:6379/0"
+            placeholder="none: this Grafana runs alone"
+            invalid={Boolean(redisUrl)}
             onChange={(e) => setJson({ redisUrl: e.currentTarget.value })}
           />
         </Field>
         <Field label="Redis password" description="Leave empty when Redis asks for none. Stored encrypted.">
           {secretInput('redisPassword', 'agentx-redis-password', 'Redis password (optional)')}
         </Field>
-        {numberField(REPLICAS_FIELD)}
-      </FieldSet>
-    </>
+        {numberField('expectedReplicas')}
+      </ConfigSection>
+      <ConfigSection
+        title="Additional settings"
+        description="Limits and cache: the defaults suit most set-ups."
+        isCollapsible
+        isInitiallyOpen={LIMITS.some((k) => numberProblem(numberSetting(k), jsonData[k]))}
+      >
+        {LIMITS.map(numberField)}
+      </ConfigSection>
+    </Stack>
   );
 }

@@ -1,138 +1,207 @@
-import React from 'react';
-import { Button, Combobox, IconButton, InlineField, InlineFieldRow, Input, MultiCombobox, Stack } from '@grafana/ui';
+import React, { useState } from 'react';
+import { EditorField, EditorFieldGroup, EditorRow } from '@grafana/plugin-ui';
+import { Button, Collapse, Combobox, IconButton, Input, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { MetadataFilter, QueryFilters, QueryType } from '../types';
 import { uses } from '../editor/queryModel';
-import { Options } from './usePickers';
+import { WithPickerHint } from './PickerHint';
+import { Picker } from './usePickers';
 
 interface Props {
   queryType?: QueryType;
   filters: QueryFilters;
-  tags: Options;
-  locales: Options;
-  metadataKeys: Options;
+  tags: Picker;
+  locales: Picker;
+  metadataKeys: Picker;
+  /** metadata rows that cannot run, by index */
+  problems?: Record<number, string>;
   onChange: (filters: QueryFilters) => void;
 }
 
 type ListKey = 'tags' | 'excludeTags' | 'locales';
+
+const OPERATORS = [
+  { value: '=' as const, label: '=', description: 'The value, compared as text' },
+  { value: '!=' as const, label: '≠', description: 'Anything but the value, a missing one included' },
+];
+
+/** One line that says what the filters select, shown while the section is closed. */
+export function filtersSummary(f: QueryFilters, queryType?: QueryType): string {
+  const parts: string[] = [];
+  const list = (v?: string[]) => (v ?? []).join(', ');
+  if (f.tags?.length) {
+    parts.push(`with ${list(f.tags)}`);
+  }
+  if (f.excludeTags?.length) {
+    parts.push(`without ${list(f.excludeTags)}`);
+  }
+  if (f.locales?.length) {
+    parts.push(`locale ${list(f.locales)}`);
+  }
+  for (const m of f.metadata ?? []) {
+    parts.push(`${m.key || '?'} ${m.op === '!=' ? '≠' : '='} ${m.value === '' ? '""' : m.value}`);
+  }
+  if (uses.conversationId(queryType) && f.conversationId) {
+    parts.push(`conversation ${f.conversationId}`);
+  }
+  return parts.length ? parts.join(' · ') : 'every conversation';
+}
 
 /** One list filter: pick known values, type others, or use a variable. */
 function ListFilter(props: {
   id: ListKey;
   label: string;
   tooltip: string;
-  options: Options;
+  picker: Picker;
+  what: string;
   filters: QueryFilters;
   onChange: (f: QueryFilters) => void;
 }) {
-  const { id, label, tooltip, options, filters, onChange } = props;
+  const { id, label, tooltip, picker, what, filters, onChange } = props;
   return (
-    <InlineField label={label} labelWidth={14} tooltip={tooltip}>
-      <MultiCombobox
-        id={`agentx-filter-${id}`}
-        width={30}
-        options={options}
-        value={filters[id] ?? []}
-        createCustomValue
-        onChange={(v) => onChange({ ...filters, [id]: v.map((o) => String(o.value)) })}
-      />
-    </InlineField>
+    <EditorField label={label} tooltip={tooltip} width={30} htmlFor={`agentx-filter-${id}`}>
+      <WithPickerHint picker={picker} what={what}>
+        <MultiCombobox
+          id={`agentx-filter-${id}`}
+          width={30}
+          options={picker.options}
+          loading={picker.loading}
+          placeholder={picker.loading ? `Loading ${what}…` : `any ${what.replace(/s$/, '')}`}
+          value={filters[id] ?? []}
+          createCustomValue
+          onChange={(v) => onChange({ ...filters, [id]: v.map((o) => String(o.value)) })}
+        />
+      </WithPickerHint>
+    </EditorField>
   );
 }
 
-const toOptions = (values?: string[]) => (values ?? []).map((v) => ({ value: v, label: v }));
-
-export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys, onChange }: Props) {
+export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys, problems, onChange }: Props) {
   const metadata = filters.metadata ?? [];
+  const hasProblems = Object.keys(problems ?? {}).length > 0;
+  const [open, setOpen] = useState(false);
   const setMetadata = (i: number, patch: Partial<MetadataFilter>) =>
     onChange({ ...filters, metadata: metadata.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
+  const keyOptions = (key: string) =>
+    key && !metadataKeys.options.some((o) => o.value === key)
+      ? [...metadataKeys.options, { value: key, label: key }]
+      : metadataKeys.options;
 
   return (
-    <Stack direction="column" gap={0}>
-      <InlineFieldRow>
-        <ListFilter
-          id="tags"
-          label="With tags"
-          tooltip="The conversation carries all of these"
-          options={tags}
-          filters={filters}
-          onChange={onChange}
-        />
-        <ListFilter
-          id="excludeTags"
-          label="Without tags"
-          tooltip="The conversation carries none of these"
-          options={tags}
-          filters={filters}
-          onChange={onChange}
-        />
-        <ListFilter
-          id="locales"
-          label="Locales"
-          tooltip="The conversation's locale is one of these"
-          options={locales}
-          filters={filters}
-          onChange={onChange}
-        />
-      </InlineFieldRow>
-      {metadata.map((m, i) => (
-        <InlineFieldRow key={i}>
-          <InlineField label="Metadata" labelWidth={14}>
-            <Combobox
-              id={`agentx-filter-metadata-key-${i}`}
-              width={24}
-              options={[...metadataKeys, ...toOptions(m.key ? [m.key] : [])]}
-              value={m.key || null}
-              createCustomValue
-              placeholder="key"
-              onChange={(o) => setMetadata(i, { key: String(o.value) })}
+    <Collapse
+      label={`Filters: ${filtersSummary(filters, queryType)}`}
+      isOpen={open || hasProblems}
+      onToggle={() => setOpen(!open)}
+    >
+      <Stack direction="column" gap={1}>
+        <EditorRow>
+          <EditorFieldGroup>
+            <ListFilter
+              id="tags"
+              label="With tags"
+              tooltip="The conversation carries all of these"
+              picker={tags}
+              what="tags"
+              filters={filters}
+              onChange={onChange}
             />
-          </InlineField>
-          <Combobox
-            id={`agentx-filter-metadata-op-${i}`}
-            width={8}
-            options={[
-              { value: '=', label: '=' },
-              { value: '!=', label: '!=' },
-            ]}
-            value={m.op}
-            onChange={(o) => setMetadata(i, { op: o.value as MetadataFilter['op'] })}
-          />
-          <Input
-            aria-label={`metadata value ${i + 1}`}
-            width={24}
-            defaultValue={m.value}
-            placeholder="value (compared as text)"
-            onBlur={(e) => setMetadata(i, { value: e.currentTarget.value })}
-          />
-          <IconButton
-            name="trash-alt"
-            tooltip="Remove this metadata filter"
-            onClick={() => onChange({ ...filters, metadata: metadata.filter((_, j) => j !== i) })}
-          />
-        </InlineFieldRow>
-      ))}
-      <InlineFieldRow>
-        <Button
-          variant="secondary"
-          size="sm"
-          icon="plus"
-          onClick={() => onChange({ ...filters, metadata: [...metadata, { key: '', op: '=', value: '' }] })}
-        >
-          Metadata filter
-        </Button>
-        {uses.conversationId(queryType) && (
-          <InlineField label="Conversation ID" labelWidth={16} tooltip="Only this conversation's messages">
-            <Input
-              id="agentx-filter-conversation-id"
-              width={36}
-              defaultValue={filters.conversationId ?? ''}
-              placeholder="any conversation"
-              onBlur={(e) => onChange({ ...filters, conversationId: e.currentTarget.value || undefined })}
+            <ListFilter
+              id="excludeTags"
+              label="Without tags"
+              tooltip="The conversation carries none of these"
+              picker={tags}
+              what="tags"
+              filters={filters}
+              onChange={onChange}
             />
-          </InlineField>
-        )}
-      </InlineFieldRow>
-    </Stack>
+            <ListFilter
+              id="locales"
+              label="Locales"
+              tooltip="The conversation's locale is one of these"
+              picker={locales}
+              what="locales"
+              filters={filters}
+              onChange={onChange}
+            />
+          </EditorFieldGroup>
+        </EditorRow>
+        {metadata.map((m, i) => (
+          <EditorRow key={i}>
+            <EditorFieldGroup>
+              <EditorField
+                label={`Metadata filter ${i + 1}`}
+                width={26}
+                invalid={Boolean(problems?.[i])}
+                error={problems?.[i]}
+              >
+                <WithPickerHint picker={metadataKeys} what="metadata keys">
+                  <Combobox
+                    id={`agentx-filter-metadata-key-${i}`}
+                    width={26}
+                    options={keyOptions(m.key)}
+                    loading={metadataKeys.loading}
+                    value={m.key || null}
+                    createCustomValue
+                    invalid={Boolean(problems?.[i])}
+                    placeholder="metadata key"
+                    onChange={(o) => setMetadata(i, { key: String(o.value) })}
+                  />
+                </WithPickerHint>
+              </EditorField>
+              <EditorField label="Operator" htmlFor={`agentx-filter-metadata-op-${i}`}>
+                <RadioButtonGroup
+                  id={`agentx-filter-metadata-op-${i}`}
+                  aria-label={`Operator of metadata filter ${i + 1}`}
+                  options={OPERATORS}
+                  value={m.op}
+                  onChange={(op) => setMetadata(i, { op })}
+                />
+              </EditorField>
+              <EditorField label="Value" htmlFor={`agentx-filter-metadata-value-${i}`}>
+                <Input
+                  id={`agentx-filter-metadata-value-${i}`}
+                  width={24}
+                  defaultValue={m.value}
+                  placeholder="compared as text"
+                  onBlur={(e) => setMetadata(i, { value: e.currentTarget.value })}
+                />
+              </EditorField>
+              <IconButton
+                name="trash-alt"
+                tooltip={`Remove metadata filter ${i + 1}`}
+                onClick={() => onChange({ ...filters, metadata: metadata.filter((_, j) => j !== i) })}
+              />
+            </EditorFieldGroup>
+          </EditorRow>
+        ))}
+        <EditorRow>
+          <EditorFieldGroup>
+            {uses.conversationId(queryType) && (
+              <EditorField
+                label="Conversation ID"
+                tooltip="Only this conversation's messages"
+                htmlFor="agentx-filter-conversation-id"
+              >
+                <Input
+                  id="agentx-filter-conversation-id"
+                  width={36}
+                  defaultValue={filters.conversationId ?? ''}
+                  placeholder="any conversation"
+                  onBlur={(e) => onChange({ ...filters, conversationId: e.currentTarget.value || undefined })}
+                />
+              </EditorField>
+            )}
+            <Button
+              variant="secondary"
+              size="sm"
+              icon="plus"
+              onClick={() => onChange({ ...filters, metadata: [...metadata, { key: '', op: '=', value: '' }] })}
+            >
+              Metadata filter
+            </Button>
+          </EditorFieldGroup>
+        </EditorRow>
+      </Stack>
+    </Collapse>
   );
 }

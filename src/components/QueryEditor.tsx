@@ -1,6 +1,7 @@
-import React from 'react';
-import { QueryEditorProps } from '@grafana/data';
-import { Combobox, ComboboxOption, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import React, { useRef } from 'react';
+import { CoreApp, QueryEditorProps } from '@grafana/data';
+import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
+import { Combobox, ComboboxOption, Input, RadioButtonGroup } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import {
@@ -12,172 +13,255 @@ import {
   switchType,
   uses,
 } from '../editor/queryModel';
+import { allowedTypes, isRunnable, queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { FiltersEditor } from './FiltersEditor';
-import { Options, usePickers } from './usePickers';
+import { WithPickerHint } from './PickerHint';
+import { Options, Picker, usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
 
-const typeOptions: Array<ComboboxOption<QueryType>> = QUERY_TYPES.map((t) => ({
-  value: t.value,
-  label: t.label,
-  description: t.description,
-}));
+// Every picker and input of the editor is one of these widths (in grid units of 8 px).
+const WIDE = 32;
+const MEDIUM = 24;
+const NARROW = 12;
+
+/** The query types offered where the editor runs: time series in alert rules, the transcript first in Explore. */
+export function typeOptions(app?: CoreApp | string, current?: QueryType): Array<ComboboxOption<QueryType>> {
+  let types = allowedTypes(app);
+  if (app === CoreApp.Explore) {
+    types = ['transcript', ...types.filter((t) => t !== 'transcript')];
+  }
+  if (current && !types.includes(current)) {
+    types = [...types, current]; // shown, with the reason it cannot run here
+  }
+  return types.map((t) => {
+    const info = QUERY_TYPES.find((i) => i.value === t)!;
+    return { value: t, label: info.label, description: info.description };
+  });
+}
 
 /** A picker's options plus the current value, so a value not (or no longer) offered still shows. */
 const withCurrent = (options: Options, value?: string) =>
   value && !options.some((o) => o.value === value) ? [...options, { value, label: value }] : options;
 
-export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: Props) {
+const placeholder = (p: Picker, what: string) => (p.loading ? `Loading ${what}…` : undefined);
+
+export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, app }: Props) {
   const query = migrateQuery({ ...DEFAULT_QUERY, ...saved });
   const t = query.queryType;
   const pickers = usePickers(datasource, query.bot);
+  const problems = queryProblems(query, app);
 
-  // Choices run the query at once; text fields run it when they lose focus.
-  const update = (patch: Partial<AgentXQuery>) => {
-    onChange({ ...query, ...patch });
-    onRunQuery();
+  /**
+   * Every change goes through here: a change that changes nothing (a blur, a pick of
+   * the current value, the second of the calls a picker can make for one pick) does
+   * nothing, and a query that cannot answer is kept but not run.
+   */
+  const lastSent = useRef<string>(undefined);
+  const change = (next: AgentXQuery) => {
+    const key = JSON.stringify(next);
+    if (key === JSON.stringify(query) || key === lastSent.current) {
+      return;
+    }
+    lastSent.current = key;
+    onChange(next);
+    if (isRunnable(queryProblems(next, app))) {
+      onRunQuery();
+    }
   };
+  const update = (patch: Partial<AgentXQuery>) => change({ ...query, ...patch });
 
   return (
-    <Stack direction="column" gap={0}>
-      <InlineFieldRow>
-        <InlineField label="Query type" labelWidth={14}>
-          <Combobox
-            id="agentx-query-type"
-            width={32}
-            options={typeOptions}
-            value={t}
-            onChange={(v) => {
-              // Not update(): merging would bring back what the new type does not use.
-              onChange(switchType(query, v.value));
-              onRunQuery();
-            }}
-          />
-        </InlineField>
-        <InlineField
-          label="Bot"
-          labelWidth={8}
-          tooltip="Empty uses the data source's default bot. Template variables allowed."
-        >
-          <Combobox
-            id="agentx-bot"
-            width={28}
-            options={withCurrent(pickers.bots, query.bot)}
-            value={query.bot || null}
-            placeholder="default bot"
-            createCustomValue
-            isClearable
-            onChange={(v) => update({ bot: v ? String(v.value) : undefined })}
-          />
-        </InlineField>
-        {uses.field(t) && (
-          <InlineField label="List" labelWidth={8}>
+    <EditorRows>
+      <EditorRow>
+        <EditorFieldGroup>
+          <EditorField
+            label="Query type"
+            width={WIDE}
+            htmlFor="agentx-query-type"
+            invalid={Boolean(problems.queryType)}
+            error={problems.queryType}
+          >
             <Combobox
-              id="agentx-field"
-              width={24}
-              options={FIELD_OPTIONS}
-              value={query.field ?? null}
-              onChange={(v) => update({ field: v.value })}
+              id="agentx-query-type"
+              width={WIDE}
+              options={typeOptions(app, t)}
+              value={t ?? null}
+              placeholder="Pick a query type"
+              invalid={Boolean(problems.queryType)}
+              // Not update(): merging would bring back what the new type does not use.
+              onChange={(v) => change(switchType(query, v.value))}
             />
-          </InlineField>
-        )}
-      </InlineFieldRow>
-      {(uses.groupBy(t) || uses.tag(t) || uses.stat(t) || uses.bucket(t)) && (
-        <InlineFieldRow>
-          {uses.groupBy(t) && (
-            <InlineField label="Group by" labelWidth={14}>
-              <RadioButtonGroup
-                options={groupByOptions(t)}
-                value={query.groupBy ?? ''}
-                onChange={(groupBy) => update({ groupBy })}
-              />
-            </InlineField>
-          )}
-          {uses.tag(t) && (
-            <InlineField label="Tag" labelWidth={8} tooltip="The share of conversations that carry this tag">
+          </EditorField>
+          <EditorField
+            label="Bot"
+            width={WIDE}
+            htmlFor="agentx-bot"
+            tooltip="Empty uses the data source's default bot. Template variables allowed."
+          >
+            <WithPickerHint picker={pickers.bots} what="bots">
               <Combobox
-                id="agentx-tag"
-                width={24}
-                options={withCurrent(pickers.tags, query.tag)}
-                value={query.tag ?? QUERY_DEFAULTS.tag}
+                id="agentx-bot"
+                width={WIDE}
+                options={withCurrent(pickers.bots.options, query.bot)}
+                loading={pickers.bots.loading}
+                value={query.bot || null}
+                placeholder={placeholder(pickers.bots, 'bots') ?? 'default bot'}
                 createCustomValue
-                onChange={(v) => update({ tag: String(v.value) })}
+                isClearable
+                onChange={(v) => update({ bot: v ? String(v.value) : undefined })}
               />
-            </InlineField>
-          )}
-          {uses.stat(t) && (
-            <InlineField label="Statistic" labelWidth={12} tooltip="Per bucket, over the bucket's conversations">
-              <RadioButtonGroup
-                options={statOptions(t)}
-                value={query.stat ?? QUERY_DEFAULTS.stat}
-                onChange={(stat) => update({ stat })}
+            </WithPickerHint>
+          </EditorField>
+          {uses.field(t) && (
+            <EditorField label="List" width={MEDIUM} htmlFor="agentx-field">
+              <Combobox
+                id="agentx-field"
+                width={MEDIUM}
+                options={FIELD_OPTIONS}
+                value={query.field ?? null}
+                placeholder="what to list"
+                onChange={(v) => update({ field: v.value })}
               />
-            </InlineField>
+            </EditorField>
           )}
-          {uses.bucket(t) && (
-            <InlineField
-              label="Bucket"
-              labelWidth={10}
-              tooltip="1m to 7d, aligned to UTC; empty follows the panel's interval"
-            >
-              <Input
-                id="agentx-bucket"
-                width={10}
-                defaultValue={query.bucket ?? ''}
-                placeholder="auto"
-                onBlur={(e) =>
-                  e.currentTarget.value !== (query.bucket ?? '') &&
-                  update({ bucket: e.currentTarget.value || undefined })
-                }
-              />
-            </InlineField>
-          )}
-        </InlineFieldRow>
+        </EditorFieldGroup>
+      </EditorRow>
+      {(uses.groupBy(t) || uses.tag(t) || uses.stat(t) || uses.bucket(t)) && (
+        <EditorRow>
+          <EditorFieldGroup>
+            {uses.groupBy(t) && (
+              <EditorField label="Group by" htmlFor="agentx-group-by">
+                <RadioButtonGroup
+                  id="agentx-group-by"
+                  aria-label="Group by"
+                  options={groupByOptions(t)}
+                  value={query.groupBy ?? ''}
+                  onChange={(groupBy) => update({ groupBy })}
+                />
+              </EditorField>
+            )}
+            {uses.tag(t) && (
+              <EditorField
+                label="Tag"
+                width={MEDIUM}
+                htmlFor="agentx-tag"
+                tooltip="The share of conversations that carry this tag"
+              >
+                <WithPickerHint picker={pickers.tags} what="tags">
+                  <Combobox
+                    id="agentx-tag"
+                    width={MEDIUM}
+                    options={withCurrent(pickers.tags.options, query.tag)}
+                    loading={pickers.tags.loading}
+                    value={query.tag ?? QUERY_DEFAULTS.tag}
+                    createCustomValue
+                    onChange={(v) => update({ tag: String(v.value) })}
+                  />
+                </WithPickerHint>
+              </EditorField>
+            )}
+            {uses.stat(t) && (
+              <EditorField
+                label="Statistic"
+                htmlFor="agentx-stat"
+                tooltip="Per bucket, over the bucket's conversations"
+              >
+                <RadioButtonGroup
+                  id="agentx-stat"
+                  aria-label="Statistic"
+                  options={statOptions(t)}
+                  value={query.stat ?? QUERY_DEFAULTS.stat}
+                  onChange={(stat) => update({ stat })}
+                />
+              </EditorField>
+            )}
+            {uses.bucket(t) && (
+              <EditorField
+                label="Bucket"
+                width={NARROW}
+                htmlFor="agentx-bucket"
+                tooltip="1m to 7d, aligned to UTC; range: one bucket over the whole time range; empty follows the panel's interval"
+                invalid={Boolean(problems.bucket)}
+                error={problems.bucket}
+              >
+                <Input
+                  id="agentx-bucket"
+                  width={NARROW}
+                  defaultValue={query.bucket ?? ''}
+                  placeholder="auto"
+                  invalid={Boolean(problems.bucket)}
+                  onBlur={(e) => update({ bucket: e.currentTarget.value.trim() || undefined })}
+                />
+              </EditorField>
+            )}
+          </EditorFieldGroup>
+        </EditorRow>
       )}
       {((uses.groupBy(t) && query.groupBy === 'metadata') || (uses.field(t) && query.field === 'metadataValue')) && (
-        <InlineFieldRow>
-          <InlineField label="Metadata key" labelWidth={14} tooltip="A top-level key of the conversation's metadata">
-            <Combobox
-              id="agentx-metadata-key"
-              width={28}
-              options={withCurrent(pickers.metadataKeys, query.metadataKey)}
-              value={query.metadataKey ?? null}
-              createCustomValue
-              onChange={(v) => update({ metadataKey: String(v.value) })}
-            />
-          </InlineField>
-        </InlineFieldRow>
+        <EditorRow>
+          <EditorField
+            label="Metadata key"
+            width={WIDE}
+            htmlFor="agentx-metadata-key"
+            tooltip="A top-level key of the conversation's metadata"
+            invalid={Boolean(problems.metadataKey)}
+            error={problems.metadataKey}
+          >
+            <WithPickerHint picker={pickers.metadataKeys} what="metadata keys">
+              <Combobox
+                id="agentx-metadata-key"
+                width={WIDE}
+                options={withCurrent(pickers.metadataKeys.options, query.metadataKey)}
+                loading={pickers.metadataKeys.loading}
+                value={query.metadataKey ?? null}
+                placeholder={placeholder(pickers.metadataKeys, 'metadata keys') ?? 'metadata key'}
+                invalid={Boolean(problems.metadataKey)}
+                createCustomValue
+                onChange={(v) => update({ metadataKey: String(v.value) })}
+              />
+            </WithPickerHint>
+          </EditorField>
+        </EditorRow>
       )}
       {uses.filters(t) && (
-        <FiltersEditor
-          queryType={t}
-          filters={query.filters ?? {}}
-          tags={pickers.tags}
-          locales={pickers.locales}
-          metadataKeys={pickers.metadataKeys}
-          onChange={(filters) => update({ filters })}
-        />
+        <EditorRow>
+          <FiltersEditor
+            queryType={t}
+            filters={query.filters ?? {}}
+            tags={pickers.tags}
+            locales={pickers.locales}
+            metadataKeys={pickers.metadataKeys}
+            problems={problems.metadata}
+            onChange={(filters) => update({ filters })}
+          />
+        </EditorRow>
       )}
       {uses.limit(t) && (
-        <InlineFieldRow>
-          <InlineField label="Limit" labelWidth={14} tooltip="Most rows returned, newest first">
+        <EditorRow>
+          <EditorField
+            label="Limit"
+            width={NARROW}
+            htmlFor="agentx-limit"
+            tooltip="Most rows returned, newest first"
+            invalid={Boolean(problems.limit)}
+            error={problems.limit}
+          >
             <Input
               id="agentx-limit"
               type="number"
-              width={12}
+              width={NARROW}
               defaultValue={query.limit?.toString() ?? ''}
               placeholder={String(QUERY_DEFAULTS.limit)}
-              onBlur={(e) => {
-                const limit = e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value);
-                if (limit !== query.limit) {
-                  update({ limit });
-                }
-              }}
+              invalid={Boolean(problems.limit)}
+              onBlur={(e) =>
+                update({ limit: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+              }
             />
-          </InlineField>
-        </InlineFieldRow>
+          </EditorField>
+        </EditorRow>
       )}
-    </Stack>
+    </EditorRows>
   );
 }

@@ -13,31 +13,48 @@ function variableOptions(): Options {
     .map((v) => ({ value: `$${v.name}`, label: `$${v.name}`, description: 'Template variable' }));
 }
 
-/** A picker that cannot load still takes typed values and variables; the query shows the error. */
-async function load(values: Promise<string[]>): Promise<Options> {
+/** One picker's state: its options, whether they are on their way, and why they did not come. */
+export interface Picker {
+  options: Options;
+  loading: boolean;
+  error?: string;
+}
+
+const reason = (e: unknown) =>
+  (e as { data?: { message?: string } })?.data?.message ?? (e instanceof Error ? e.message : String(e));
+
+/** A picker that cannot load still takes typed values and variables; it says why it has no list. */
+async function load(values: Promise<string[]>): Promise<Picker> {
   try {
-    return [...(await values).map((v) => ({ value: v, label: v })), ...variableOptions()];
-  } catch {
-    return variableOptions();
+    return { options: [...(await values).map((v) => ({ value: v, label: v })), ...variableOptions()], loading: false };
+  } catch (e) {
+    return { options: variableOptions(), loading: false, error: reason(e) };
   }
 }
 
-interface BotValues {
-  tags: Options;
-  locales: Options;
-  metadataKeys: Options;
-}
+const loading: Picker = { options: [], loading: true };
 
-const noValues: BotValues = { tags: [], locales: [], metadataKeys: [] };
+export interface Pickers {
+  bots: Picker;
+  tags: Picker;
+  locales: Picker;
+  metadataKeys: Picker;
+}
 
 /**
  * Options for the bot, tag, locale and metadata-key pickers, from the backend. The
  * three lists of a bot arrive in one state update: each update re-renders the whole
  * editor, and its multi-value pickers are costly to render.
  */
-export function usePickers(ds: DataSource, bot?: string) {
-  const [bots, setBots] = useState<Options>([]);
-  const [values, setValues] = useState<BotValues>(noValues);
+export function usePickers(ds: DataSource, bot?: string): Pickers {
+  const [bots, setBots] = useState<Picker>(loading);
+  // The lists remember the bot they are for: while another bot's load, they show as loading.
+  const [values, setValues] = useState<Omit<Pickers, 'bots'> & { bot?: string; done: boolean }>({
+    tags: loading,
+    locales: loading,
+    metadataKeys: loading,
+    done: false,
+  });
   useEffect(() => {
     let live = true;
     load(ds.getBots()).then((b) => live && setBots(b));
@@ -51,10 +68,17 @@ export function usePickers(ds: DataSource, bot?: string) {
       load(ds.getValues('tag', bot)),
       load(ds.getValues('locale', bot)),
       load(ds.getValues('metadataKey', bot)),
-    ]).then(([tags, locales, metadataKeys]) => live && setValues({ tags, locales, metadataKeys }));
+    ]).then(([tags, locales, metadataKeys]) => live && setValues({ tags, locales, metadataKeys, bot, done: true }));
     return () => {
       live = false;
     };
   }, [ds, bot]);
-  return { bots, ...values };
+  if (!values.done || values.bot !== bot) {
+    return { bots, tags: loading, locales: loading, metadataKeys: loading };
+  }
+  return { bots, tags: values.tags, locales: values.locales, metadataKeys: values.metadataKeys };
 }
+
+/** The line under a picker whose list could not load. */
+export const pickerHint = (p: Picker, what: string) =>
+  p.error ? `Could not load ${what} (${p.error}); type a value` : undefined;

@@ -1,5 +1,5 @@
 // Command gen-typescript writes src/generated/queryModel.ts from the query
-// registry; `go generate ./pkg/query` runs it.
+// registry and src/generated/settings.ts from the settings' fields; `go generate ./pkg/query` runs it.
 package main
 
 import (
@@ -16,11 +16,13 @@ func main() {
 	if len(os.Args) > 1 {
 		root = os.Args[1]
 	}
-	path := filepath.Join(root, typescript.Path)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile(path, typescript.Generate(), 0o644); err != nil {
-		log.Fatal(err)
+	for rel, content := range map[string][]byte{typescript.Path: typescript.Generate(), typescript.SettingsPath: typescript.GenerateSettings()} {
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			log.Fatal(err)
+		}
 	}
 }

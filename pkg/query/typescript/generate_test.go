@@ -9,11 +9,13 @@ import (
 // TestTheGeneratedFileIsCurrent fails when the registry changed and nobody ran
 // `go generate ./pkg/query`.
 func TestTheGeneratedFileIsCurrent(t *testing.T) {
-	got, err := os.ReadFile(filepath.Join("..", "..", "..", Path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(Generate()) {
-		t.Fatalf("%s is stale: run `go generate ./pkg/query` and commit the result", Path)
+	for path, want := range map[string][]byte{Path: Generate(), SettingsPath: GenerateSettings()} {
+		got, err := os.ReadFile(filepath.Join("..", "..", "..", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%s is stale: run `go generate ./pkg/query` and commit the result", path)
+		}
 	}
 }

@@ -1,0 +1,92 @@
+import React from 'react';
+import { QueryEditorProps } from '@grafana/data';
+import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
+import { Combobox, Input, Text } from '@grafana/ui';
+
+import { ANNOTATION_LIMIT, prepareAnnotation } from '../annotations';
+import { DataSource } from '../datasource';
+import { queryProblems } from '../editor/validate';
+import { AgentXOptions, AgentXQuery } from '../types';
+import { FiltersEditor } from './FiltersEditor';
+import { WithPickerHint } from './PickerHint';
+import { usePickers } from './usePickers';
+
+type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
+
+/**
+ * Annotations are the conversations that match: one mark from start to last action.
+ * The editor shows exactly what runs (prepareAnnotation's query), nothing a
+ * conversations table panel would offer besides.
+ */
+export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
+  const target = prepareAnnotation({ target: query } as never).target as AgentXQuery;
+  const pickers = usePickers(datasource, target.bot);
+  const problems = queryProblems(target);
+  const update = (patch: Partial<AgentXQuery>) => {
+    const next = { ...target, ...patch };
+    if (JSON.stringify(next) !== JSON.stringify(target)) {
+      onChange(next);
+    }
+  };
+  return (
+    <EditorRows>
+      <Text element="p" color="secondary" variant="bodySmall">
+        One mark per conversation that matches, from its start to its last action, with its locale, tags and question.
+      </Text>
+      <EditorRow>
+        <EditorFieldGroup>
+          <EditorField
+            label="Bot"
+            width={32}
+            htmlFor="agentx-annotation-bot"
+            tooltip="Empty uses the data source's default bot. Template variables allowed."
+          >
+            <WithPickerHint picker={pickers.bots} what="bots">
+              <Combobox
+                id="agentx-annotation-bot"
+                width={32}
+                options={pickers.bots.options}
+                loading={pickers.bots.loading}
+                value={target.bot || null}
+                placeholder="default bot"
+                createCustomValue
+                isClearable
+                onChange={(v) => update({ bot: v ? String(v.value) : undefined })}
+              />
+            </WithPickerHint>
+          </EditorField>
+          <EditorField
+            label="Most marks"
+            width={12}
+            htmlFor="agentx-annotation-limit"
+            tooltip="The newest conversations are kept"
+            invalid={Boolean(problems.limit)}
+            error={problems.limit}
+          >
+            <Input
+              id="agentx-annotation-limit"
+              type="number"
+              width={12}
+              defaultValue={String(target.limit ?? ANNOTATION_LIMIT)}
+              invalid={Boolean(problems.limit)}
+              onBlur={(e) =>
+                update({ limit: e.currentTarget.value === '' ? ANNOTATION_LIMIT : Number(e.currentTarget.value) })
+              }
+            />
+          </EditorField>
+        </EditorFieldGroup>
+      </EditorRow>
+      <EditorRow>
+        <FiltersEditor
+          queryType="conversations"
+          filters={target.filters ?? {}}
+          tags={pickers.tags}
+          locales={pickers.locales}
+          metadataKeys={pickers.metadataKeys}
+          problems={problems.metadata}
+          onChange={(filters) => update({ filters })}
+        />
+      </EditorRow>
+    </EditorRows>
+  );
+}
