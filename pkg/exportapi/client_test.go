@@ -411,7 +411,7 @@ func TestEndless429SaysTheAPIKeptRefusing(t *testing.T) {
 	if KindOf(err) != KindRateLimited {
 		t.Fatalf("got %v, want a rate-limit error", err)
 	}
-	for _, want := range []string{"kept refusing", "429", "answers in a row", "requestsPerSecond", "retry after"} {
+	for _, want := range []string{"kept refusing", "429", "answers in a row", "Requests per second", "retry after"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not say %q", err, want)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -277,6 +278,17 @@ func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
 			h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
 			if h.Status != backend.HealthStatusError || strings.Contains(h.Message, secretKey) {
 				t.Fatalf("health: %+v", h)
+			}
+			// The person reading it sees the config page's labels, not the JSON keys.
+			for _, f := range settings.Numbers {
+				if strings.Contains(h.Message, f.Key) {
+					t.Errorf("health names %s by its JSON key: %s", f.Label, h.Message)
+				}
+			}
+			for key, label := range settings.Labels {
+				if strings.ContainsAny(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.Contains(h.Message, key) {
+					t.Errorf("health names %s by its JSON key: %s", label, h.Message)
+				}
 			}
 		})
 	}

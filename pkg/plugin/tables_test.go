@@ -202,11 +202,11 @@ func TestWrongKeyAndBadSettings(t *testing.T) {
 	bad := inst.(*Datasource)
 	defer bad.Dispose()
 	r = run(t, bad, dataQuery("A", "conversations", from, to, map[string]any{})).Responses["A"]
-	if r.Error == nil || !strings.Contains(r.Error.Error(), "https://") || !strings.Contains(r.Error.Error(), "requestsPerSecond") {
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "https://") || !strings.Contains(r.Error.Error(), "Requests per second") {
 		t.Fatalf("bad settings: %v", r.Error)
 	}
 	h, _ := bad.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
-	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "requestsPerSecond") {
+	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "Requests per second") {
 		t.Fatalf("health with bad settings: %+v", h)
 	}
 }
