@@ -63,13 +63,15 @@ function Query({ initial, annotation }: { initial: AgentXQuery; annotation?: boo
   const Editor = annotation ? AnnotationQueryEditor : QueryEditor;
   return (
     <>
-      <Editor
-        datasource={stubDatasource}
-        query={query}
-        onChange={setQuery}
-        onRunQuery={() => setRuns((n) => n + 1)}
-        app={(params.get('app') as CoreApp) ?? undefined}
-      />
+      <div data-testid="editor">
+        <Editor
+          datasource={stubDatasource}
+          query={query}
+          onChange={setQuery}
+          onRunQuery={() => setRuns((n) => n + 1)}
+          app={(params.get('app') as CoreApp) ?? undefined}
+        />
+      </div>
       <pre data-testid={`model-${initial.refId}`}>{JSON.stringify(query)}</pre>
       <pre data-testid={`runs-${initial.refId}`}>{runs}</pre>
     </>

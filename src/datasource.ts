@@ -88,6 +88,7 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
       tag: one(query.tag),
       stat: one(query.stat) as AgentXQuery['stat'],
       bucket: one(query.bucket),
+      timeShift: one(query.timeShift),
       field: one(query.field) as AgentXQuery['field'],
       filters: f,
     };

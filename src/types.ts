@@ -37,6 +37,8 @@ export interface AgentXQuery extends DataQuery {
   tag?: string;
   stat?: Stat;
   bucket?: string;
+  /** time series: read this much earlier, shown at the query's own times (1h…366d) */
+  timeShift?: string;
   filters?: QueryFilters;
   field?: ValuesField;
   limit?: number;

@@ -50,6 +50,9 @@ test('query editor for a time series shows its fields and fills the pickers', as
   await p.getByRole('option', { name: 'acme-support' }).click();
   await expect(p.getByTestId('model-A')).toContainText('"bot":"acme-support"');
   await expect(runs(p)).toHaveText('1');
+  await p.getByText(/^Filters:/).click();
+  await expect(p.getByText('With tags')).toBeVisible();
+  await p.getByTestId('editor').screenshot({ path: 'test-results/screenshots/query-editor.png' });
 });
 
 test('switching the query type drops what the new type does not use, and runs once', async ({ page: p }) => {

@@ -653,3 +653,51 @@ func TestWholeRangeBucketIsExact(t *testing.T) {
 		})
 	}
 }
+
+// TestTimeShiftIsExact reads a series a day earlier and shows it at the query's
+// own times: the same numbers as the unshifted query over the earlier range, each
+// moved a day later, under a name that says so; tables refuse a shift.
+func TestTimeShiftIsExact(t *testing.T) {
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, nil)
+	const shift = 24 * time.Hour
+	from, to := daysFrom.Add(shift), daysTo
+
+	// Over the whole range: every conversation of [from − 1d, to − 1d), stamped at from.
+	want := float64(len(sim.Dataset().Conversations("r3-218210", from.Add(-shift), to.Add(-shift))))
+	r := run(t, d, dataQuery("A", "conversationVolume", from, to, map[string]any{"bucket": "range", "timeShift": "1d"})).Responses["A"]
+	got := series(t, r, "")
+	if v, ok := got[""][from.UnixNano()]; len(got[""]) != 1 || !ok || v == nil || *v != want {
+		t.Fatalf("shifted count %v, want one point %v at %s", got, want, from)
+	}
+	if name := r.Frames[0].Fields[1].Config.DisplayNameFromDS; name != "Conversations started, 1d earlier" {
+		t.Errorf("display name %q", name)
+	}
+
+	// In buckets: the unshifted query over the earlier range, each point a day later.
+	shifted := series(t, run(t, d, dataQuery("A", "tagRate", from, to, map[string]any{"bucket": "1h", "groupBy": "locale", "timeShift": "24h"})).Responses["A"], "locale")
+	plain := series(t, run(t, d, dataQuery("A", "tagRate", from.Add(-shift), to.Add(-shift), map[string]any{"bucket": "1h", "groupBy": "locale"})).Responses["A"], "locale")
+	if len(shifted) != len(plain) {
+		t.Fatalf("%d groups shifted, %d not", len(shifted), len(plain))
+	}
+	for g, points := range plain {
+		if len(shifted[g]) != len(points) {
+			t.Fatalf("group %q: %d points shifted, %d not", g, len(shifted[g]), len(points))
+		}
+		for at, v := range points {
+			s, ok := shifted[g][at+int64(shift)]
+			if !ok || (v == nil) != (s == nil) || (v != nil && *v != *s) {
+				t.Fatalf("group %q at %s: shifted %v, plain %v", g, time.Unix(0, at).UTC(), s, v)
+			}
+		}
+	}
+
+	r = run(t, d, dataQuery("A", "conversations", from, to, map[string]any{"timeShift": "1d"})).Responses["A"]
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "timeShift applies to time series") {
+		t.Fatalf("table with a shift: %v", r.Error)
+	}
+	r = run(t, d, dataQuery("A", "conversationVolume", from, to, map[string]any{"timeShift": "last week"})).Responses["A"]
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "write it like 1h, 1d or 7d") {
+		t.Fatalf("bad shift: %v", r.Error)
+	}
+}

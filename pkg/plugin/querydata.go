@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
@@ -87,7 +88,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 		return errorResponse(badQuery(err))
 	}
 	q.Interval, q.MaxDataPoints = dq.Interval, dq.MaxDataPoints
-	w := exportapi.Window{From: dq.TimeRange.From.UTC(), To: dq.TimeRange.To.UTC()}
+	w := exportapi.Window{From: dq.TimeRange.From.UTC().Add(-q.TimeShift), To: dq.TimeRange.To.UTC().Add(-q.TimeShift)}
 	if w.To.Before(w.From) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "the time range ends before it starts")
 	}
@@ -102,5 +103,9 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
 			fmt.Sprintf("%s answers with a table; alert rules evaluate time series: use %s", q.Type, query.Choices(query.TypesOf(query.KindSeries))))
 	}
-	return d.run(ctx, &q, w)
+	r := d.run(ctx, &q, w)
+	if q.TimeShift > 0 && r.Error == nil {
+		frames.ShiftSeries(r.Frames, q.TimeShift)
+	}
+	return r
 }

@@ -55,6 +55,9 @@ type Query struct {
 	Filters Filters
 	Field   string
 	Limit   int
+	// TimeShift reads a time series that much earlier and shows it at the query's own
+	// times, as Prometheus' offset does: this week beside the week before.
+	TimeShift time.Duration
 
 	// Interval and MaxDataPoints are Grafana's hints for an empty Bucket.
 	Interval      time.Duration

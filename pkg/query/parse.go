@@ -20,6 +20,8 @@ import (
 const (
 	MinBucket = time.Minute
 	MaxBucket = 7 * 24 * time.Hour
+	// MaxTimeShift reaches a year back, for "the same week last year".
+	MaxTimeShift = 366 * 24 * time.Hour
 )
 
 // unresolvedVariable finds a template variable Grafana did not replace, as happens
@@ -51,8 +53,16 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 		q.Type = Type(strings.TrimSpace(p.str("queryType")))
 	}
 	q.Filters = p.filters()
+	shift := strings.TrimSpace(p.str("timeShift"))
 	if p.err != nil {
 		return q, p.err
+	}
+	if shift != "" {
+		d, err := gtime.ParseDuration(shift)
+		if err != nil || d < 0 || d > MaxTimeShift || d%time.Second != 0 {
+			return q, fmt.Errorf("timeShift %s is not a duration from 0 to 366d; write it like 1h, 1d or 7d", quote.Text(shift))
+		}
+		q.TimeShift = d
 	}
 	return q, q.check(defaultBot)
 }
@@ -77,6 +87,9 @@ func (q *Query) check(defaultBot string) error {
 	}
 	if err := checkGroupBy(q.GroupBy, spec); err != nil {
 		return err
+	}
+	if q.TimeShift > 0 && spec.Kind != KindSeries {
+		return fmt.Errorf("timeShift applies to time series; %s answers with a table", q.Type)
 	}
 	if q.GroupBy == GroupMetadata && q.MetadataKey == "" {
 		return errors.New("groupBy metadata needs a metadataKey: the top-level metadata key to group by")

@@ -194,10 +194,10 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 func checkRedisURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-		return errors.New("Redis URL must look like redis://host:6379/0 or rediss://host:6380 (TLS)")
+		return fmt.Errorf("%s must look like redis://host:6379/0 or rediss://host:6380 (TLS)", Labels["redisUrl"])
 	}
 	if _, hasPassword := u.User.Password(); hasPassword {
-		return errors.New("Redis URL must not hold a password: put it in the Redis password field, which Grafana keeps encrypted")
+		return fmt.Errorf("%s must not hold a password: put it in the Redis password field, which Grafana keeps encrypted", Labels["redisUrl"])
 	}
 	return nil
 }

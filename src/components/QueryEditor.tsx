@@ -196,6 +196,25 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
                 />
               </EditorField>
             )}
+            {uses.bucket(t) && (
+              <EditorField
+                label="Time shift"
+                width={NARROW}
+                htmlFor="agentx-time-shift"
+                tooltip="Read this much earlier and show it at this query's times, to compare with last week (7d)"
+                invalid={Boolean(problems.timeShift)}
+                error={problems.timeShift}
+              >
+                <Input
+                  id="agentx-time-shift"
+                  width={NARROW}
+                  defaultValue={query.timeShift ?? ''}
+                  placeholder="none"
+                  invalid={Boolean(problems.timeShift)}
+                  onBlur={(e) => update({ timeShift: e.currentTarget.value.trim() || undefined })}
+                />
+              </EditorField>
+            )}
           </EditorFieldGroup>
         </EditorRow>
       )}

@@ -79,4 +79,10 @@ describe('switchType', () => {
     const q: AgentXQuery = { refId: 'C', queryType: 'conversationVolume', groupBy: 'locale', bucket: '15m' };
     expect(switchType(q, 'tagRate')).toEqual({ ...q, queryType: 'tagRate' });
   });
+
+  it('keeps a time shift for time series only', () => {
+    const q: AgentXQuery = { refId: 'D', queryType: 'conversationVolume', timeShift: '7d' };
+    expect(switchType(q, 'tagRate').timeShift).toBe('7d');
+    expect(switchType(q, 'conversations').timeShift).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { CoreApp } from '@grafana/data';
 
-import { bucketProblem, isRunnable, queryProblems } from './validate';
+import { bucketProblem, isRunnable, queryProblems, timeShiftProblem } from './validate';
 
 describe('bucketProblem', () => {
   it('accepts what the backend accepts', () => {
@@ -44,5 +44,19 @@ describe('queryProblems', () => {
       /Alert rules evaluate time series/
     );
     expect(queryProblems({ refId: 'A', queryType: 'tagRate' }, CoreApp.UnifiedAlerting).queryType).toBeUndefined();
+  });
+});
+
+describe('timeShiftProblem', () => {
+  it('accepts what the backend accepts and refuses the rest', () => {
+    for (const s of [undefined, '', '1h', '7d', '1w', '366d', '$shift']) {
+      expect({ s, problem: timeShiftProblem(s) }).toEqual({ s, problem: undefined });
+    }
+    for (const s of ['367d', 'last week', '-1d']) {
+      expect(timeShiftProblem(s)).toMatch(/^Write how much earlier/);
+    }
+    expect(isRunnable(queryProblems({ refId: 'A', queryType: 'conversationVolume', timeShift: 'last week' }))).toBe(
+      false
+    );
   });
 });

@@ -13,6 +13,7 @@ export interface Problems {
   queryType?: string;
   metadataKey?: string;
   bucket?: string;
+  timeShift?: string;
   limit?: string;
   /** metadata filter rows by index */
   metadata?: Record<number, string>;
@@ -35,6 +36,18 @@ export function bucketProblem(bucket?: string): string | undefined {
   const seconds = Number(m[1]) * UNIT_SECONDS[m[2]];
   if (seconds < 60 || seconds > 7 * 86400) {
     return 'A bucket is 1m to 7d';
+  }
+  return undefined;
+}
+
+/** The backend's time shift rule: a duration from 0 to 366d in whole seconds. */
+export function timeShiftProblem(shift?: string): string | undefined {
+  if (!shift || isVariable(shift)) {
+    return undefined;
+  }
+  const m = shift.trim().match(/^(\d+)(s|m|h|d|w)$/);
+  if (!m || Number(m[1]) * UNIT_SECONDS[m[2]] > 366 * 86400) {
+    return 'Write how much earlier, like 1d or 7d (at most 366d), or leave it empty';
   }
   return undefined;
 }
@@ -63,6 +76,7 @@ export function queryProblems(q: AgentXQuery, app?: CoreApp | string): Problems 
   }
   if (uses.bucket(t)) {
     p.bucket = bucketProblem(q.bucket);
+    p.timeShift = timeShiftProblem(q.timeShift);
   }
   if (uses.limit(t) && q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1)) {
     p.limit = 'A whole number of rows, 1 or more, or empty for 10000';
@@ -76,4 +90,4 @@ export function queryProblems(q: AgentXQuery, app?: CoreApp | string): Problems 
 }
 
 export const isRunnable = (p: Problems) =>
-  !p.queryType && !p.metadataKey && !p.bucket && !p.limit && Object.keys(p.metadata ?? {}).length === 0;
+  !p.queryType && !p.metadataKey && !p.bucket && !p.timeShift && !p.limit && Object.keys(p.metadata ?? {}).length === 0;

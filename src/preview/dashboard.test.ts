@@ -142,3 +142,14 @@ test('the conversation table links each conversation to its transcript in Explor
   expect(decodeURIComponent(links[0].href)).toContain(`"conversationId":"${id.values[0]}"`);
   expect(decodeURIComponent(links[0].href)).toContain('"queryType":"transcript"');
 });
+
+test('"Conversations" shows the count and its change against the 7 days before, as Grafana computes it', () => {
+  const v = views['Conversations'];
+  const frames = answers.panels[String(v.panel.id)].frames;
+  const value = (refId: string) => frames.find((f) => f.schema!.refId === refId)!.data!.values[1][0] as number;
+  const [now, before] = [value('A'), value('B')];
+  expect(v.values.map((d) => d.display.title)).toEqual(['Started', 'vs 7 days before']);
+  expect(v.values[0].display.numeric).toBe(now);
+  expect(v.values[1].display.numeric).toBeCloseTo((now - before) / before, 12);
+  expect(v.values[1].display.suffix).toBe('%');
+});
