@@ -87,7 +87,10 @@ func runSaved(t *testing.T, d *Datasource, name string, model map[string]any, fr
 // TestProvisionedDashboardAndAlertRulesAnswer runs every query the demo provisions
 // (panels, variables, the annotation, alert rules) against the simulator.
 func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
-	_, url := startSim(t, simulator.Faults{})
+	// Two weeks of data: the dashboard compares its 7 days with the 7 before them.
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 15, PerHour: 10, Seed: 5,
+		Now: func() time.Time { return testNow }})
+	url := startServer(t, simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1}))
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"r3-218210", "acme-support"}})
 
 	raw, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "dashboards", "agentx-bot-operations.json"))
