@@ -77,6 +77,10 @@ export interface AgentXOptions extends DataSourceJsonData {
   redisUrl?: string;
   /** Divides requestsPerSecond among the replicas while Redis cannot be reached. */
   expectedReplicas?: number;
+  /** Days of every bot kept stored by reading ahead in the background; 0: off. */
+  syncDays?: number;
+  /** Share (0, 1] of the rate limit the background reading may use. */
+  syncShare?: number;
 }
 
 /** Only ever sent to the backend; Grafana returns just whether each is set. */

@@ -52,6 +52,14 @@ type Limiter struct {
 	sharedBy    *Lease
 	fallback    *rate.Limiter
 	sharedTrend string // the last trouble with shared, "" when it works
+
+	// Background requests (priority.go): their own pace, and the interactive
+	// requests waiting, whom they let go first.
+	bg      *rate.Limiter
+	bgShare float64
+	waiting int
+	idle    chan struct{} // closed when waiting drops to 0
+	traffic Traffic
 }
 
 // Pacer is a rate limit kept outside the process (in Redis), shared by every
@@ -209,8 +217,21 @@ func (lim *Limiter) pausedAt() time.Time {
 // wait blocks until a request may go out. When the query's deadline comes before
 // that moment it fails at once with a rate-limit error instead of sleeping into a
 // bare timeout.
-func (lim *Limiter) wait(ctx context.Context, endpoint string) (time.Duration, error) {
+func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Duration, err error) {
 	start := time.Now()
+	background := PriorityOf(ctx).Background()
+	if background {
+		if err := lim.backgroundTurn(ctx, endpoint); err != nil {
+			return time.Since(start), err
+		}
+	} else {
+		defer lim.interactiveWaits()()
+	}
+	defer func() {
+		if err == nil {
+			lim.count(background)
+		}
+	}()
 	if until := lim.pausedAt(); until.After(start) {
 		if err := sleepUntil(ctx, endpoint, until, func() error { return rateLimitedError(endpoint, until, start) }); err != nil {
 			return time.Since(start), err

@@ -85,6 +85,10 @@ type flight[T any] struct {
 	cancel context.CancelFunc
 	launch func()
 
+	// priority is set when a background read started the flight; an interactive
+	// query that joins raises it, so that it never waits at background pace.
+	priority *exportapi.Priority
+
 	mu         sync.Mutex
 	retain     *retainer[T] // nil: holds nothing, so joinable only until its first page
 	progress   func() []interval

@@ -378,6 +378,9 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 			pieces = subtract(pieces, o)
 		}
 		if len(claimed) > 0 {
+			if !exportapi.PriorityOf(ctx).Background() {
+				f.priority.Raise()
+			}
 			sub := &subscriber[T]{pieces: claimed, when: ep.when, fn: cons.take}
 			p.joins = append(p.joins, joined[T]{f: f, sub: sub, replay: f.join(sub), recent: f.finished})
 		}
@@ -426,6 +429,12 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		fctx, cancel = context.WithCancel(base)
 	}
 	f := &flight[T]{edge: now, reuse: s.cfg.Reuse, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}}
+	if exportapi.PriorityOf(ctx).Background() {
+		// Its own priority, not the starter's: raising it must not raise the
+		// starter's other reads.
+		f.priority = exportapi.NewBackground()
+		fctx = exportapi.WithPriority(fctx, f.priority)
+	}
 	for _, sp := range spans {
 		f.reads = append(f.reads, interval{from: sp.from, to: sp.to})
 		if sp.cacheable() {

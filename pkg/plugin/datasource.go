@@ -20,6 +20,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/history"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
 )
@@ -47,6 +48,9 @@ type Options struct {
 	Now func() time.Time
 	// Backoff spaces retries of failed requests; the zero value is the client's default.
 	Backoff exportapi.Backoff
+	// SyncEvery and SyncRetry pace the background reads that keep the recent past
+	// (zero: every 5 minutes, 30 s after a failure); tests shorten them.
+	SyncEvery, SyncRetry time.Duration
 }
 
 // DefaultCacheBytes is the cache's memory budget for the whole plugin process;
@@ -105,6 +109,13 @@ type Datasource struct {
 	uid, name   string // for data links back to this data source
 	opts        Options
 	shared      *sharedcache.Shared // nil without redisUrl
+
+	// keeper keeps the recent past in the store, from the first query or health
+	// check on (sync.go).
+	syncOnce sync.Once
+	syncMu   sync.Mutex
+	keeper   *history.Keeper
+	disposed bool
 }
 
 // NewDatasource is the instance factory Grafana calls when a data source is created or its settings change.
@@ -157,6 +168,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		pool = exportapi.DefaultLimiters
 	}
 	d.lease = pool.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
+	d.lease.SetBackgroundShare(s.SyncShare)
 	d.client, err = exportapi.New(exportapi.Config{
 		BaseURL:           s.BaseURL,
 		APIKey:            s.APIKey,
@@ -202,6 +214,13 @@ const disposeWait = 5 * time.Second
 // ended, every connection, when settings change or the data source is deleted.
 // An export another data source still shares then fails with errDisposed.
 func (d *Datasource) Dispose() {
+	d.syncMu.Lock()
+	d.disposed = true
+	k := d.keeper
+	d.syncMu.Unlock()
+	if k != nil {
+		k.Stop()
+	}
 	if d.lease != nil {
 		d.lease.Release()
 	}

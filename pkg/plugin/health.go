@@ -21,6 +21,7 @@ const healthWindow = 24 * time.Hour
 // CheckHealth asks for one conversation of each configured bot. It tells a rejected
 // key, an unknown bot and an unreachable API apart, and says what it found.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	d.startSync()
 	if d.settingsErr != nil {
 		// Grafana shows a failed health check from the result; an error would hide the message.
 		return healthError(d.settingsErr.Error()), nil //nolint:nilerr
@@ -74,12 +75,13 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 		_ = d.shared.Ping(ctx)
 	}
 	report := d.cacheReport()
-	details, _ := json.Marshal(map[string]any{"cache": report})
-	return &backend.CheckHealthResult{
-		Status:      backend.HealthStatusOk,
-		Message:     fmt.Sprintf("Connected to %s; the API key works. %s %s. %s", d.settings.BaseURL, label, strings.Join(parts, "; "), report.sentence()),
-		JSONDetails: details,
-	}, nil
+	syncText, syncDetails := d.syncReport()
+	details, _ := json.Marshal(map[string]any{"cache": report, "sync": syncDetails})
+	msg := fmt.Sprintf("Connected to %s; the API key works. %s %s. %s", d.settings.BaseURL, label, strings.Join(parts, "; "), report.sentence())
+	if syncText != "" {
+		msg += " " + syncText
+	}
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg, JSONDetails: details}, nil
 }
 
 // sentence makes an error text, written to follow other words, stand alone.

@@ -35,7 +35,8 @@ func startServer(t testing.TB, srv *simulator.Server) string {
 }
 
 func instanceSettings(baseURL string, jsonData map[string]any, key string) backend.DataSourceInstanceSettings {
-	jd := map[string]any{"baseUrl": baseURL, "defaultBot": "r3-218210", "requestsPerSecond": 100}
+	// No background sync unless a test asks: it would add requests to what tests count.
+	jd := map[string]any{"baseUrl": baseURL, "defaultBot": "r3-218210", "requestsPerSecond": 100, "syncDays": 0}
 	for k, v := range jsonData {
 		jd[k] = v
 	}

@@ -21,6 +21,7 @@ import (
 // rate limiter, and a slot held while waiting would keep a query of the other
 // endpoint from starting its export.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	d.startSync()
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
 	ctx, cancel := withAnswerMargin(ctx)

@@ -40,6 +40,10 @@ type Settings struct {
 	// ExpectedReplicas divides the rate limit while Redis cannot be reached, so
 	// that replicas pacing themselves still stay near the limit together.
 	ExpectedReplicas int
+	// SyncDays of the recent past of every configured bot are kept in the store by
+	// reading ahead in the background, at most SyncShare of the rate; 0 turns it off.
+	SyncDays  int
+	SyncShare float64
 }
 
 // Defaults, as docs/reference.md states them.
@@ -51,6 +55,10 @@ const (
 	DefaultCacheMinutes      = 60
 	DefaultLiveReuseSeconds  = 10
 	DefaultFinalHours        = 24
+	// DefaultSyncDays of the recent past are kept in the store in the background;
+	// DefaultSyncShare is the share of the rate limit that may use.
+	DefaultSyncDays  = 7
+	DefaultSyncShare = 0.5
 	// DefaultExpectedReplicas applies with a Redis URL: a set-up that shares a
 	// Redis has at least two replicas.
 	DefaultExpectedReplicas = 2
@@ -87,6 +95,8 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		APIKey:            strings.TrimSpace(secure["apiKey"]),
 		RedisPassword:     secure["redisPassword"],
 		ExpectedReplicas:  DefaultExpectedReplicas,
+		SyncDays:          DefaultSyncDays,
+		SyncShare:         DefaultSyncShare,
 	}
 	var raw map[string]json.RawMessage
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
@@ -173,6 +183,12 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 				s.RedisURL = strings.TrimSpace(str)
 			}
 		}
+	}
+	if n, ok := number("syncDays"); ok {
+		s.SyncDays = int(n)
+	}
+	if n, ok := number("syncShare"); ok {
+		s.SyncShare = n
 	}
 	if n, ok := number("expectedReplicas"); ok {
 		s.ExpectedReplicas = int(n)

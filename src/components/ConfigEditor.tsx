@@ -23,6 +23,10 @@ const NUMBER_DESCRIPTIONS: Record<NumberSettingKey, string> = {
     'Conversations change for a while after they start (tags, counts); after a day they do not. Records older than this are kept until the cache is full and never read again because of age.',
   liveReuseSeconds:
     'Live records one panel read serve the panels that arrive within this time, so one dashboard load reads the live tail once. 0 reads it for every panel.',
+  syncDays:
+    'Grafana reads this many days of every bot ahead of any query and keeps them stored, so dashboards within them answer at once. 0 turns it off.',
+  syncShare:
+    'The share of the rate limit the background reading may use (0.5 is half); it always lets queries go first.',
   expectedReplicas:
     'While Redis cannot be reached, each replica reads at requests per second divided by this, so that together they stay within the limit.',
 };
@@ -35,6 +39,8 @@ const LIMITS: NumberSettingKey[] = [
   'cacheMinutes',
   'finalHours',
   'liveReuseSeconds',
+  'syncDays',
+  'syncShare',
 ];
 
 export function ConfigEditor({ options, onOptionsChange }: Props) {

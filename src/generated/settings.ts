@@ -21,6 +21,8 @@ export type NumberSettingKey =
   | 'cacheMinutes'
   | 'finalHours'
   | 'liveReuseSeconds'
+  | 'syncDays'
+  | 'syncShare'
   | 'expectedReplicas';
 
 export const NUMBER_SETTINGS: NumberSetting[] = [
@@ -93,6 +95,26 @@ export const NUMBER_SETTINGS: NumberSetting[] = [
     whole: false,
     default: 10,
     accepted: 'a number of seconds from 0 (read the live tail for every query) to 600',
+  },
+  {
+    key: 'syncDays',
+    label: 'Keep synced (days)',
+    min: 0,
+    max: 90,
+    aboveMin: false,
+    whole: true,
+    default: 7,
+    accepted: 'a whole number of days from 0 (no sync) to 90',
+  },
+  {
+    key: 'syncShare',
+    label: 'Sync share of the rate',
+    min: 0,
+    max: 1,
+    aboveMin: true,
+    whole: false,
+    default: 5e-1,
+    accepted: 'a number above 0 and at most 1',
   },
   {
     key: 'expectedReplicas',

@@ -157,7 +157,7 @@ func (r *rig) fresh() {
 	}
 	r.cache = fetch.NewCache(plugin.DefaultCacheBytes)
 	factory := plugin.Factory(plugin.Options{Cache: r.cache, Flights: fetch.NewFlights(), Now: r.clock})
-	jd, _ := json.Marshal(map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60})
+	jd, _ := json.Marshal(map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60, "syncDays": 0})
 	inst, err := factory(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", JSONData: jd,
 		DecryptedSecureJSONData: map[string]string{"apiKey": apiKey}})
 	if err != nil {
@@ -381,7 +381,7 @@ func measureMemory(url string, cacheMB int, span time.Duration) {
 		cacheMinutes = 0
 	}
 	factory := plugin.Factory(plugin.Options{Cache: fetch.NewCache(int64(cacheMB) << 20), Flights: fetch.NewFlights()})
-	jd, _ := json.Marshal(map[string]any{"baseUrl": url, "defaultBot": bot, "requestsPerSecond": 100, "cacheMinutes": cacheMinutes,
+	jd, _ := json.Marshal(map[string]any{"baseUrl": url, "defaultBot": bot, "requestsPerSecond": 100, "cacheMinutes": cacheMinutes, "syncDays": 0,
 		"timeoutSeconds": 60, "maxRecords": 2_000_000})
 	inst, err := factory(context.Background(), backend.DataSourceInstanceSettings{UID: "mem", JSONData: jd,
 		DecryptedSecureJSONData: map[string]string{"apiKey": apiKey}})

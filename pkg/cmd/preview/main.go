@@ -123,6 +123,8 @@ func run(dashPath, dsPath, out string) error {
 		return err
 	}
 	jsonData["baseUrl"] = url
+	// Reading ahead would only compete with the panels for the simulator's rate limit.
+	jsonData["syncDays"] = 0
 
 	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: freeAddress()})
 	if err != nil {

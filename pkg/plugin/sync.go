@@ -1,0 +1,113 @@
+package plugin
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/history"
+)
+
+// startSync starts keeping the recent past of the data source's bots, once: from
+// the first query or health check after the instance was created, so a data
+// source nobody uses costs nothing.
+func (d *Datasource) startSync() {
+	if d.settingsErr != nil || d.settings.SyncDays <= 0 || d.settings.CacheMinutes <= 0 {
+		return
+	}
+	d.syncOnce.Do(func() {
+		d.syncMu.Lock()
+		defer d.syncMu.Unlock()
+		if d.disposed {
+			return
+		}
+		every := d.opts.SyncEvery
+		if every <= 0 {
+			every = 5 * time.Minute
+		}
+		cfg := history.Config{
+			Reader: d.source, Bots: d.settings.KnownBots(), Days: d.settings.SyncDays,
+			Live: time.Duration(d.settings.LiveMinutes) * time.Minute, Every: every, Now: d.now, Log: d.logger,
+		}
+		if d.opts.SyncRetry > 0 {
+			cfg.Retry = d.opts.SyncRetry
+		}
+		if d.shared != nil {
+			cfg.Turn = d.syncTurn(2 * every)
+		}
+		d.keeper = history.Start(cfg)
+	})
+}
+
+// syncTurn lets one replica at a time keep a bot when replicas share a Redis: a
+// lease on the bot's sync lane, renewed at every pass. Should Redis fail, every
+// replica keeps its bots; the exports' own leases still keep them from reading
+// the same time twice.
+func (d *Datasource) syncTurn(ttl time.Duration) history.Turn {
+	token := fmt.Sprintf("%p", d)
+	return func(ctx context.Context, bot string) bool {
+		lane := "sync|" + exportapi.Scope(d.settings.BaseURL) + "|" + hashKey(d.settings.APIKey) + "|" + bot
+		mine := []fetch.Span{{From: time.Unix(0, 0), To: time.Unix(1, 0)}}
+		taken, err := d.shared.Claim(ctx, lane, token, ttl, func(others []fetch.Span) []fetch.Span {
+			if len(others) > 0 {
+				return nil
+			}
+			return mine
+		})
+		return err != nil || len(taken) > 0
+	}
+}
+
+// hashKey names a key without revealing it.
+func hashKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:8])
+}
+
+// syncReport says per bot how far back the store is complete and what share of
+// the requests the background reads used; empty when sync is off.
+func (d *Datasource) syncReport() (string, map[string]any) {
+	d.syncMu.Lock()
+	k := d.keeper
+	d.syncMu.Unlock()
+	if k == nil {
+		return "", nil
+	}
+	var parts []string
+	bots := map[string]any{}
+	for _, p := range k.Status() {
+		state := "not read yet"
+		switch {
+		case p.Skipped:
+			state = "kept by another replica"
+		case p.Done():
+			state = fmt.Sprintf("complete for the last %d days", d.settings.SyncDays)
+		case !p.CompleteFrom.IsZero():
+			state = "complete back to " + p.CompleteFrom.UTC().Format("2 Jan 15:04 UTC")
+		}
+		if p.LastErr != "" {
+			state += " (last read failed: " + p.LastErr + ")"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", quoteList([]string{p.Bot}), p.Endpoint, state))
+		bots[p.Bot+"/"+p.Endpoint] = map[string]any{"completeFrom": p.CompleteFrom, "done": p.Done(), "requests": p.Requests, "error": p.LastErr}
+	}
+	traffic := exportapi.Traffic{}
+	for _, lim := range []*exportapi.Limiter{d.lease.Conversations, d.lease.Messages} {
+		t := lim.Traffic()
+		traffic.Interactive += t.Interactive
+		traffic.Background += t.Background
+	}
+	share := 0.0
+	if total := traffic.Interactive + traffic.Background; total > 0 {
+		share = float64(traffic.Background) / float64(total)
+	}
+	return fmt.Sprintf("Sync of the last %d days: %s; it made %.0f%% of the requests so far.",
+			d.settings.SyncDays, strings.Join(parts, "; "), 100*share),
+		map[string]any{"days": d.settings.SyncDays, "bots": bots, "backgroundShare": share,
+			"requests": map[string]int64{"background": traffic.Background, "interactive": traffic.Interactive}}
+}

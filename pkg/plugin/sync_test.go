@@ -1,0 +1,98 @@
+package plugin
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+// TestSyncKeepsTheRecentPastStored runs the background sync against the simulator
+// at its real rate limit: once the backfill of 2 days is done, a dashboard over
+// those 2 days costs only its live tail (1 request per endpoint) and is exact, and
+// the health check says how far back the store is complete.
+func TestSyncKeepsTheRecentPastStored(t *testing.T) {
+	t.Parallel()
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 3, PerHour: 10, Seed: 9,
+		Now: func() time.Time { return testNow }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
+	url := startServer(t, sim)
+	opts := testOptions()
+	opts.SyncEvery, opts.SyncRetry = 100*time.Millisecond, 100*time.Millisecond
+	inst, err := Factory(opts)(t.Context(), instanceSettings(url, map[string]any{"requestsPerSecond": 3, "syncDays": 2}, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	t.Cleanup(d.Dispose)
+
+	// The first health check starts the sync.
+	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); h.Status != backend.HealthStatusOk {
+		t.Fatalf("health: %s", h.Message)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		done := true
+		for _, p := range d.keeper.Status() {
+			done = done && p.Done()
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the backfill did not finish: %+v", d.keeper.Status())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d.keeper.Requests() == 0 {
+		t.Fatal("the backfill made no request")
+	}
+
+	from, to := testNow.Add(-48*time.Hour), testNow
+	before := sim.Counts()
+	r := run(t, d,
+		dataQuery("C", "conversationVolume", from, to, map[string]any{"bucket": "1h"}),
+		dataQuery("M", "messageVolume", from, to, map[string]any{"bucket": "1h"}))
+	after := sim.Counts()
+	if n := after.Conversations - before.Conversations; n > 1 {
+		t.Errorf("conversation volume over the synced days cost %d requests, want at most 1 (the live tail)", n)
+	}
+	if n := after.Messages - before.Messages; n > 1 {
+		t.Errorf("message volume over the synced days cost %d requests, want at most 1 (the live tail)", n)
+	}
+	conv := map[int64]float64{}
+	for _, c := range data.Conversations("r3-218210", from, to) {
+		conv[bucketOf(c.Start, time.Hour)]++
+	}
+	compare(t, series(t, r.Responses["C"], ""), map[string]map[int64]float64{"": conv}, expectedBuckets(from, to, time.Hour), time.Hour, false)
+	msgs := map[int64]float64{}
+	for _, m := range data.Messages("r3-218210", from, to, "") {
+		msgs[bucketOf(m.Time, time.Hour)]++
+	}
+	compare(t, series(t, r.Responses["M"], ""), map[string]map[int64]float64{"": msgs}, expectedBuckets(from, to, time.Hour), time.Hour, false)
+
+	h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+	for _, want := range []string{"Sync of the last 2 days", `"r3-218210" conversations complete for the last 2 days`, `"r3-218210" messages complete for the last 2 days`, "of the requests so far"} {
+		if !strings.Contains(h.Message, want) {
+			t.Errorf("health does not say %q: %s", want, h.Message)
+		}
+	}
+	if sim.Counts().RateLimited != 0 {
+		t.Errorf("%d answers 429", sim.Counts().RateLimited)
+	}
+}
+
+// TestSyncIsOffWhenAsked checks that syncDays 0 reads nothing in the background.
+func TestSyncIsOffWhenAsked(t *testing.T) {
+	t.Parallel()
+	sim, url := startSim(t, simulator.Faults{})
+	d := newTestDatasource(t, url, map[string]any{"syncDays": 0})
+	_, _ = d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+	time.Sleep(200 * time.Millisecond)
+	if d.keeper != nil || sim.Counts().Conversations > 1 {
+		t.Fatalf("sync ran: %+v", sim.Counts())
+	}
+}
