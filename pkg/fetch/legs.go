@@ -35,6 +35,8 @@ type leg struct {
 	records  int64
 	sorted   bool
 	done     bool
+	// delivering is set while a page is handed on outside the runner's lock.
+	delivering bool
 }
 
 // legs runs the flight's legs to the end and returns their summed cost.
@@ -103,10 +105,15 @@ func (r *legRunner[T]) start(l *leg) {
 }
 
 // page hands on the records before the leg's (possibly moved) end and notes
-// whether the leg still reads in time order.
+// whether the leg still reads in time order. The leg's progress moves only once
+// the page is handed on: covered time is time whose records every subscriber has.
 func (r *legRunner[T]) page(l *leg, page []T) error {
 	r.mu.Lock()
-	end := l.to
+	// No cut while the page is on its way: a cut point is chosen after the
+	// leg's progress, which this page is about to move.
+	l.delivering = true
+	end, progress, sorted := l.to, l.progress, l.sorted
+	r.mu.Unlock()
 	crossed := false
 	kept := page
 	for i := range page {
@@ -115,22 +122,25 @@ func (r *legRunner[T]) page(l *leg, page []T) error {
 			crossed = true
 			continue
 		}
-		if t.Before(l.progress) {
-			l.sorted = false
+		if t.Before(progress) {
+			sorted = false
 		} else {
-			l.progress = t
+			progress = t
 		}
 	}
 	if crossed {
 		kept = keep(page, func(rec *T) bool { return r.ep.when(rec).Before(end) })
 	}
+	r.f.deliver(kept)
+	r.mu.Lock()
+	l.delivering = false
+	l.progress, l.sorted = progress, sorted && l.sorted
 	l.records += int64(len(kept))
 	if !crossed {
 		r.rebalance()
 	}
 	r.mu.Unlock()
-	r.f.deliver(kept)
-	if crossed && l.sorted {
+	if crossed && sorted {
 		return errLegCut
 	}
 	return nil
@@ -203,7 +213,7 @@ func (r *legRunner[T]) victim() (*leg, float64) {
 	var bestPages float64
 	for _, l := range r.legs {
 		covered := l.progress.Sub(l.from)
-		if l.done || !l.sorted || l.records == 0 || covered <= 0 {
+		if l.done || l.delivering || !l.sorted || l.records == 0 || covered <= 0 {
 			continue
 		}
 		left := l.to.Sub(l.progress)

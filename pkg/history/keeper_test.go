@@ -58,7 +58,7 @@ func TestBackfillGoesNewestFirstADayAtATime(t *testing.T) {
 		return len(st) == 2 && st[0].Done() && st[1].Done()
 	})
 	k.Stop()
-	edge := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) // now − 1h, on a 15-minute chunk
+	edge := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)  // now − 1h, on a 15-minute chunk
 	goal := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) // now − 3 days, on a chunk
 	for _, ep := range []string{"conversations", "messages"} {
 		ws := r.windows[ep]
