@@ -77,6 +77,8 @@ export interface AgentXOptions extends DataSourceJsonData {
   redisUrl?: string;
   /** Divides requestsPerSecond among the replicas while Redis cannot be reached. */
   expectedReplicas?: number;
+  /** Seconds a dashboard query waits before answering with what is complete. */
+  responseSeconds?: number;
   /** Days of every bot kept stored by reading ahead in the background; 0: off. */
   syncDays?: number;
   /** Share (0, 1] of the rate limit the background reading may use. */

@@ -97,6 +97,7 @@ type flight[T any] struct {
 	canceled   bool
 	finished   bool
 	finishedAt time.Time
+	asked      time.Time // when a query last needed its time (partial.go)
 	calls      []string // the first request of each leg
 	stats      exportapi.Stats
 	err        error

@@ -47,9 +47,13 @@ type legRunner[T any] struct {
 	req     exportapi.Request
 	initial int
 	ctx     context.Context
+	// newestFirst reads a long range a piece at a time from its newest end, for a
+	// query that answers with what is complete before the read ends.
+	newestFirst bool
 
 	mu     sync.Mutex
 	legs   []*leg
+	queue  []span // pieces not started yet, newest first
 	active int
 	wg     sync.WaitGroup
 	stats  exportapi.Stats
@@ -61,8 +65,15 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	defer r.cancel()
 	r.mu.Lock()
-	for _, sp := range split(spans, r.initial) {
-		r.start(&leg{from: sp.from, to: sp.to, sorted: true})
+	if r.newestFirst && spanTotal(spans) > newestFirstFrom {
+		r.queue = newestPieces(spans)
+		for range min(r.initial, len(r.queue)) {
+			r.startNext()
+		}
+	} else {
+		for _, sp := range split(spans, r.initial) {
+			r.start(&leg{from: sp.from, to: sp.to, sorted: true})
+		}
 	}
 	r.mu.Unlock()
 	r.wg.Wait()
@@ -168,6 +179,9 @@ func (r *legRunner[T]) finish(l *leg, st exportapi.Stats, err error) {
 // caller holds r.mu.
 func (r *legRunner[T]) rebalance() {
 	want := r.s.legsForLatency(r.ep.name)
+	for r.err == nil && r.active < want && len(r.queue) > 0 {
+		r.startNext()
+	}
 	for r.err == nil && r.active < want {
 		victim, pages := r.victim()
 		if victim == nil {
@@ -188,6 +202,37 @@ func (r *legRunner[T]) rebalance() {
 			r.start(&leg{from: c, to: next, sorted: true})
 		}
 	}
+}
+
+// newestFirstFrom is the range past which a progressive read goes newest first:
+// shorter ones read in time order finish within a response anyway, and each
+// piece costs a partial page.
+const newestFirstFrom = 7 * 24 * time.Hour
+
+// newestPieces cuts spans into pieces of at least a day, at most 16 of them,
+// newest first.
+func newestPieces(spans []span) []span {
+	size := max(24*time.Hour, spanTotal(spans)/16).Truncate(ChunkSize)
+	var out []span
+	for i := len(spans) - 1; i >= 0; i-- {
+		sp := spans[i]
+		for to := sp.to; to.After(sp.from); {
+			from := to.Add(-size)
+			if from.Before(sp.from) {
+				from = sp.from
+			}
+			out = append(out, span{from: from, to: to})
+			to = from
+		}
+	}
+	return out
+}
+
+// startNext starts a leg on the newest piece not started; the caller holds r.mu.
+func (r *legRunner[T]) startNext() {
+	sp := r.queue[0]
+	r.queue = r.queue[1:]
+	r.start(&leg{from: sp.from, to: sp.to, sorted: true})
 }
 
 // cutPoints divides (progress, end) into parts equal spans, on whole seconds so a

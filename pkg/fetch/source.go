@@ -48,6 +48,9 @@ type Config struct {
 	Flights  *Flights
 	// Now is the clock deciding what is live; nil means time.Now.
 	Now func() time.Time
+	// KeepReading is how long a read a query answered partially from goes on
+	// without anyone asking for its time again (default 3 minutes).
+	KeepReading time.Duration
 }
 
 // Source reads records for queries through shared exports and the cache.
@@ -79,6 +82,10 @@ type Request struct {
 	ConversationID string
 	// MaxRecords stops the query once more records than this fell in its window; 0: no bound.
 	MaxRecords int64
+	// AnswerBy, when set, is when the query answers with what is complete if its
+	// read has not finished: the read goes on without it, into the cache, and the
+	// Stats say which time is not complete. Zero waits for the whole read.
+	AnswerBy time.Time
 }
 
 // Stats is what a query's data cost.
@@ -93,6 +100,10 @@ type Stats struct {
 	// Warnings say what went wrong on the way without failing the query: a cache
 	// tier that could not be used.
 	Warnings []string
+	// Incomplete is the time of the window whose records had not all arrived when
+	// the query answered (Request.AnswerBy); empty when the answer is complete.
+	// Records of it may have reached the query: what they were counted in is not exact.
+	Incomplete []exportapi.Window
 }
 
 // Add sums two Stats.
@@ -104,6 +115,7 @@ func (s *Stats) Add(o Stats) {
 	s.CacheMisses += o.CacheMisses
 	s.TierHits += o.TierHits
 	s.Calls = append(s.Calls, o.Calls...)
+	s.Incomplete = mergeWindows(append(s.Incomplete, o.Incomplete...))
 	for _, w := range o.Warnings {
 		if !slices.Contains(s.Warnings, w) {
 			s.Warnings = append(s.Warnings, w)
@@ -176,6 +188,10 @@ type consumer[T any] struct {
 	max    int64
 	seen   int64
 	err    error
+	// frozen is set once the query answered partially: its aggregation is done,
+	// and what still arrives only counts against the budget (over, then, ends the read).
+	frozen bool
+	over   func()
 }
 
 func (c *consumer[T]) take(page []T) {
@@ -186,6 +202,13 @@ func (c *consumer[T]) take(page []T) {
 	}
 	kept := keep(page, func(r *T) bool { return c.window.Contains(c.when(r)) })
 	c.seen += int64(len(kept))
+	if c.frozen {
+		if c.max > 0 && c.seen > c.max && c.over != nil {
+			c.over()
+			c.over = nil
+		}
+		return
+	}
 	if c.max > 0 && c.seen > c.max {
 		c.err = fmt.Errorf("the query needs more than %d records (the data source's \"Max records per query\"); narrow the time range or raise that setting", c.max)
 		c.stop()
@@ -252,17 +275,30 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	if p.started != nil {
 		go p.started.launch()
 	}
+	answer := ctx
+	if !req.AnswerBy.IsZero() {
+		var cancel context.CancelFunc
+		answer, cancel = context.WithDeadline(ctx, req.AnswerBy)
+		defer cancel()
+	}
 	if p.started != nil {
-		err = p.started.wait(ctx, p.own)
+		err = p.started.await(answer)
 		st.Add(flightStats(p.started, false))
 	}
 	for _, j := range p.joins {
-		if e := j.f.wait(ctx, j.sub); err == nil {
+		if e := j.f.await(answer); err == nil {
 			err = e
 		}
 		js := flightStats(j.f, j.recent)
 		js.SharedExports = js.Exports
 		st.Add(js)
+	}
+	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
+	if err != nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
+		st.Incomplete = answerPartially(s, w, p, cons)
+		err = nil
+	} else {
+		leaveAll(p)
 	}
 	cons.mu.Lock()
 	overBudget := cons.err
@@ -381,6 +417,7 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 			if !exportapi.PriorityOf(ctx).Background() {
 				f.priority.Raise()
 			}
+			f.asked = maxTime(f.asked, time.Now())
 			sub := &subscriber[T]{pieces: claimed, when: ep.when, fn: cons.take}
 			p.joins = append(p.joins, joined[T]{f: f, sub: sub, replay: f.join(sub), recent: f.finished})
 		}
@@ -423,12 +460,13 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	base := context.WithoutCancel(ctx)
 	var fctx context.Context
 	var cancel context.CancelFunc
-	if deadline, ok := ctx.Deadline(); ok {
+	// A read that may outlive its query's answer (AnswerBy) keeps no deadline.
+	if deadline, ok := ctx.Deadline(); ok && req.AnswerBy.IsZero() {
 		fctx, cancel = context.WithDeadline(base, deadline)
 	} else {
 		fctx, cancel = context.WithCancel(base)
 	}
-	f := &flight[T]{edge: now, reuse: s.cfg.Reuse, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}}
+	f := &flight[T]{edge: now, reuse: s.cfg.Reuse, done: make(chan struct{}), cancel: cancel, subs: map[*subscriber[T]]struct{}{}, asked: time.Now()}
 	if exportapi.PriorityOf(ctx).Background() {
 		// Its own priority, not the starter's: raising it must not raise the
 		// starter's other reads.
@@ -445,7 +483,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		f.retain = newRetainer(s.cfg.Cache, ep.when, ep.size)
 	}
 	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
-	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans)}
+	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans), newestFirst: !req.AnswerBy.IsZero()}
 	f.progress = runner.covered
 	f.launch = func() {
 		defer cancel()

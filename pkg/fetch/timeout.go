@@ -38,11 +38,11 @@ func timeoutError[T any](ctx context.Context, s *Source, endpoint string, w expo
 	return exportapi.NewError(exportapi.KindTimeout, endpoint, fmt.Sprintf(
 		"the AgentX Export API answered too slowly for the query's time%s: it read %d %s covering %s of the %s range, and %s remained unread; "+
 			"narrow the time range, retry in a moment, or give queries more time (Grafana's data source timeout, or the alert rule's evaluation timeout)",
-		latency, seen, endpoint, human(read), human(window.length()), human(window.length()-read)))
+		latency, seen, endpoint, Human(read), Human(window.length()), Human(window.length()-read)))
 }
 
-// human writes a duration the way a dashboard would: 2d 3h, 45m, 12s.
-func human(d time.Duration) string {
+// Human writes a duration the way a dashboard would: 2d 3h, 45m, 12s.
+func Human(d time.Duration) string {
 	d = d.Round(time.Second)
 	switch {
 	case d >= 24*time.Hour:

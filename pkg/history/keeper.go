@@ -102,13 +102,17 @@ func Start(cfg Config) *Keeper {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	k := &Keeper{cfg: cfg, cancel: cancel, status: map[lane]*Progress{}}
+	var lanes []lane
 	for _, bot := range cfg.Bots {
 		for _, ep := range []string{exportapi.EndpointConversations, exportapi.EndpointMessages} {
 			l := lane{bot, ep}
 			k.status[l] = &Progress{Bot: bot, Endpoint: ep}
-			k.done.Add(1)
-			go k.keep(ctx, l)
+			lanes = append(lanes, l)
 		}
+	}
+	for _, l := range lanes {
+		k.done.Add(1)
+		go k.keep(ctx, l)
 	}
 	return k
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// SyncEvery and SyncRetry pace the background reads that keep the recent past
 	// (zero: every 5 minutes, 30 s after a failure); tests shorten them.
 	SyncEvery, SyncRetry time.Duration
+	// KeepReading is how long a read a dashboard answered partially from goes on
+	// without anyone asking for its time again; zero: 3 minutes.
+	KeepReading time.Duration
 }
 
 // DefaultCacheBytes is the cache's memory budget for the whole plugin process;
@@ -200,7 +203,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
 		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute, Reuse: s.LiveReuse,
 		Final: time.Duration(s.FinalHours) * time.Hour,
-		Cache: opts.Cache, Flights: opts.Flights, Now: d.now,
+		Cache: opts.Cache, Flights: opts.Flights, Now: d.now, KeepReading: opts.KeepReading,
 	})
 	return nil
 }

@@ -17,8 +17,9 @@ import (
 )
 
 // TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline calls QueryData over gRPC
-// with a deadline, as Grafana does, against an API that takes 2 s a page: the
-// answer is the plugin's message about what was read, not a bare DeadlineExceeded.
+// for an alert rule, with a deadline, as Grafana does, against an API that takes
+// 2 s a page: an alert never gets a partial answer; it gets the plugin's message
+// about what was read and what to change, not a bare DeadlineExceeded.
 func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	t.Parallel() // waits on a slow server of its own
 	_, url := startSim(t, simulator.Faults{Latency: 2 * time.Second})
@@ -29,6 +30,7 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	defer cancel()
 	resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
 		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
+		Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
 		Queries:       []backend.DataQuery{dataQuery("A", "conversationVolume", testNow.Add(-72*time.Hour), testNow, map[string]any{})},
 	})
 	if err != nil {
@@ -36,7 +38,7 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	}
 	r := resp.Responses["A"]
 	if r.Error == nil {
-		t.Fatal("a read that cannot finish answered without an error")
+		t.Fatalf("a read that cannot finish answered without an error: %q", notices(r))
 	}
 	for _, want := range []string{"answered too slowly", "conversations", "of the 3d range", "remained unread", "narrow the time range"} {
 		if !strings.Contains(r.Error.Error(), want) {

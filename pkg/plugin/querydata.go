@@ -26,6 +26,15 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
 	ctx, cancel := withAnswerMargin(ctx)
 	defer cancel()
+	if !fromAlert && d.settingsErr == nil {
+		// A dashboard waits no longer than responseSeconds: then it answers with what
+		// is complete, and the read goes on. Alert rules wait for the whole answer.
+		by := time.Now().Add(d.settings.Response)
+		if deadline, ok := ctx.Deadline(); ok && deadline.Add(-answerDueMargin).Before(by) {
+			by = deadline.Add(-answerDueMargin)
+		}
+		ctx = withAnswerBy(ctx, by)
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, dq := range req.Queries {
@@ -59,6 +68,9 @@ var (
 	earliest = time.Unix(0, 0).UTC()
 	latest   = time.Unix(0, math.MaxInt64).UTC()
 )
+
+// answerDueMargin keeps a partial answer clear of the query's own deadline.
+const answerDueMargin = 200 * time.Millisecond
 
 // The answer margin is a tenth of the time left, within these bounds.
 const (

@@ -43,6 +43,11 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 	if err != nil {
 		return errorResponse(err)
 	}
+	if len(c.Incomplete) > 0 {
+		if r, partial := d.partial(q, w, out, c); partial {
+			return r
+		}
+	}
 	if d.shared != nil {
 		if st := d.shared.Status(); !st.Healthy {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("Redis %s (%s): this Grafana used its own cache and paced its requests at %.3g per second, its share of the limit, until Redis is back",

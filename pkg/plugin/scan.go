@@ -18,7 +18,7 @@ const conversationLookback = 24 * time.Hour
 // scanConversations calls fn with each page of conversations in w that pass the
 // query's filters. Pages may be shared and must not be changed.
 func (d *Datasource) scanConversations(ctx context.Context, q *query.Query, w exportapi.Window, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
-	return d.source.Conversations(ctx, d.request(q, w), func(page []exportapi.Conversation) {
+	return d.source.Conversations(ctx, d.request(ctx, q, w), func(page []exportapi.Conversation) {
 		if m := selection.Matching(page, &q.Filters); len(m) > 0 {
 			fn(m)
 		}
@@ -36,12 +36,17 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 	if join != nil {
 		lookback := exportapi.Window{From: w.From.Add(-conversationLookback), To: w.To}
 		cc, err := d.scanConversations(ctx, q, lookback, join.AddConversations)
+		// A message is only as complete as the conversations it may belong to:
+		// those that started up to a lookback before it.
+		for i := range cc.Incomplete {
+			cc.Incomplete[i].To = cc.Incomplete[i].To.Add(conversationLookback)
+		}
 		c = cc
 		if err != nil {
 			return c, err
 		}
 	}
-	req := d.request(q, w)
+	req := d.request(ctx, q, w)
 	req.ConversationID = q.Filters.ConversationID
 	st, err := d.source.Messages(ctx, req, func(page []exportapi.Message) {
 		if join == nil {
@@ -54,6 +59,19 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 	return c, err
 }
 
-func (d *Datasource) request(q *query.Query, w exportapi.Window) fetch.Request {
-	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords}
+func (d *Datasource) request(ctx context.Context, q *query.Query, w exportapi.Window) fetch.Request {
+	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords, AnswerBy: answerBy(ctx)}
+}
+
+type answerByKey struct{}
+
+// withAnswerBy marks a dashboard query's context with when it answers with what is
+// complete (responseSeconds); alert rules' queries never answer partially.
+func withAnswerBy(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, answerByKey{}, t)
+}
+
+func answerBy(ctx context.Context) time.Time {
+	t, _ := ctx.Value(answerByKey{}).(time.Time)
+	return t
 }

@@ -43,6 +43,8 @@ var Numbers = []NumberField{
 		Accepted: "a whole number of hours from 1 to 8760"},
 	{Key: "liveReuseSeconds", Label: "Live reuse (seconds)", Min: 0, Max: 600, Default: DefaultLiveReuseSeconds,
 		Accepted: "a number of seconds from 0 (read the live tail for every query) to 600"},
+	{Key: "responseSeconds", Label: "Answer within (seconds)", Min: 1, Max: 600, Default: DefaultResponseSeconds,
+		Accepted: "a number of seconds from 1 to 600"},
 	{Key: "syncDays", Label: "Keep synced (days)", Min: 0, Max: 90, Whole: true, Default: DefaultSyncDays,
 		Accepted: "a whole number of days from 0 (no sync) to 90"},
 	{Key: "syncShare", Label: "Sync share of the rate", Min: 0, Max: 1, AboveMin: true, Default: DefaultSyncShare,

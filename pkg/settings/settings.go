@@ -44,6 +44,9 @@ type Settings struct {
 	// reading ahead in the background, at most SyncShare of the rate; 0 turns it off.
 	SyncDays  int
 	SyncShare float64
+	// Response is when a dashboard query answers with what is complete if its read
+	// has not finished; the read goes on in the background. Alert rules wait.
+	Response time.Duration
 }
 
 // Defaults, as docs/reference.md states them.
@@ -59,6 +62,9 @@ const (
 	// DefaultSyncShare is the share of the rate limit that may use.
 	DefaultSyncDays  = 7
 	DefaultSyncShare = 0.5
+	// DefaultResponseSeconds is when a dashboard query answers with what is
+	// complete if its read has not finished.
+	DefaultResponseSeconds = 20
 	// DefaultExpectedReplicas applies with a Redis URL: a set-up that shares a
 	// Redis has at least two replicas.
 	DefaultExpectedReplicas = 2
@@ -97,6 +103,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		ExpectedReplicas:  DefaultExpectedReplicas,
 		SyncDays:          DefaultSyncDays,
 		SyncShare:         DefaultSyncShare,
+		Response:          DefaultResponseSeconds * time.Second,
 	}
 	var raw map[string]json.RawMessage
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
@@ -183,6 +190,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 				s.RedisURL = strings.TrimSpace(str)
 			}
 		}
+	}
+	if n, ok := number("responseSeconds"); ok {
+		s.Response = time.Duration(n * float64(time.Second))
 	}
 	if n, ok := number("syncDays"); ok {
 		s.SyncDays = int(n)

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Settings{BaseURL: "https://api.converseapps.com", RequestsPerSecond: 3, Timeout: 30 * time.Second,
 		MaxRecords: 1_000_000, LiveMinutes: 60, CacheMinutes: 60, FinalHours: 24, LiveReuse: 10 * time.Second,
-		APIKey: key, ExpectedReplicas: 2, SyncDays: 7, SyncShare: 0.5}
+		APIKey: key, ExpectedReplicas: 2, SyncDays: 7, SyncShare: 0.5, Response: 20 * time.Second}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Fatalf("defaults (-want +got):\n%s", diff)
 	}
@@ -27,13 +27,13 @@ func TestDefaults(t *testing.T) {
 func TestEveryField(t *testing.T) {
 	s, err := Parse([]byte(`{"baseUrl":"http://localhost:8085/","defaultBot":" r3 ","bots":["a","r3","a",""],
 		"requestsPerSecond":"1.5","timeoutSeconds":10,"maxRecords":5000,"liveMinutes":0,"cacheMinutes":"0","finalHours":48,"liveReuseSeconds":2.5,
-		"syncDays":3,"syncShare":"0.25"}`), map[string]string{"apiKey": key})
+		"syncDays":3,"syncShare":"0.25","responseSeconds":7.5}`), map[string]string{"apiKey": key})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Settings{BaseURL: "http://localhost:8085", DefaultBot: "r3", Bots: []string{"a", "r3"}, RequestsPerSecond: 1.5,
 		Timeout: 10 * time.Second, MaxRecords: 5000, LiveMinutes: 0, CacheMinutes: 0, FinalHours: 48,
-		LiveReuse: 2500 * time.Millisecond, APIKey: key, ExpectedReplicas: 2, SyncDays: 3, SyncShare: 0.25}
+		LiveReuse: 2500 * time.Millisecond, APIKey: key, ExpectedReplicas: 2, SyncDays: 3, SyncShare: 0.25, Response: 7500 * time.Millisecond}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Fatalf("settings (-want +got):\n%s", diff)
 	}

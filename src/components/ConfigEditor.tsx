@@ -23,6 +23,8 @@ const NUMBER_DESCRIPTIONS: Record<NumberSettingKey, string> = {
     'Conversations change for a while after they start (tags, counts); after a day they do not. Records older than this are kept until the cache is full and never read again because of age.',
   liveReuseSeconds:
     'Live records one panel read serve the panels that arrive within this time, so one dashboard load reads the live tail once. 0 reads it for every panel.',
+  responseSeconds:
+    'A dashboard panel waits this long for a long read, then shows what is complete (the rest empty, with a notice) while the reading goes on; a refresh shows more. Alert rules always wait for the whole answer.',
   syncDays:
     'Grafana reads this many days of every bot ahead of any query and keeps them stored, so dashboards within them answer at once. 0 turns it off.',
   syncShare:
@@ -39,6 +41,7 @@ const LIMITS: NumberSettingKey[] = [
   'cacheMinutes',
   'finalHours',
   'liveReuseSeconds',
+  'responseSeconds',
   'syncDays',
   'syncShare',
 ];

@@ -41,6 +41,10 @@ export function typeOptions(app?: CoreApp | string, current?: QueryType): Array<
   });
 }
 
+/** What a person needs to know about how long data takes, in one breath. */
+export const READING_HELP =
+  'The last days of your bots are kept ready in the background. A longer range not yet read shows what is complete after a few seconds (the rest stays empty, with a notice) and fills in as you refresh; alert rules always wait for the whole answer.';
+
 /** A picker's options plus the current value, so a value not (or no longer) offered still shows. */
 const withCurrent = (options: Options, value?: string) =>
   value && !options.some((o) => o.value === value) ? [...options, { value, label: value }] : options;
@@ -80,6 +84,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
             label="Query type"
             width={WIDE}
             htmlFor="agentx-query-type"
+            tooltip={READING_HELP}
             invalid={Boolean(problems.queryType)}
             error={problems.queryType}
           >

@@ -21,6 +21,7 @@ export type NumberSettingKey =
   | 'cacheMinutes'
   | 'finalHours'
   | 'liveReuseSeconds'
+  | 'responseSeconds'
   | 'syncDays'
   | 'syncShare'
   | 'expectedReplicas';
@@ -95,6 +96,16 @@ export const NUMBER_SETTINGS: NumberSetting[] = [
     whole: false,
     default: 10,
     accepted: 'a number of seconds from 0 (read the live tail for every query) to 600',
+  },
+  {
+    key: 'responseSeconds',
+    label: 'Answer within (seconds)',
+    min: 1,
+    max: 600,
+    aboveMin: false,
+    whole: false,
+    default: 20,
+    accepted: 'a number of seconds from 1 to 600',
   },
   {
     key: 'syncDays',

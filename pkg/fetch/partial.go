@@ -1,0 +1,123 @@
+package fetch
+
+import (
+	"context"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// A dashboard query need not wait for a long cold read: at Request.AnswerBy it
+// answers with the time whose records have all arrived, and the read goes on
+// without it, into the cache, so that the next refresh answers more. The read
+// stops once nobody has asked for its time for Config.KeepReading.
+
+// defaultKeepReading is how long a read goes on after a partial answer without
+// anyone asking for its time again.
+const defaultKeepReading = 3 * time.Minute
+
+// await blocks until the flight ends or answer is done; unlike wait it keeps the
+// query subscribed, for the read to go on after a partial answer.
+func (f *flight[T]) await(answer context.Context) error {
+	select {
+	case <-f.done:
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return f.err
+	case <-answer.Done():
+		return answer.Err()
+	}
+}
+
+// leaveAll ends the query's hold on every flight of its plan.
+func leaveAll[T any](p plan[T]) {
+	if p.started != nil {
+		p.started.leave(p.own)
+	}
+	for _, j := range p.joins {
+		j.f.leave(j.sub)
+	}
+}
+
+// answerPartially freezes the query's records at what has arrived and returns the
+// time of its window that is not complete. Complete time is measured before the
+// freeze: its records had all been handed to the query by then.
+func answerPartially[T any](s *Source, w exportapi.Window, p plan[T], cons *consumer[T]) []exportapi.Window {
+	var done []interval
+	for _, h := range p.hits {
+		done = append(done, h.span)
+	}
+	running := map[*flight[T]]*subscriber[T]{}
+	if p.started != nil {
+		done = append(done, p.started.readSoFar()...)
+		running[p.started] = p.own
+	}
+	for _, j := range p.joins {
+		done = append(done, j.f.readSoFar()...)
+		running[j.f] = j.sub
+	}
+	missing := []interval{{from: w.From, to: w.To}}
+	for _, d := range merge(done) {
+		missing = subtract(missing, d)
+	}
+	stop := make(chan struct{})
+	cons.mu.Lock()
+	cons.frozen = true
+	cons.over = func() { close(stop) }
+	cons.mu.Unlock()
+	keep := s.cfg.KeepReading
+	if keep <= 0 {
+		keep = defaultKeepReading
+	}
+	for f, sub := range running {
+		go keepReading(f, sub, keep, stop)
+	}
+	out := make([]exportapi.Window, len(missing))
+	for i, m := range missing {
+		out[i] = exportapi.Window{From: m.from, To: m.to}
+	}
+	return out
+}
+
+// keepReading holds a flight on behalf of a query that has answered, until the
+// flight ends, nobody has asked for its time for keep, or the query's records
+// passed its budget (stop).
+func keepReading[T any](f *flight[T], sub *subscriber[T], keep time.Duration, stop <-chan struct{}) {
+	defer f.leave(sub)
+	for {
+		f.mu.Lock()
+		// Idle time is wall-clock time, whatever clock decides what is live.
+		left := keep - time.Since(f.asked)
+		f.mu.Unlock()
+		if left <= 0 {
+			return
+		}
+		t := time.NewTimer(left)
+		select {
+		case <-f.done:
+			t.Stop()
+			return
+		case <-stop:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// mergeWindows sorts and joins windows.
+func mergeWindows(ws []exportapi.Window) []exportapi.Window {
+	if len(ws) == 0 {
+		return nil
+	}
+	in := make([]interval, len(ws))
+	for i, w := range ws {
+		in[i] = interval{from: w.From, to: w.To}
+	}
+	m := merge(in)
+	out := make([]exportapi.Window, len(m))
+	for i, iv := range m {
+		out[i] = exportapi.Window{From: iv.from, To: iv.to}
+	}
+	return out
+}

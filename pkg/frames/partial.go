@@ -1,0 +1,99 @@
+package frames
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// A query that answered before its read finished (a dashboard's long cold range)
+// shows only what is exact: a bucket whose time has all been read keeps its
+// value, every other bucket is null (never 0, which would read as "nothing
+// happened"), and a table keeps the rows whose time has all been read.
+
+func touches(incomplete []exportapi.Window, from, to time.Time) bool {
+	for _, w := range incomplete {
+		if w.From.Before(to) && from.Before(w.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaskSeries nulls every bucket of the time series frames that touches
+// incomplete time; step is the bucket size (each time is a bucket's start).
+func MaskSeries(fs data.Frames, incomplete []exportapi.Window, step time.Duration) {
+	for _, f := range fs {
+		if len(f.Fields) < 2 || f.Fields[0].Type() != data.FieldTypeTime {
+			continue
+		}
+		times := f.Fields[0]
+		for j := 1; j < len(f.Fields); j++ {
+			f.Fields[j] = nullable(f.Fields[j])
+			for i := 0; i < times.Len(); i++ {
+				t := times.At(i).(time.Time)
+				if touches(incomplete, t, t.Add(step)) {
+					setNull(f.Fields[j], i)
+				}
+			}
+		}
+	}
+}
+
+// setNull empties a nullable number field's row.
+func setNull(f *data.Field, i int) {
+	switch f.Type() {
+	case data.FieldTypeNullableInt64:
+		f.Set(i, (*int64)(nil))
+	case data.FieldTypeNullableFloat64:
+		f.Set(i, (*float64)(nil))
+	}
+}
+
+// nullable returns a field that can hold null with the same values, name,
+// labels and config.
+func nullable(f *data.Field) *data.Field {
+	if f.Nullable() {
+		return f
+	}
+	out := data.NewFieldFromFieldType(f.Type().NullableType(), f.Len())
+	out.Name, out.Labels, out.Config = f.Name, f.Labels, f.Config
+	for i := 0; i < f.Len(); i++ {
+		out.SetConcrete(i, f.At(i))
+	}
+	return out
+}
+
+// DropRows keeps the rows of the table frames whose time field (named timeField)
+// lies in complete time.
+func DropRows(fs data.Frames, incomplete []exportapi.Window, timeField string) error {
+	for _, f := range fs {
+		idx := -1
+		for i, fl := range f.Fields {
+			if fl.Name == timeField {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			continue
+		}
+		var keep []int
+		for i := 0; i < f.Rows(); i++ {
+			t, ok := f.Fields[idx].ConcreteAt(i)
+			if ok && !touches(incomplete, t.(time.Time), t.(time.Time).Add(time.Nanosecond)) {
+				keep = append(keep, i)
+			}
+		}
+		if len(keep) == f.Rows() {
+			continue
+		}
+		kept := f.EmptyCopy()
+		for _, i := range keep {
+			kept.AppendRow(f.RowCopy(i)...)
+		}
+		*f = *kept
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package plugin
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+// partial turns the frames of a query that answered before its read finished
+// into what is exact: time series keep the buckets whose time is all read (the
+// others null), row tables the rows whose time is all read; a notice says how
+// much is read, and the frame's custom meta carries the progress. Aggregates over
+// the whole range (counts, the histogram, values) cannot be exact until the range
+// is read: they answer with an error that says so, while the read goes on.
+// It reports false when the frames need nothing.
+func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames, c fetch.Stats) (backend.DataResponse, bool) {
+	var incomplete []exportapi.Window
+	for _, iw := range c.Incomplete {
+		from, to := maxTime(iw.From, w.From), minTime(iw.To, w.To)
+		if from.Before(to) {
+			incomplete = append(incomplete, exportapi.Window{From: from, To: to})
+		}
+	}
+	if len(incomplete) == 0 {
+		return backend.DataResponse{}, false
+	}
+	total := w.To.Sub(w.From)
+	missing := time.Duration(0)
+	for _, iw := range incomplete {
+		missing += iw.To.Sub(iw.From)
+	}
+	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
+	switch q.Type {
+	case query.TypeConversations:
+		_ = frames.DropRows(out, incomplete, frames.FieldStartTime)
+	case query.TypeMessages:
+		_ = frames.DropRows(out, incomplete, frames.FieldTime)
+	case query.TypeTranscript:
+		_ = frames.DropRows(out, incomplete, "timestamp")
+	default:
+		if !q.TimeSeries() {
+			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(
+				"%s so far: %s of this range is read, and the rest is being read in the background (the API allows 3 requests a second). "+
+					"A %s over the range is exact only once all of it is read: refresh in a minute, or narrow the range.",
+				"Still reading", read, q.Type)), true
+		}
+		step, err := q.BucketSize(w.From, w.To)
+		if err != nil {
+			return errorResponse(badQuery(err)), true
+		}
+		if q.Bucket == query.WholeRange {
+			step = total
+		}
+		frames.MaskSeries(out, incomplete, step)
+	}
+	progress := map[string]any{
+		"complete": false, "readSeconds": (total - missing).Seconds(), "rangeSeconds": total.Seconds(), "incomplete": incomplete,
+	}
+	for _, f := range out {
+		if f.Meta == nil {
+			f.Meta = &data.FrameMeta{}
+		}
+		f.Meta.Custom = map[string]any{"progress": progress}
+		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
+			"%s of this range is read so far, newest first; the rest is being read in the background and is empty here (null, not 0). Refresh in a minute to see more.", read)})
+	}
+	return backend.DataResponse{}, false
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
