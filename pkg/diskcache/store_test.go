@@ -141,3 +141,18 @@ func TestAnUnusableDirectoryTurnsTheStoreOff(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 }
+
+func TestHintsSurviveAReopen(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir, 1<<20, nil)
+	if _, ok := s.Hint("latency|x"); ok {
+		t.Fatal("a hint before any was saved")
+	}
+	s.SaveHint("latency|x", 0.75)
+	_ = s.Close()
+	s = Open(dir, 1<<20, nil)
+	defer s.Close()
+	if v, ok := s.Hint("latency|x"); !ok || v != 0.75 {
+		t.Fatalf("hint %v %v", v, ok)
+	}
+}

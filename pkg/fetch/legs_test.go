@@ -92,3 +92,36 @@ func TestRecordsOutOfTimeOrderAreNeverCut(t *testing.T) {
 		}
 	}
 }
+
+// memHints stands in for the disk cache's hints (tested there against a real file).
+type memHints map[string]float64
+
+func (m memHints) Hint(k string) (float64, bool) { v, ok := m[k]; return v, ok }
+func (m memHints) SaveHint(k string, v float64)  { m[k] = v }
+
+// TestAColdReadStartsFromWhatEarlierProcessesMeasured: with nothing known a read
+// of days starts with two legs; with a remembered latency of 1 s and a density,
+// as many as the rate limit needs at that latency (3 at 3 requests/s), bounded by
+// the pages the records fill.
+func TestAColdReadStartsFromWhatEarlierProcessesMeasured(t *testing.T) {
+	client, err := exportapi.New(exportapi.Config{BaseURL: "http://api.test", APIKey: "key-123456", RequestsPerSecond: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	hints := memHints{}
+	s := New(Config{Client: client, BaseURL: "http://api.test", APIKey: "key-123456", Live: time.Hour, Flights: NewFlights(), Hints: hints})
+	twoDays := []span{{from: time.Unix(0, 0), to: time.Unix(0, 0).Add(48 * time.Hour)}}
+	if n := s.streams(exportapi.EndpointMessages, "b", twoDays); n != speculativeLegs {
+		t.Fatalf("nothing known: %d legs, want %d", n, speculativeLegs)
+	}
+	hints[s.hintKey("latency", exportapi.EndpointMessages)] = 1.0
+	hints[s.hintKey("density", exportapi.EndpointMessages+"|b")] = 2000 // 96 pages in 2 days
+	if n := s.streams(exportapi.EndpointMessages, "b", twoDays); n != 3 {
+		t.Fatalf("1 s remembered: %d legs, want 3", n)
+	}
+	hints[s.hintKey("density", exportapi.EndpointMessages+"|b")] = 30 // 1.4 pages: one leg is enough
+	if n := s.streams(exportapi.EndpointMessages, "b", twoDays); n != 1 {
+		t.Fatalf("few records: %d legs, want 1", n)
+	}
+}

@@ -51,6 +51,15 @@ type Config struct {
 	// KeepReading is how long a read a query answered partially from goes on
 	// without anyone asking for its time again (default 3 minutes).
 	KeepReading time.Duration
+	// Hints remember, across restarts, the latency and record density earlier
+	// reads measured, for the first cold read to start wide; nil: memory only.
+	Hints Hints
+}
+
+// Hints is a small durable store of measurements (the disk cache).
+type Hints interface {
+	Hint(key string) (float64, bool)
+	SaveHint(key string, v float64)
 }
 
 // Source reads records for queries through shared exports and the cache.
@@ -490,7 +499,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		st, err := runner.run(fctx, spans)
 		if err == nil {
 			if hours := spanTotal(spans).Hours(); hours >= 1 {
-				s.cfg.Flights.rememberDensity(s.densityKey(ep.name, req.Bot), float64(st.RecordsKept)/hours)
+				s.remember(ep.name, req.Bot, float64(st.RecordsKept)/hours)
 			}
 		}
 		finishFlight(s, f, k, st, err)
@@ -610,24 +619,78 @@ func (s *Source) densityKey(endpoint, bot string) string {
 }
 
 // streams is how many legs a read starts with: enough to keep the rate limit busy
-// at the latency measured so far (one when nothing is measured yet: the first
-// answer tells, and legs are cut then), but no more than the records justify, as
-// each leg ends on a partial page.
+// at the latency measured (now, or by an earlier process), but no more than the
+// records justify, as each leg ends on a partial page. With nothing known, a read
+// of a day or more starts with two legs: the first answers tell, and legs are cut then.
 func (s *Source) streams(endpoint, bot string, spans []span) int {
 	total := spanTotal(spans)
-	want := s.legsForLatency(endpoint)
-	if density, ok := s.cfg.Flights.knownDensity(s.densityKey(endpoint, bot)); ok {
+	want, known := s.latencyLegs(endpoint)
+	if density, ok := s.density(endpoint, bot); ok {
+		if !known {
+			want = speculativeLegs
+		}
 		pages := density * total.Hours() / exportapi.MaxPerPage
 		return max(1, min(want, int(pages/2)))
+	}
+	if !known {
+		want = speculativeLegs
 	}
 	return max(1, min(want, int(total/minStreamSpan)))
 }
 
+// speculativeLegs start a read when nothing is known of the API's latency: at a
+// low latency the second leg costs one partial page, at a high one it halves the
+// first read's wait.
+const speculativeLegs = 2
+
 // legsForLatency is how many legs keep the rate limit busy at the latency
 // measured so far: as many requests as fit in one answer's wait, at least one.
 func (s *Source) legsForLatency(endpoint string) int {
-	n := math.Ceil(s.cfg.Client.Latency(endpoint).Seconds() * s.cfg.Client.Rate(endpoint))
-	return max(1, min(int(n), maxStreams))
+	n, _ := s.latencyLegs(endpoint)
+	return n
+}
+
+// latencyLegs is legsForLatency, and whether any latency is known: measured in
+// this process, or remembered from an earlier one.
+func (s *Source) latencyLegs(endpoint string) (int, bool) {
+	latency := s.cfg.Client.Latency(endpoint).Seconds()
+	known := latency > 0
+	if !known && s.cfg.Hints != nil {
+		latency, known = s.cfg.Hints.Hint(s.hintKey("latency", endpoint))
+	}
+	n := math.Ceil(latency * s.cfg.Client.Rate(endpoint))
+	return max(1, min(int(n), maxStreams)), known
+}
+
+// density is a bot's endpoint's records per hour, as earlier reads found it.
+func (s *Source) density(endpoint, bot string) (float64, bool) {
+	if d, ok := s.cfg.Flights.knownDensity(s.densityKey(endpoint, bot)); ok {
+		return d, true
+	}
+	if s.cfg.Hints != nil {
+		return s.cfg.Hints.Hint(s.hintKey("density", endpoint+"|"+bot))
+	}
+	return 0, false
+}
+
+// remember keeps what a read measured, in memory and in the hints.
+func (s *Source) remember(endpoint, bot string, perHour float64) {
+	s.cfg.Flights.rememberDensity(s.densityKey(endpoint, bot), perHour)
+	if s.cfg.Hints == nil {
+		return
+	}
+	if d, ok := s.cfg.Flights.knownDensity(s.densityKey(endpoint, bot)); ok {
+		s.cfg.Hints.SaveHint(s.hintKey("density", endpoint+"|"+bot), d)
+	}
+	if l := s.cfg.Client.Latency(endpoint); l > 0 {
+		s.cfg.Hints.SaveHint(s.hintKey("latency", endpoint), l.Seconds())
+	}
+}
+
+// hintKey names a measurement of this server and key, the key hashed.
+func (s *Source) hintKey(kind, name string) string {
+	h := sha256.Sum256([]byte(s.scope + "|" + name))
+	return kind + "|" + hex.EncodeToString(h[:12])
 }
 
 func spanTotal(spans []span) time.Duration {

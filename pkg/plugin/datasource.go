@@ -185,8 +185,10 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		return err
 	}
 	var tiers []fetch.Tier
+	var hints fetch.Hints
 	if opts.Disk != nil {
 		tiers = append(tiers, opts.Disk)
+		hints = opts.Disk
 	}
 	var leases fetch.Leases
 	var liveTier fetch.Tier
@@ -203,7 +205,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		Client: d.client, BaseURL: s.BaseURL, APIKey: s.APIKey,
 		Live: time.Duration(s.LiveMinutes) * time.Minute, TTL: time.Duration(s.CacheMinutes) * time.Minute, Reuse: s.LiveReuse,
 		Final: time.Duration(s.FinalHours) * time.Hour,
-		Cache: opts.Cache, Flights: opts.Flights, Now: d.now, KeepReading: opts.KeepReading,
+		Cache: opts.Cache, Flights: opts.Flights, Now: d.now, KeepReading: opts.KeepReading, Hints: hints,
 	})
 	return nil
 }
