@@ -98,7 +98,7 @@ type flight[T any] struct {
 	finished   bool
 	finishedAt time.Time
 	asked      time.Time // when a query last needed its time (partial.go)
-	calls      []string // the first request of each leg
+	calls      []string  // the first request of each leg
 	stats      exportapi.Stats
 	err        error
 	warnings   []string // from the tiers, when keeping what it read failed
@@ -206,19 +206,6 @@ func (f *flight[T]) leave(sub *subscriber[T]) {
 	if len(f.subs) == 0 && !f.canceled && !f.finished {
 		f.canceled = true
 		f.cancel()
-	}
-}
-
-// wait blocks until the flight ends or ctx is done.
-func (f *flight[T]) wait(ctx context.Context, sub *subscriber[T]) error {
-	select {
-	case <-f.done:
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.err
-	case <-ctx.Done():
-		f.leave(sub)
-		return ctx.Err()
 	}
 }
 

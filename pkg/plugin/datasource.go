@@ -51,6 +51,8 @@ type Options struct {
 	// SyncEvery and SyncRetry pace the background reads that keep the recent past
 	// (zero: every 5 minutes, 30 s after a failure); tests shorten them.
 	SyncEvery, SyncRetry time.Duration
+	// Hints keep what reads measured for the next process; nil: the disk cache's.
+	Hints fetch.Hints
 	// KeepReading is how long a read a dashboard answered partially from goes on
 	// without anyone asking for its time again; zero: 3 minutes.
 	KeepReading time.Duration
@@ -185,10 +187,12 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		return err
 	}
 	var tiers []fetch.Tier
-	var hints fetch.Hints
+	hints := opts.Hints
 	if opts.Disk != nil {
 		tiers = append(tiers, opts.Disk)
-		hints = opts.Disk
+		if hints == nil {
+			hints = opts.Disk
+		}
 	}
 	var leases fetch.Leases
 	var liveTier fetch.Tier
@@ -214,6 +218,16 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 // still serve another data source's queries may go on, and their connections then
 // close when they time out.
 const disposeWait = 5 * time.Second
+
+// SyncProgress says how far the background sync has got; nil while it has not started.
+func (d *Datasource) SyncProgress() []history.Progress {
+	d.syncMu.Lock()
+	defer d.syncMu.Unlock()
+	if d.keeper == nil {
+		return nil
+	}
+	return d.keeper.Status()
+}
 
 // Dispose releases the shared limiters and, once the requests under way have
 // ended, every connection, when settings change or the data source is deleted.

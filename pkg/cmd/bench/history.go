@@ -38,7 +38,7 @@ func (r *rig) replica(redisURL, storeDir string) *replica {
 		rep.disk = diskcache.Open(storeDir, plugin.DefaultStoreBytes, quietLogger{})
 		opts.Disk = rep.disk
 	}
-	settings := map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60, "syncDays": 0}
+	settings := map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60, "syncDays": 0, "responseSeconds": 600}
 	if redisURL != "" {
 		settings["redisUrl"] = redisURL
 	}

@@ -50,6 +50,7 @@ func main() {
 		cacheMB     = flag.Int("cache-mb", 0, "internal: cache budget of the memory measurement")
 		memDuration = flag.Duration("memory-range", 30*24*time.Hour, "internal: range of the memory measurement")
 		historyOnly = flag.Bool("history-only", false, "measure only replicas, restarts and refreshes hours later (about 5 minutes)")
+		syncOnly    = flag.Bool("sync-only", false, "measure only the background sync, progressive answers and cold reads at 1 s (about 8 minutes)")
 	)
 	flag.Parse()
 	switch {
@@ -66,6 +67,10 @@ func main() {
 		historyReport()
 		return
 	}
+	if *syncOnly {
+		syncReport()
+		return
+	}
 	for _, r := range strings.Split(*ranges, ",") {
 		if r == "" {
 			continue
@@ -78,6 +83,7 @@ func main() {
 	}
 	longRanges()
 	historyReport()
+	syncReport()
 	if !*skipMemory {
 		memoryReport()
 	}
@@ -157,7 +163,7 @@ func (r *rig) fresh() {
 	}
 	r.cache = fetch.NewCache(plugin.DefaultCacheBytes)
 	factory := plugin.Factory(plugin.Options{Cache: r.cache, Flights: fetch.NewFlights(), Now: r.clock})
-	jd, _ := json.Marshal(map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60, "syncDays": 0})
+	jd, _ := json.Marshal(map[string]any{"baseUrl": r.url, "defaultBot": bot, "requestsPerSecond": rps, "timeoutSeconds": 60, "syncDays": 0, "responseSeconds": 600})
 	inst, err := factory(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", JSONData: jd,
 		DecryptedSecureJSONData: map[string]string{"apiKey": apiKey}})
 	if err != nil {
@@ -381,7 +387,7 @@ func measureMemory(url string, cacheMB int, span time.Duration) {
 		cacheMinutes = 0
 	}
 	factory := plugin.Factory(plugin.Options{Cache: fetch.NewCache(int64(cacheMB) << 20), Flights: fetch.NewFlights()})
-	jd, _ := json.Marshal(map[string]any{"baseUrl": url, "defaultBot": bot, "requestsPerSecond": 100, "cacheMinutes": cacheMinutes, "syncDays": 0,
+	jd, _ := json.Marshal(map[string]any{"baseUrl": url, "defaultBot": bot, "requestsPerSecond": 100, "cacheMinutes": cacheMinutes, "syncDays": 0, "responseSeconds": 600,
 		"timeoutSeconds": 60, "maxRecords": 2_000_000})
 	inst, err := factory(context.Background(), backend.DataSourceInstanceSettings{UID: "mem", JSONData: jd,
 		DecryptedSecureJSONData: map[string]string{"apiKey": apiKey}})

@@ -125,6 +125,8 @@ func run(dashPath, dsPath, out string) error {
 	jsonData["baseUrl"] = url
 	// Reading ahead would only compete with the panels for the simulator's rate limit.
 	jsonData["syncDays"] = 0
+	// The preview shows complete answers, however slow the machine.
+	jsonData["responseSeconds"] = 600
 
 	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: freeAddress()})
 	if err != nil {
