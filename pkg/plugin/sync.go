@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -49,7 +50,10 @@ func (d *Datasource) startSync() {
 // replica keeps its bots; the exports' own leases still keep them from reading
 // the same time twice.
 func (d *Datasource) syncTurn(ttl time.Duration) history.Turn {
-	token := fmt.Sprintf("%p", d)
+	// A random name per replica: two processes' addresses may coincide.
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
 	return func(ctx context.Context, bot string) bool {
 		lane := "sync|" + exportapi.Scope(d.settings.BaseURL) + "|" + hashKey(d.settings.APIKey) + "|" + bot
 		mine := []fetch.Span{{From: time.Unix(0, 0), To: time.Unix(1, 0)}}

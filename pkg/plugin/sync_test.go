@@ -7,6 +7,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -94,5 +96,61 @@ func TestSyncIsOffWhenAsked(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if d.keeper != nil || sim.Counts().Conversations > 1 {
 		t.Fatalf("sync ran: %+v", sim.Counts())
+	}
+}
+
+// TestWithRedisOneReplicaKeepsABot starts two replicas (each its own limiters,
+// cache and flights, as two Grafana servers) on one Redis: one keeps the bot, the
+// other says so in its health check and reads nothing in the background.
+func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
+	t.Parallel()
+	redis := redistest.Start(t)
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 2, PerHour: 5, Seed: 9,
+		Now: func() time.Time { return testNow }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1})
+	url := startServer(t, sim)
+	replica := func(uid string) *Datasource {
+		opts := testOptions()
+		opts.Limiters = &exportapi.LimiterPool{}
+		opts.SyncEvery, opts.SyncRetry = 50*time.Millisecond, 50*time.Millisecond
+		is := instanceSettings(url, map[string]any{"syncDays": 1, "redisUrl": redis.URL()}, testKey)
+		is.UID = uid
+		inst, err := Factory(opts)(t.Context(), is)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := inst.(*Datasource)
+		t.Cleanup(d.Dispose)
+		return d
+	}
+	a, b := replica("a"), replica("b")
+	_, _ = a.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+	_, _ = b.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var keeping, skipping int
+		for _, d := range []*Datasource{a, b} {
+			ps := d.SyncProgress()
+			if len(ps) > 0 && ps[0].Skipped {
+				skipping++
+			} else if len(ps) > 0 && ps[0].Done() {
+				keeping++
+			}
+		}
+		if keeping == 1 && skipping == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("want one replica keeping and one skipping: %+v / %+v", a.SyncProgress(), b.SyncProgress())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, d := range []*Datasource{a, b} {
+		if ps := d.SyncProgress(); ps[0].Skipped {
+			h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+			if !strings.Contains(h.Message, "kept by another replica") {
+				t.Errorf("the skipping replica's health does not say so: %s", h.Message)
+			}
+		}
 	}
 }
