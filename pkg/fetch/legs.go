@@ -65,7 +65,8 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	defer r.cancel()
 	r.mu.Lock()
-	if r.newestFirst && spanTotal(spans) > newestFirstFrom {
+	// Chunk alignment may add up to a chunk to a week's range: that is still a week.
+	if r.newestFirst && spanTotal(spans) > newestFirstFrom+ChunkSize {
 		r.queue = newestPieces(spans)
 		for range min(r.initial, len(r.queue)) {
 			r.startNext()

@@ -638,6 +638,10 @@ func (s *Source) streams(endpoint, bot string, spans []span) int {
 	return max(1, min(want, int(total/minStreamSpan)))
 }
 
+// legSlack is the share of a request interval a latency may exceed a whole
+// number of intervals by without one more leg.
+const legSlack = 0.1
+
 // speculativeLegs start a read when nothing is known of the API's latency: at a
 // low latency the second leg costs one partial page, at a high one it halves the
 // first read's wait.
@@ -658,7 +662,9 @@ func (s *Source) latencyLegs(endpoint string) (int, bool) {
 	if !known && s.cfg.Hints != nil {
 		latency, known = s.cfg.Hints.Hint(s.hintKey("latency", endpoint))
 	}
-	n := math.Ceil(latency * s.cfg.Client.Rate(endpoint))
+	// A latency a shade over a whole number of request intervals does not earn
+	// another leg, which would cost a partial page to gain a few percent.
+	n := math.Ceil(latency*s.cfg.Client.Rate(endpoint) - legSlack)
 	return max(1, min(int(n), maxStreams)), known
 }
 

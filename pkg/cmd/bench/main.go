@@ -50,6 +50,7 @@ func main() {
 		cacheMB     = flag.Int("cache-mb", 0, "internal: cache budget of the memory measurement")
 		memDuration = flag.Duration("memory-range", 30*24*time.Hour, "internal: range of the memory measurement")
 		historyOnly = flag.Bool("history-only", false, "measure only replicas, restarts and refreshes hours later (about 5 minutes)")
+		coldOnly    = flag.Bool("cold-only", false, "measure only one cold panel per endpoint and range at 300 ms and 1 s latency")
 		syncOnly    = flag.Bool("sync-only", false, "measure only the background sync, progressive answers and cold reads at 1 s (about 8 minutes)")
 	)
 	flag.Parse()
@@ -69,6 +70,14 @@ func main() {
 	}
 	if *syncOnly {
 		syncReport()
+		return
+	}
+	if *coldOnly {
+		for _, r := range strings.Split(*ranges, ",") {
+			if d, err := parseRange(r); err == nil {
+				coldOnlyRange(r, d, *perHour)
+			}
+		}
 		return
 	}
 	for _, r := range strings.Split(*ranges, ",") {
@@ -262,6 +271,29 @@ func (r *rig) runStaggered(span, gap time.Duration) (exports, last time.Duration
 }
 
 func pages(n int) int { return int(math.Ceil(float64(n) / 1000)) }
+
+// coldOnlyRange reads one panel per endpoint cold, in a fresh process with
+// nothing measured, at 300 ms and 1 s latency.
+func coldOnlyRange(name string, span time.Duration, perHour float64) {
+	r := newRig(perHour, int(span.Hours()/24)+2)
+	to := r.clock()
+	minC := pages(len(r.sim.Dataset().Conversations(bot, to.Add(-span), to)))
+	minM := pages(len(r.sim.Dataset().Messages(bot, to.Add(-span), to, "")))
+	for _, latency := range []time.Duration{300 * time.Millisecond, time.Second} {
+		r.sim.SetFaults(simulator.Faults{Latency: latency})
+		for _, p := range []struct {
+			panel panel
+			min   int
+		}{{panel{"conversationVolume", `{}`}, minC}, {panel{"messageVolume", `{}`}, minM}} {
+			r.fresh()
+			wall, c := r.runPanels([]panel{p.panel}, span)
+			bound := float64(p.min) / rps
+			fmt.Printf("  %s cold, %5s latency, %-18s %4d requests (min %d), %6.1fs = %.2f × bound %.1fs (%.2f × with one round trip)\n",
+				name, latency, p.panel.queryType, c.Conversations+c.Messages, p.min, wall.Seconds(), wall.Seconds()/bound, bound,
+				wall.Seconds()/(bound+latency.Seconds()))
+		}
+	}
+}
 
 func measureRange(name string, span time.Duration, perHour float64, withMessages bool) {
 	r := newRig(perHour, int(span.Hours()/24)+2)
