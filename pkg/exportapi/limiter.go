@@ -56,6 +56,7 @@ type Limiter struct {
 	// Background requests (priority.go): their own pace, and the interactive
 	// requests waiting, whom they let go first.
 	bg      *rate.Limiter
+	bgTurn  chan struct{} // held by the one background request between its turn and its grant
 	bgShare float64
 	waiting int
 	idle    chan struct{} // closed when waiting drops to 0
@@ -221,9 +222,11 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Dura
 	start := time.Now()
 	background := PriorityOf(ctx).Background()
 	if background {
-		if err := lim.backgroundTurn(ctx, endpoint); err != nil {
+		endTurn, err := lim.backgroundTurn(ctx, endpoint)
+		if err != nil {
 			return time.Since(start), err
 		}
+		defer endTurn()
 	} else {
 		defer lim.interactiveWaits()()
 	}

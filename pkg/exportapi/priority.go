@@ -51,6 +51,9 @@ func PriorityOf(ctx context.Context) *Priority {
 // Traffic counts the requests a limiter let through, by priority.
 type Traffic struct {
 	Interactive, Background int64
+	// MostAhead is the most background requests let through while one
+	// interactive request waited for its turn: the promise is at most one.
+	MostAhead int64
 }
 
 // SetBackgroundShare sets the share (0, 1] of each endpoint's rate that
@@ -76,9 +79,11 @@ func (lim *Limiter) Traffic() Traffic {
 func (lim *Limiter) interactiveWaits() func() {
 	lim.pool.mu.Lock()
 	lim.waiting++
+	bgBefore := lim.traffic.Background
 	lim.pool.mu.Unlock()
 	return func() {
 		lim.pool.mu.Lock()
+		lim.traffic.MostAhead = max(lim.traffic.MostAhead, lim.traffic.Background-bgBefore)
 		lim.waiting--
 		if lim.waiting == 0 && lim.idle != nil {
 			close(lim.idle)
@@ -89,8 +94,11 @@ func (lim *Limiter) interactiveWaits() func() {
 }
 
 // backgroundTurn waits until a background request may take its turn: within its
-// share of the rate, and while no interactive request waits.
-func (lim *Limiter) backgroundTurn(ctx context.Context, endpoint string) error {
+// share of the rate, alone among background requests, and while no interactive
+// request waits. It returns the function that ends the turn, once the request
+// has been let through: background requests go one at a time, so an interactive
+// request that starts waiting finds at most one ahead of it.
+func (lim *Limiter) backgroundTurn(ctx context.Context, endpoint string) (func(), error) {
 	lim.pool.mu.Lock()
 	if lim.bg == nil {
 		share := lim.bgShare
@@ -98,18 +106,25 @@ func (lim *Limiter) backgroundTurn(ctx context.Context, endpoint string) error {
 			share = 1
 		}
 		lim.bg = rate.NewLimiter(lim.lim.Limit()*rate.Limit(share), 1)
+		lim.bgTurn = make(chan struct{}, 1)
 	}
-	bg := lim.bg
+	bg, turn := lim.bg, lim.bgTurn
 	lim.pool.mu.Unlock()
 	// Background work has no deadline to keep: it waits as long as it must.
 	if err := bg.Wait(ctx); err != nil {
-		return contextError(ctx, endpoint)
+		return nil, contextError(ctx, endpoint)
 	}
+	select {
+	case turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, contextError(ctx, endpoint)
+	}
+	release := func() { <-turn }
 	for {
 		lim.pool.mu.Lock()
 		if lim.waiting == 0 {
 			lim.pool.mu.Unlock()
-			return nil
+			return release, nil
 		}
 		if lim.idle == nil {
 			lim.idle = make(chan struct{})
@@ -119,7 +134,8 @@ func (lim *Limiter) backgroundTurn(ctx context.Context, endpoint string) error {
 		select {
 		case <-idle:
 		case <-ctx.Done():
-			return contextError(ctx, endpoint)
+			release()
+			return nil, contextError(ctx, endpoint)
 		}
 	}
 }

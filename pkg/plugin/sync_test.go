@@ -154,3 +154,50 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 		}
 	}
 }
+
+// TestAQueryDuringTheBackfillWaitsBehindAtMostOneBackgroundRequest runs queries
+// of time the sync does not read while its backfill runs at the simulator's real
+// rate limit: no interactive request ever waited behind more than one background
+// request, and the answers are exact.
+func TestAQueryDuringTheBackfillWaitsBehindAtMostOneBackgroundRequest(t *testing.T) {
+	t.Parallel()
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 4, PerHour: 60, Seed: 13,
+		Now: func() time.Time { return testNow }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3, Faults: simulator.Faults{Latency: 20 * time.Millisecond}})
+	url := startServer(t, sim)
+	opts := testOptions()
+	opts.Limiters = &exportapi.LimiterPool{}
+	inst, err := Factory(opts)(t.Context(), instanceSettings(url, map[string]any{"requestsPerSecond": 3, "syncDays": 1}, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	t.Cleanup(d.Dispose)
+	_, _ = d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
+	for deadline := time.Now().Add(time.Minute); d.lease.Messages.Traffic().Background == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the backfill made no request")
+		}
+	}
+	// The day before the synced one: every request of these queries is interactive.
+	from, to := testNow.Add(-48*time.Hour), testNow.Add(-25*time.Hour)
+	r := run(t, d, dataQuery("M", "messageVolume", from, to, map[string]any{"bucket": "1h"}),
+		dataQuery("C", "conversationVolume", from, to, map[string]any{"bucket": "1h"}))
+	msgs := map[int64]float64{}
+	for _, m := range data.Messages("r3-218210", from, to, "") {
+		msgs[bucketOf(m.Time, time.Hour)]++
+	}
+	compare(t, series(t, r.Responses["M"], ""), map[string]map[int64]float64{"": msgs}, expectedBuckets(from, to, time.Hour), time.Hour, false)
+	for _, lim := range []*exportapi.Limiter{d.lease.Conversations, d.lease.Messages} {
+		tr := lim.Traffic()
+		if tr.Interactive == 0 || tr.Background == 0 {
+			t.Fatalf("traffic %+v: the query and the backfill did not meet", tr)
+		}
+		if tr.MostAhead > 1 {
+			t.Errorf("an interactive request waited behind %d background requests, more than one", tr.MostAhead)
+		}
+	}
+	if sim.Counts().RateLimited != 0 {
+		t.Errorf("%d answers 429", sim.Counts().RateLimited)
+	}
+}
