@@ -100,7 +100,7 @@ func (m memHints) Hint(k string) (float64, bool) { v, ok := m[k]; return v, ok }
 func (m memHints) SaveHint(k string, v float64)  { m[k] = v }
 
 // TestAColdReadStartsFromWhatEarlierProcessesMeasured: with nothing known a read
-// of days starts with two legs; with a remembered latency of 1 s and a density,
+// of two days or more starts with two legs; with a remembered latency of 1 s and a density,
 // as many as the rate limit needs at that latency (3 at 3 requests/s), bounded by
 // the pages the records fill.
 func TestAColdReadStartsFromWhatEarlierProcessesMeasured(t *testing.T) {

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
@@ -40,9 +41,10 @@ func leaveAll[T any](p plan[T]) {
 }
 
 // answerPartially freezes the query's records at what has arrived and returns the
-// time of its window that is not complete. Complete time is measured before the
-// freeze: its records had all been handed to the query by then.
-func answerPartially[T any](s *Source, w exportapi.Window, p plan[T], cons *consumer[T]) []exportapi.Window {
+// time of its window that is not complete, and a channel closed once the reading
+// that goes on is over. Complete time is measured before the freeze: its records
+// had all been handed to the query by then.
+func answerPartially[T any](s *Source, w exportapi.Window, p plan[T], cons *consumer[T]) ([]exportapi.Window, <-chan struct{}) {
 	var done []interval
 	for _, h := range p.hits {
 		done = append(done, h.span)
@@ -69,14 +71,24 @@ func answerPartially[T any](s *Source, w exportapi.Window, p plan[T], cons *cons
 	if keep <= 0 {
 		keep = defaultKeepReading
 	}
+	var wg sync.WaitGroup
 	for f, sub := range running {
-		go keepReading(f, sub, keep, stop)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keepReading(f, sub, keep, stop)
+		}()
 	}
+	kept := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(kept)
+	}()
 	out := make([]exportapi.Window, len(missing))
 	for i, m := range missing {
 		out[i] = exportapi.Window{From: m.from, To: m.to}
 	}
-	return out
+	return out, kept
 }
 
 // keepReading holds a flight on behalf of a query that has answered, until the

@@ -265,8 +265,14 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
 	more, hold, shareWarnings := awaitShared(ctx, s, ep, req, k, stored)
-	// Released only when the read is over, so its export has reached the tiers.
-	defer hold.release()
+	// Released only when the read is over, so its export has reached the tiers;
+	// after a partial answer, when the reading that goes on is over.
+	keepHold := false
+	defer func() {
+		if !keepHold {
+			hold.release()
+		}
+	}()
 	stored = append(stored, more...)
 	st.Warnings = append(warnings, shareWarnings...)
 	p := makePlan(ctx, s, ep, req, cons, stored)
@@ -304,8 +310,13 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	}
 	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
 	if err != nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
-		st.Incomplete = answerPartially(s, w, p, cons)
+		var kept <-chan struct{}
+		st.Incomplete, kept = answerPartially(s, w, p, cons)
 		err = nil
+		if hold != nil {
+			keepHold = true
+			go func() { <-kept; hold.release() }()
+		}
 	} else {
 		leaveAll(p)
 	}
@@ -620,23 +631,24 @@ func (s *Source) densityKey(endpoint, bot string) string {
 
 // streams is how many legs a read starts with: enough to keep the rate limit busy
 // at the latency measured (now, or by an earlier process), but no more than the
-// records justify, as each leg ends on a partial page. With nothing known, a read
-// of a day or more starts with two legs: the first answers tell, and legs are cut then.
+// records justify, as each leg ends on a partial page. With no latency known, a
+// read of two days or more starts with two legs: the first answers tell, and legs
+// are cut then. (Shorter reads keep one: a day is a few pages for most bots.)
 func (s *Source) streams(endpoint, bot string, spans []span) int {
 	total := spanTotal(spans)
 	want, known := s.latencyLegs(endpoint)
+	if !known && total >= speculateFrom {
+		want = speculativeLegs
+	}
 	if density, ok := s.density(endpoint, bot); ok {
-		if !known {
-			want = speculativeLegs
-		}
 		pages := density * total.Hours() / exportapi.MaxPerPage
 		return max(1, min(want, int(pages/2)))
 	}
-	if !known {
-		want = speculativeLegs
-	}
 	return max(1, min(want, int(total/minStreamSpan)))
 }
+
+// speculateFrom is the shortest read that speculates.
+const speculateFrom = 48 * time.Hour
 
 // legSlack is the share of a request interval a latency may exceed a whole
 // number of intervals by without one more leg.
