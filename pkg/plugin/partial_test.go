@@ -149,3 +149,30 @@ func TestABackgroundReadNobodyAsksForStops(t *testing.T) {
 	}
 	var _ = data.Frame{}
 }
+
+// TestTheReadAfterAPartialAnswerKeepsToMaxRecords: the reading that goes on
+// after a partial answer stops at the data source's maxRecords, even while
+// someone could still ask for it.
+func TestTheReadAfterAPartialAnswerKeepsToMaxRecords(t *testing.T) {
+	t.Parallel()
+	sim, url := progressiveSim(t)
+	d := newTestDatasource(t, url, map[string]any{"requestsPerSecond": 3, "responseSeconds": 1, "maxRecords": 6000})
+	from, to := testNow.Add(-30*24*time.Hour), testNow
+	r := run(t, d, dataQuery("A", "messageVolume", from, to, map[string]any{"bucket": "1d"})).Responses["A"]
+	if r.Error != nil || !strings.Contains(notices(r), "read so far") {
+		t.Fatalf("first answer: %v %q", r.Error, notices(r))
+	}
+	last, still := sim.Counts().Messages, time.Now()
+	for deadline := time.Now().Add(time.Minute); time.Since(still) < 2*time.Second; time.Sleep(50 * time.Millisecond) {
+		if n := sim.Counts().Messages; n != last {
+			last, still = n, time.Now()
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the background read did not stop")
+		}
+	}
+	total := len(sim.Dataset().Messages("r3-218210", from, to, ""))
+	if last >= int64(total/1000) {
+		t.Fatalf("%d requests: the read went past maxRecords 6000 towards all %d messages", last, total)
+	}
+}
