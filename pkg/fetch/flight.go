@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -22,11 +23,14 @@ type Flights struct {
 
 	densityMu sync.Mutex // apart from mu: planning, under mu, asks for densities
 	density   map[string]float64
+	// hinted is what was last written to the hints per key: a write costs a
+	// disk sync, and most reads measure what the last one did.
+	hinted map[string]float64
 }
 
 // NewFlights returns an empty registry.
 func NewFlights() *Flights {
-	return &Flights{lanes: map[laneKey]any{}, density: map[string]float64{}}
+	return &Flights{lanes: map[laneKey]any{}, density: map[string]float64{}, hinted: map[string]float64{}}
 }
 
 // lane is the flights of one timeline.
@@ -237,4 +241,19 @@ func (fl *Flights) knownDensity(key string) (float64, bool) {
 	defer fl.densityMu.Unlock()
 	d, ok := fl.density[key]
 	return d, ok
+}
+
+// hintChange is the relative change of a measurement worth writing to the hints.
+const hintChange = 0.1
+
+// worthHinting reports whether v differs enough from what was last written for
+// key to be written again, and notes it as written if so.
+func (fl *Flights) worthHinting(key string, v float64) bool {
+	fl.densityMu.Lock()
+	defer fl.densityMu.Unlock()
+	if old, ok := fl.hinted[key]; ok && math.Abs(v-old) <= hintChange*old {
+		return false
+	}
+	fl.hinted[key] = v
+	return true
 }

@@ -125,3 +125,17 @@ func TestAColdReadStartsFromWhatEarlierProcessesMeasured(t *testing.T) {
 		t.Fatalf("few records: %d legs, want 1", n)
 	}
 }
+
+// TestHintsAreWrittenWhenTheyChange: a read that measures what the last did
+// writes nothing (a write costs a disk sync); a change of over a tenth is written.
+func TestHintsAreWrittenWhenTheyChange(t *testing.T) {
+	fl := NewFlights()
+	for i, tc := range []struct {
+		v    float64
+		want bool
+	}{{100, true}, {105, false}, {95, false}, {111, true}, {112, false}} {
+		if got := fl.worthHinting("k", tc.v); got != tc.want {
+			t.Fatalf("step %d (%v): worth writing %v, want %v", i, tc.v, got, tc.want)
+		}
+	}
+}

@@ -17,8 +17,9 @@ import (
 // anyone asking for its time again.
 const defaultKeepReading = 3 * time.Minute
 
-// await blocks until the flight ends or answer is done; unlike wait it keeps the
-// query subscribed, for the read to go on after a partial answer.
+// await blocks until the flight ends or answer is done. It keeps the query
+// subscribed either way: the caller leaves (leaveAll), or hands the subscription
+// on to keepReading after a partial answer.
 func (f *flight[T]) await(answer context.Context) error {
 	select {
 	case <-f.done:

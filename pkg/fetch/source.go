@@ -697,11 +697,16 @@ func (s *Source) remember(endpoint, bot string, perHour float64) {
 	if s.cfg.Hints == nil {
 		return
 	}
+	save := func(key string, v float64) {
+		if s.cfg.Flights.worthHinting(key, v) {
+			s.cfg.Hints.SaveHint(key, v)
+		}
+	}
 	if d, ok := s.cfg.Flights.knownDensity(s.densityKey(endpoint, bot)); ok {
-		s.cfg.Hints.SaveHint(s.hintKey("density", endpoint+"|"+bot), d)
+		save(s.hintKey("density", endpoint+"|"+bot), d)
 	}
 	if l := s.cfg.Client.Latency(endpoint); l > 0 {
-		s.cfg.Hints.SaveHint(s.hintKey("latency", endpoint), l.Seconds())
+		save(s.hintKey("latency", endpoint), l.Seconds())
 	}
 }
 
