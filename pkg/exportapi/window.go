@@ -18,6 +18,18 @@ func (w Window) Contains(t time.Time) bool {
 	return !t.Before(w.From) && t.Before(w.To)
 }
 
+// Intersect returns the instants both windows hold; Empty when they hold none in common.
+func (w Window) Intersect(o Window) Window {
+	out := w
+	if o.From.After(out.From) {
+		out.From = o.From
+	}
+	if o.To.Before(out.To) {
+		out.To = o.To
+	}
+	return out
+}
+
 // Empty reports whether the window holds no instant at all.
 func (w Window) Empty() bool {
 	return !w.From.Before(w.To)

@@ -15,7 +15,7 @@ import (
 
 func touches(incomplete []exportapi.Window, from, to time.Time) bool {
 	for _, w := range incomplete {
-		if w.From.Before(to) && from.Before(w.To) {
+		if !w.Intersect(exportapi.Window{From: from, To: to}).Empty() {
 			return true
 		}
 	}
@@ -68,7 +68,7 @@ func nullable(f *data.Field) *data.Field {
 
 // DropRows keeps the rows of the table frames whose time field (named timeField)
 // lies in complete time.
-func DropRows(fs data.Frames, incomplete []exportapi.Window, timeField string) error {
+func DropRows(fs data.Frames, incomplete []exportapi.Window, timeField string) {
 	for _, f := range fs {
 		idx := -1
 		for i, fl := range f.Fields {
@@ -95,5 +95,4 @@ func DropRows(fs data.Frames, incomplete []exportapi.Window, timeField string) e
 		}
 		*f = *kept
 	}
-	return nil
 }

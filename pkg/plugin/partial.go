@@ -23,9 +23,8 @@ import (
 func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames, c fetch.Stats) (backend.DataResponse, bool) {
 	var incomplete []exportapi.Window
 	for _, iw := range c.Incomplete {
-		from, to := maxTime(iw.From, w.From), minTime(iw.To, w.To)
-		if from.Before(to) {
-			incomplete = append(incomplete, exportapi.Window{From: from, To: to})
+		if in := iw.Intersect(w); !in.Empty() {
+			incomplete = append(incomplete, in)
 		}
 	}
 	if len(incomplete) == 0 {
@@ -39,11 +38,11 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
 	switch q.Type {
 	case query.TypeConversations:
-		_ = frames.DropRows(out, incomplete, frames.FieldStartTime)
+		frames.DropRows(out, incomplete, frames.FieldStartTime)
 	case query.TypeMessages:
-		_ = frames.DropRows(out, incomplete, frames.FieldTime)
+		frames.DropRows(out, incomplete, frames.FieldTime)
 	case query.TypeTranscript:
-		_ = frames.DropRows(out, incomplete, "timestamp")
+		frames.DropRows(out, incomplete, "timestamp")
 	default:
 		if !q.TimeSeries() {
 			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(
@@ -72,18 +71,4 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 			"%s of this range is read so far, newest first; the rest is being read in the background and is empty here (null, not 0). Refresh in a minute to see more.", read)})
 	}
 	return backend.DataResponse{}, false
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +19,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/loopback"
 	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -50,7 +49,7 @@ func run(baseURL, bot string, window time.Duration) error {
 	apiKey := os.Getenv("AGENTX_API_KEY")
 	if baseURL == "" {
 		apiKey = "sim-key"
-		url, err := startSimulator(apiKey)
+		url, err := loopback.Serve(simulator.NewServer(simulator.NewDataset(simulator.DemoConfig()), simulator.ServerConfig{APIKey: apiKey}))
 		if err != nil {
 			return err
 		}
@@ -61,7 +60,7 @@ func run(baseURL, bot string, window time.Duration) error {
 		return fmt.Errorf("set AGENTX_API_KEY to query a real Export API")
 	}
 
-	addr, err := freeAddress()
+	addr, err := loopback.FreeAddress()
 	if err != nil {
 		return err
 	}
@@ -274,24 +273,4 @@ func duration(v *float64) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
-}
-
-func startSimulator(apiKey string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	d := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 30, PerHour: 40, Seed: 1})
-	srv := &http.Server{Handler: simulator.NewServer(d, simulator.ServerConfig{APIKey: apiKey}), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
-}
-
-func freeAddress() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -25,6 +23,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 	"gopkg.in/yaml.v3"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/loopback"
 	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -118,7 +117,8 @@ func run(dashPath, dsPath, out string) error {
 	if err != nil {
 		return err
 	}
-	url, err := startSimulator()
+	// What docker-compose's simulator service serves.
+	url, err := loopback.Serve(simulator.NewServer(simulator.NewDataset(simulator.DemoConfig()), simulator.ServerConfig{APIKey: apiKey}))
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,11 @@ func run(dashPath, dsPath, out string) error {
 	// The preview shows complete answers, however slow the machine.
 	jsonData["responseSeconds"] = 600
 
-	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: freeAddress()})
+	addr, err := loopback.FreeAddress()
+	if err != nil {
+		return err
+	}
+	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: addr})
 	if err != nil {
 		return err
 	}
@@ -350,25 +354,4 @@ func provisionedJSONData(path string) (map[string]any, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s provisions no %s data source", path, plugin.PluginID)
-}
-
-// startSimulator serves what docker-compose's simulator service serves.
-func startSimulator() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	d := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 30, PerHour: 40, Seed: 1})
-	srv := &http.Server{Handler: simulator.NewServer(d, simulator.ServerConfig{APIKey: apiKey}), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
-}
-
-func freeAddress() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -20,13 +20,14 @@ import (
 )
 
 func main() {
+	demo := simulator.DemoConfig()
 	var (
 		addr       = flag.String("addr", "127.0.0.1:8085", "address to listen on")
 		apiKey     = flag.String("api-key", "sim-key", "the API key the simulator accepts (x-api-key)")
-		bots       = flag.String("bots", "r3-218210,acme-support", "comma-separated bot names the simulator knows")
-		days       = flag.Int("days", 30, "days of history before now")
-		perHour    = flag.Float64("per-hour", 40, "mean conversations per bot per hour")
-		seed       = flag.Uint64("seed", 1, "seed of the generated data and of fault injection")
+		bots       = flag.String("bots", strings.Join(demo.Bots, ","), "comma-separated bot names the simulator knows")
+		days       = flag.Int("days", demo.Days, "days of history before now")
+		perHour    = flag.Float64("per-hour", demo.PerHour, "mean conversations per bot per hour")
+		seed       = flag.Uint64("seed", demo.Seed, "seed of the generated data and of fault injection")
 		rps        = flag.Float64("rps", 3, "requests per second per endpoint and key before 429 (negative: no limit)")
 		dateRetry  = flag.Bool("retry-after-date", false, "send Retry-After as an HTTP date rather than seconds")
 		latency    = flag.Duration("latency", 0, "delay before every answer")
