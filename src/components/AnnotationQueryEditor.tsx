@@ -1,12 +1,13 @@
 import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Combobox, Input, Text } from '@grafana/ui';
+import { Combobox, Text } from '@grafana/ui';
 
 import { ANNOTATION_LIMIT, prepareAnnotation } from '../annotations';
 import { DataSource } from '../datasource';
 import { queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery } from '../types';
+import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
 import { WithPickerHint } from './PickerHint';
 import { usePickers } from './usePickers';
@@ -55,25 +56,16 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
               />
             </WithPickerHint>
           </EditorField>
-          <EditorField
+          <CommitField
+            id="agentx-annotation-limit"
             label="Most marks"
+            type="number"
             width={12}
-            htmlFor="agentx-annotation-limit"
             tooltip="The newest conversations are kept"
-            invalid={Boolean(problems.limit)}
-            error={problems.limit}
-          >
-            <Input
-              id="agentx-annotation-limit"
-              type="number"
-              width={12}
-              defaultValue={String(target.limit ?? ANNOTATION_LIMIT)}
-              invalid={Boolean(problems.limit)}
-              onBlur={(e) =>
-                update({ limit: e.currentTarget.value === '' ? ANNOTATION_LIMIT : Number(e.currentTarget.value) })
-              }
-            />
-          </EditorField>
+            problem={problems.limit}
+            value={String(target.limit ?? ANNOTATION_LIMIT)}
+            onCommit={(text) => update({ limit: text === '' ? ANNOTATION_LIMIT : Number(text) })}
+          />
         </EditorFieldGroup>
       </EditorRow>
       <EditorRow>

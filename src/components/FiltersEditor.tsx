@@ -1,9 +1,10 @@
 import React, { useState } from 'react';
 import { EditorField, EditorFieldGroup, EditorRow } from '@grafana/plugin-ui';
-import { Button, Collapse, Combobox, IconButton, Input, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Button, Collapse, Combobox, IconButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { MetadataFilter, QueryFilters, QueryType } from '../types';
 import { uses } from '../editor/queryModel';
+import { CommitField } from './CommitField';
 import { WithPickerHint } from './PickerHint';
 import { Picker } from './usePickers';
 
@@ -157,15 +158,14 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
                   onChange={(op) => setMetadata(i, { op })}
                 />
               </EditorField>
-              <EditorField label="Value" htmlFor={`agentx-filter-metadata-value-${i}`}>
-                <Input
-                  id={`agentx-filter-metadata-value-${i}`}
-                  width={24}
-                  defaultValue={m.value}
-                  placeholder="compared as text"
-                  onBlur={(e) => setMetadata(i, { value: e.currentTarget.value })}
-                />
-              </EditorField>
+              <CommitField
+                id={`agentx-filter-metadata-value-${i}`}
+                label="Value"
+                width={24}
+                value={m.value}
+                placeholder="compared as text"
+                onCommit={(text) => setMetadata(i, { value: text })}
+              />
               <IconButton
                 name="trash-alt"
                 tooltip={`Remove metadata filter ${i + 1}`}
@@ -177,19 +177,15 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
         <EditorRow>
           <EditorFieldGroup>
             {uses.conversationId(queryType) && (
-              <EditorField
+              <CommitField
+                id="agentx-filter-conversation-id"
                 label="Conversation ID"
+                width={36}
                 tooltip="Only this conversation's messages"
-                htmlFor="agentx-filter-conversation-id"
-              >
-                <Input
-                  id="agentx-filter-conversation-id"
-                  width={36}
-                  defaultValue={filters.conversationId ?? ''}
-                  placeholder="any conversation"
-                  onBlur={(e) => onChange({ ...filters, conversationId: e.currentTarget.value || undefined })}
-                />
-              </EditorField>
+                value={filters.conversationId ?? ''}
+                placeholder="any conversation"
+                onCommit={(text) => onChange({ ...filters, conversationId: text || undefined })}
+              />
             )}
             <Button
               variant="secondary"

@@ -1,7 +1,7 @@
 import React, { useRef } from 'react';
 import { CoreApp, QueryEditorProps } from '@grafana/data';
 import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Combobox, ComboboxOption, Input, RadioButtonGroup } from '@grafana/ui';
+import { Combobox, ComboboxOption, RadioButtonGroup } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../editor/queryModel';
 import { allowedTypes, isRunnable, queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
+import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
 import { WithPickerHint } from './PickerHint';
 import { Options, Picker, usePickers } from './usePickers';
@@ -183,42 +184,28 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
               </EditorField>
             )}
             {uses.bucket(t) && (
-              <EditorField
+              <CommitField
+                id="agentx-bucket"
                 label="Bucket"
                 width={NARROW}
-                htmlFor="agentx-bucket"
                 tooltip="1m to 7d, aligned to UTC; range: one bucket over the whole time range; empty follows the panel's interval"
-                invalid={Boolean(problems.bucket)}
-                error={problems.bucket}
-              >
-                <Input
-                  id="agentx-bucket"
-                  width={NARROW}
-                  defaultValue={query.bucket ?? ''}
-                  placeholder="auto"
-                  invalid={Boolean(problems.bucket)}
-                  onBlur={(e) => update({ bucket: e.currentTarget.value.trim() || undefined })}
-                />
-              </EditorField>
+                problem={problems.bucket}
+                value={query.bucket ?? ''}
+                placeholder="auto"
+                onCommit={(text) => update({ bucket: text.trim() || undefined })}
+              />
             )}
             {uses.bucket(t) && (
-              <EditorField
+              <CommitField
+                id="agentx-time-shift"
                 label="Time shift"
                 width={NARROW}
-                htmlFor="agentx-time-shift"
                 tooltip="Read this much earlier and show it at this query's times, to compare with last week (7d)"
-                invalid={Boolean(problems.timeShift)}
-                error={problems.timeShift}
-              >
-                <Input
-                  id="agentx-time-shift"
-                  width={NARROW}
-                  defaultValue={query.timeShift ?? ''}
-                  placeholder="none"
-                  invalid={Boolean(problems.timeShift)}
-                  onBlur={(e) => update({ timeShift: e.currentTarget.value.trim() || undefined })}
-                />
-              </EditorField>
+                problem={problems.timeShift}
+                value={query.timeShift ?? ''}
+                placeholder="none"
+                onCommit={(text) => update({ timeShift: text.trim() || undefined })}
+              />
             )}
           </EditorFieldGroup>
         </EditorRow>
@@ -264,26 +251,17 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
       )}
       {uses.limit(t) && (
         <EditorRow>
-          <EditorField
+          <CommitField
+            id="agentx-limit"
             label="Limit"
+            type="number"
             width={NARROW}
-            htmlFor="agentx-limit"
             tooltip="Most rows returned, newest first"
-            invalid={Boolean(problems.limit)}
-            error={problems.limit}
-          >
-            <Input
-              id="agentx-limit"
-              type="number"
-              width={NARROW}
-              defaultValue={query.limit?.toString() ?? ''}
-              placeholder={String(QUERY_DEFAULTS.limit)}
-              invalid={Boolean(problems.limit)}
-              onBlur={(e) =>
-                update({ limit: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
-              }
-            />
-          </EditorField>
+            problem={problems.limit}
+            value={query.limit?.toString() ?? ''}
+            placeholder={String(QUERY_DEFAULTS.limit)}
+            onCommit={(text) => update({ limit: text === '' ? undefined : Number(text) })}
+          />
         </EditorRow>
       )}
     </EditorRows>

@@ -16,15 +16,25 @@ export function numberProblem(s: NumberSetting, value: unknown): string | undefi
   return ok ? undefined : `Must be ${s.accepted}`;
 }
 
-export function baseUrlProblem(value?: string): string | undefined {
+/** A typed URL: nothing when empty (the default applies), null when it is not a URL. */
+function typedUrl(value?: string): URL | null | undefined {
   const raw = value?.trim();
   if (!raw) {
     return undefined;
   }
-  let u: URL;
   try {
-    u = new URL(raw);
+    return new URL(raw);
   } catch {
+    return null;
+  }
+}
+
+export function baseUrlProblem(value?: string): string | undefined {
+  const u = typedUrl(value);
+  if (u === undefined) {
+    return undefined;
+  }
+  if (u === null) {
     return 'Not a URL: write it like https://api.converseapps.com';
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
@@ -37,17 +47,11 @@ export function baseUrlProblem(value?: string): string | undefined {
 }
 
 export function redisUrlProblem(value?: string): string | undefined {
-  const raw = value?.trim();
-  if (!raw) {
+  const u = typedUrl(value);
+  if (u === undefined) {
     return undefined;
   }
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return 'Write it like redis://host:6379/0, or rediss://host:6380 for TLS';
-  }
-  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.host) {
+  if (u === null || (u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.host) {
     return 'Write it like redis://host:6379/0, or rediss://host:6380 for TLS';
   }
   if (u.password) {

@@ -24,16 +24,21 @@ const isVariable = (s: string) => /^\$(\w+|\{[^}]+\})$/.test(s.trim());
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
+/** Seconds of a duration in Grafana's syntax as the backend reads it (15m, 1h, 7d); undefined when it is not one. */
+function durationSeconds(s: string): number | undefined {
+  const m = s.trim().match(/^(\d+)(s|m|h|d|w)$/);
+  return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
+}
+
 /** The backend's bucket rule (pkg/query/parse.go): a duration from 1m to 7d in whole seconds, or "range". */
 export function bucketProblem(bucket?: string): string | undefined {
   if (!bucket || bucket === 'range' || isVariable(bucket)) {
     return undefined;
   }
-  const m = bucket.trim().match(/^(\d+)(s|m|h|d|w)$/);
-  if (!m) {
+  const seconds = durationSeconds(bucket);
+  if (seconds === undefined) {
     return 'Write a duration like 15m, 1h or 1d, "range" for one bucket over the whole range, or leave it empty';
   }
-  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]];
   if (seconds < 60 || seconds > 7 * 86400) {
     return 'A bucket is 1m to 7d';
   }
@@ -45,8 +50,8 @@ export function timeShiftProblem(shift?: string): string | undefined {
   if (!shift || isVariable(shift)) {
     return undefined;
   }
-  const m = shift.trim().match(/^(\d+)(s|m|h|d|w)$/);
-  if (!m || Number(m[1]) * UNIT_SECONDS[m[2]] > 366 * 86400) {
+  const seconds = durationSeconds(shift);
+  if (seconds === undefined || seconds > 366 * 86400) {
     return 'Write how much earlier, like 1d or 7d (at most 366d), or leave it empty';
   }
   return undefined;
