@@ -1,7 +1,7 @@
 import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
-import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Combobox, Text } from '@grafana/ui';
+import { EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
+import { Text } from '@grafana/ui';
 
 import { ANNOTATION_LIMIT, prepareAnnotation } from '../annotations';
 import { DataSource } from '../datasource';
@@ -9,7 +9,7 @@ import { queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery } from '../types';
 import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
-import { WithPickerHint } from './PickerHint';
+import { PickerField } from './PickerField';
 import { usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
@@ -36,26 +36,18 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
       </Text>
       <EditorRow>
         <EditorFieldGroup>
-          <EditorField
+          <PickerField
+            id="agentx-annotation-bot"
             label="Bot"
             width={32}
-            htmlFor="agentx-annotation-bot"
             tooltip="Empty uses the data source's default bot. Template variables allowed."
-          >
-            <WithPickerHint picker={pickers.bots} what="bots">
-              <Combobox
-                id="agentx-annotation-bot"
-                width={32}
-                options={pickers.bots.options}
-                loading={pickers.bots.loading}
-                value={target.bot || null}
-                placeholder="default bot"
-                createCustomValue
-                isClearable
-                onChange={(v) => update({ bot: v ? String(v.value) : undefined })}
-              />
-            </WithPickerHint>
-          </EditorField>
+            picker={pickers.bots}
+            what="bots"
+            value={target.bot}
+            placeholder="default bot"
+            clearable
+            onChange={(bot) => update({ bot })}
+          />
           <CommitField
             id="agentx-annotation-limit"
             label="Most marks"

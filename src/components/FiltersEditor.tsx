@@ -1,10 +1,11 @@
 import React, { useState } from 'react';
 import { EditorField, EditorFieldGroup, EditorRow } from '@grafana/plugin-ui';
-import { Button, Collapse, Combobox, IconButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Button, Collapse, IconButton, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { MetadataFilter, QueryFilters, QueryType } from '../types';
 import { uses } from '../editor/queryModel';
 import { CommitField } from './CommitField';
+import { PickerField } from './PickerField';
 import { WithPickerHint } from './PickerHint';
 import { Picker } from './usePickers';
 
@@ -83,11 +84,6 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
   const [open, setOpen] = useState(false);
   const setMetadata = (i: number, patch: Partial<MetadataFilter>) =>
     onChange({ ...filters, metadata: metadata.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
-  const keyOptions = (key: string) =>
-    key && !metadataKeys.options.some((o) => o.value === key)
-      ? [...metadataKeys.options, { value: key, label: key }]
-      : metadataKeys.options;
-
   return (
     <Collapse
       label={`Filters: ${filtersSummary(filters, queryType)}`}
@@ -129,26 +125,17 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
         {metadata.map((m, i) => (
           <EditorRow key={i}>
             <EditorFieldGroup>
-              <EditorField
+              <PickerField
+                id={`agentx-filter-metadata-key-${i}`}
                 label={`Metadata filter ${i + 1}`}
                 width={26}
-                invalid={Boolean(problems?.[i])}
-                error={problems?.[i]}
-              >
-                <WithPickerHint picker={metadataKeys} what="metadata keys">
-                  <Combobox
-                    id={`agentx-filter-metadata-key-${i}`}
-                    width={26}
-                    options={keyOptions(m.key)}
-                    loading={metadataKeys.loading}
-                    value={m.key || null}
-                    createCustomValue
-                    invalid={Boolean(problems?.[i])}
-                    placeholder="metadata key"
-                    onChange={(o) => setMetadata(i, { key: String(o.value) })}
-                  />
-                </WithPickerHint>
-              </EditorField>
+                picker={metadataKeys}
+                what="metadata keys"
+                value={m.key}
+                placeholder="metadata key"
+                problem={problems?.[i]}
+                onChange={(key) => setMetadata(i, { key: key ?? '' })}
+              />
               <EditorField label="Operator" htmlFor={`agentx-filter-metadata-op-${i}`}>
                 <RadioButtonGroup
                   id={`agentx-filter-metadata-op-${i}`}

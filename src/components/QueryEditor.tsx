@@ -17,8 +17,8 @@ import { allowedTypes, isRunnable, queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
-import { WithPickerHint } from './PickerHint';
-import { Options, Picker, usePickers } from './usePickers';
+import { PickerField } from './PickerField';
+import { usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
 
@@ -45,12 +45,6 @@ export function typeOptions(app?: CoreApp | string, current?: QueryType): Array<
 /** What a person needs to know about how long data takes, in one breath. */
 export const READING_HELP =
   'The last days of your bots are kept ready in the background. A longer range not yet read shows what is complete after a few seconds (the rest stays empty, with a notice) and fills in as you refresh; alert rules always wait for the whole answer.';
-
-/** A picker's options plus the current value, so a value not (or no longer) offered still shows. */
-const withCurrent = (options: Options, value?: string) =>
-  value && !options.some((o) => o.value === value) ? [...options, { value, label: value }] : options;
-
-const placeholder = (p: Picker, what: string) => (p.loading ? `Loading ${what}…` : undefined);
 
 export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, app }: Props) {
   const query = migrateQuery({ ...DEFAULT_QUERY, ...saved });
@@ -100,26 +94,18 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
               onChange={(v) => change(switchType(query, v.value))}
             />
           </EditorField>
-          <EditorField
+          <PickerField
+            id="agentx-bot"
             label="Bot"
             width={WIDE}
-            htmlFor="agentx-bot"
             tooltip="Empty uses the data source's default bot. Template variables allowed."
-          >
-            <WithPickerHint picker={pickers.bots} what="bots">
-              <Combobox
-                id="agentx-bot"
-                width={WIDE}
-                options={withCurrent(pickers.bots.options, query.bot)}
-                loading={pickers.bots.loading}
-                value={query.bot || null}
-                placeholder={placeholder(pickers.bots, 'bots') ?? 'default bot'}
-                createCustomValue
-                isClearable
-                onChange={(v) => update({ bot: v ? String(v.value) : undefined })}
-              />
-            </WithPickerHint>
-          </EditorField>
+            picker={pickers.bots}
+            what="bots"
+            value={query.bot}
+            placeholder="default bot"
+            clearable
+            onChange={(bot) => update({ bot })}
+          />
           {uses.field(t) && (
             <EditorField label="List" width={MEDIUM} htmlFor="agentx-field">
               <Combobox
@@ -149,24 +135,16 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
               </EditorField>
             )}
             {uses.tag(t) && (
-              <EditorField
+              <PickerField
+                id="agentx-tag"
                 label="Tag"
                 width={MEDIUM}
-                htmlFor="agentx-tag"
                 tooltip="The share of conversations that carry this tag"
-              >
-                <WithPickerHint picker={pickers.tags} what="tags">
-                  <Combobox
-                    id="agentx-tag"
-                    width={MEDIUM}
-                    options={withCurrent(pickers.tags.options, query.tag)}
-                    loading={pickers.tags.loading}
-                    value={query.tag ?? QUERY_DEFAULTS.tag}
-                    createCustomValue
-                    onChange={(v) => update({ tag: String(v.value) })}
-                  />
-                </WithPickerHint>
-              </EditorField>
+                picker={pickers.tags}
+                what="tags"
+                value={query.tag ?? QUERY_DEFAULTS.tag}
+                onChange={(tag) => update({ tag })}
+              />
             )}
             {uses.stat(t) && (
               <EditorField
@@ -212,28 +190,18 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
       )}
       {((uses.groupBy(t) && query.groupBy === 'metadata') || (uses.field(t) && query.field === 'metadataValue')) && (
         <EditorRow>
-          <EditorField
+          <PickerField
+            id="agentx-metadata-key"
             label="Metadata key"
             width={WIDE}
-            htmlFor="agentx-metadata-key"
             tooltip="A top-level key of the conversation's metadata"
-            invalid={Boolean(problems.metadataKey)}
-            error={problems.metadataKey}
-          >
-            <WithPickerHint picker={pickers.metadataKeys} what="metadata keys">
-              <Combobox
-                id="agentx-metadata-key"
-                width={WIDE}
-                options={withCurrent(pickers.metadataKeys.options, query.metadataKey)}
-                loading={pickers.metadataKeys.loading}
-                value={query.metadataKey ?? null}
-                placeholder={placeholder(pickers.metadataKeys, 'metadata keys') ?? 'metadata key'}
-                invalid={Boolean(problems.metadataKey)}
-                createCustomValue
-                onChange={(v) => update({ metadataKey: String(v.value) })}
-              />
-            </WithPickerHint>
-          </EditorField>
+            picker={pickers.metadataKeys}
+            what="metadata keys"
+            value={query.metadataKey}
+            placeholder="metadata key"
+            problem={problems.metadataKey}
+            onChange={(metadataKey) => update({ metadataKey })}
+          />
         </EditorRow>
       )}
       {uses.filters(t) && (
