@@ -17,7 +17,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/loopback"
 	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
@@ -60,11 +59,7 @@ func run(baseURL, bot string, window time.Duration) error {
 		return fmt.Errorf("set AGENTX_API_KEY to query a real Export API")
 	}
 
-	addr, err := loopback.FreeAddress()
-	if err != nil {
-		return err
-	}
-	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: addr})
+	tp, err := loopback.Plugin(plugin.NewDatasource)
 	if err != nil {
 		return err
 	}

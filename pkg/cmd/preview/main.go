@@ -128,11 +128,7 @@ func run(dashPath, dsPath, out string) error {
 	// The preview shows complete answers, however slow the machine.
 	jsonData["responseSeconds"] = 600
 
-	addr, err := loopback.FreeAddress()
-	if err != nil {
-		return err
-	}
-	tp, err := datasourcetest.Manage(plugin.NewDatasource, datasourcetest.ManageOpts{Address: addr})
+	tp, err := loopback.Plugin(plugin.NewDatasource)
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,28 @@
-// Package loopback runs the commands' helpers on 127.0.0.1: a free address for
-// the plugin's gRPC server, and an HTTP server on a free port.
+// Package loopback runs what the commands need on 127.0.0.1: the plugin served
+// over gRPC the way Grafana runs it, and an HTTP server (the simulator).
 package loopback
 
 import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 )
 
-// FreeAddress returns an address of 127.0.0.1 nobody listens on now.
-func FreeAddress() (string, error) {
+// Plugin serves the data sources of factory over gRPC on a free address, as
+// Grafana runs a plugin process; Shutdown the result when done.
+func Plugin(factory datasource.InstanceFactoryFunc) (datasourcetest.TestPlugin, error) {
+	addr, err := freeAddress()
+	if err != nil {
+		return datasourcetest.TestPlugin{}, err
+	}
+	return datasourcetest.Manage(factory, datasourcetest.ManageOpts{Address: addr})
+}
+
+// freeAddress returns an address of 127.0.0.1 nobody listens on now.
+func freeAddress() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
