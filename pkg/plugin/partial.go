@@ -46,9 +46,9 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	default:
 		if !q.TimeSeries() {
 			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(
-				"%s so far: %s of this range is read, and the rest is being read in the background (the API allows 3 requests a second). "+
+				"Still reading so far: %s of this range is read, and the rest is being read in the background (the API allows 3 requests a second). "+
 					"A %s over the range is exact only once all of it is read: refresh in a minute, or narrow the range.",
-				"Still reading", read, q.Type)), true
+				read, q.Type)), true
 		}
 		step, err := q.BucketSize(w.From, w.To)
 		if err != nil {

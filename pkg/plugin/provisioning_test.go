@@ -13,40 +13,14 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"gopkg.in/yaml.v3"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/templating"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
 // dashboardVariables are what the provisioned dashboard's variables hold by
 // default: the first bot, and All (no filter) for locale and tag.
-var dashboardVariables = map[string]string{"$bot": "r3-218210", "$locale": "__all__", "$tag": "__all__"}
-
-// interpolate does what the frontend does with a saved query before it reaches the
-// backend: it replaces variables and drops the "All" entries from list filters.
-func interpolate(v any) any {
-	switch x := v.(type) {
-	case string:
-		if r, ok := dashboardVariables[x]; ok {
-			return r
-		}
-		return x
-	case []any:
-		out := []any{}
-		for _, e := range x {
-			if r := interpolate(e); r != "__all__" {
-				out = append(out, r)
-			}
-		}
-		return out
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			out[k] = interpolate(e)
-		}
-		return out
-	}
-	return v
-}
+var dashboardVariables = map[string]string{"bot": "r3-218210", "locale": templating.All, "tag": templating.All}
 
 // hasData reports whether a response holds at least one value that is not zero or null.
 func hasData(r backend.DataResponse) bool {
@@ -68,7 +42,7 @@ func hasData(r backend.DataResponse) bool {
 
 func runSaved(t *testing.T, d *Datasource, name string, model map[string]any, from, to time.Time) {
 	t.Helper()
-	model = interpolate(model).(map[string]any)
+	model = templating.Interpolate(model, dashboardVariables).(map[string]any)
 	delete(model, "datasource")
 	raw, _ := json.Marshal(model)
 	qt, _ := model["queryType"].(string)

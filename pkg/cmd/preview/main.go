@@ -24,6 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/loopback"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/templating"
 	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -163,7 +164,7 @@ func run(dashPath, dsPath, out string) error {
 			o.Variables[v.Name] = cur
 			continue
 		}
-		q := interpolate(model, o.Variables).(map[string]any)
+		q := templating.Interpolate(model, o.Variables).(map[string]any)
 		frames, err := query(ctx, tp, pctx, q, from, to, 0, "")
 		if err != nil {
 			return fmt.Errorf("variable %s: %w", v.Name, err)
@@ -206,7 +207,7 @@ func run(dashPath, dsPath, out string) error {
 			points = max(p.GridPos.W*80, 100)
 		}
 		for _, t := range p.Targets {
-			model := interpolate(t, o.Variables).(map[string]any)
+			model := templating.Interpolate(t, o.Variables).(map[string]any)
 			refID, _ := model["refId"].(string)
 			frames, err := query(ctx, tp, pctx, model, pFrom, pTo, points, p.Interval)
 			if err != nil {
@@ -285,41 +286,11 @@ func query(ctx context.Context, tp datasourcetest.TestPlugin, pctx backend.Plugi
 	return r.Frames, nil
 }
 
-// interpolate does what the frontend does before a query reaches the backend:
-// variables are replaced, and "All" leaves list filters.
-func interpolate(v any, vars map[string]string) any {
-	switch x := v.(type) {
-	case string:
-		for name, value := range vars {
-			x = strings.ReplaceAll(x, "${"+name+"}", value)
-			if x == "$"+name {
-				x = value
-			}
-		}
-		return x
-	case []any:
-		out := []any{}
-		for _, e := range x {
-			if r := interpolate(e, vars); r != "__all__" && r != "$__all" {
-				out = append(out, r)
-			}
-		}
-		return out
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			out[k] = interpolate(e, vars)
-		}
-		return out
-	}
-	return v
-}
-
 func currentValue(v any) string {
 	switch x := v.(type) {
 	case string:
 		if x == "$__all" {
-			return "__all__"
+			return templating.All
 		}
 		return x
 	case []any:
