@@ -145,7 +145,9 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 				jd[k] = v
 			}
 			sim, d := hardened(t, tc.faults, rps, jd)
-			ctx, cancel := context.WithTimeout(t.Context(), 45*time.Second)
+			// The deadline is what the query must answer before; it is generous, so a
+			// busy machine running -race still reads the pages in time.
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
 			start := time.Now()
 			from := from
@@ -158,8 +160,8 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := resp.Responses["A"]
-			if time.Since(start) > 40*time.Second {
-				t.Fatalf("took %s", time.Since(start))
+			if deadline, _ := ctx.Deadline(); time.Now().After(deadline) {
+				t.Fatalf("answered after its deadline (%s)", time.Since(start))
 			}
 			if strings.Contains(visible(r), secretKey) {
 				t.Fatal("the answer holds the API key")
