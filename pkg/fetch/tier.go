@@ -81,8 +81,10 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if len(parts) == 0 {
 					continue
 				}
-				recs, err := decodeRecords[T](st.Data, schema)
+				recs, err := decodeRecords[T](st.Data, schema, bindingOf(lane, st))
 				if err != nil {
+					// A miss: the time is read from the API and written again.
+					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = append(warnings, tierWarning(t, "read", err))
 					continue
 				}
@@ -123,20 +125,21 @@ func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segmen
 		return nil
 	}
 	schema := schemaFor[T]()
+	lane := laneID(k, schema)
 	stored := make([]Stored, 0, len(segs))
 	for _, sg := range segs {
-		data, err := encodeRecords(sg.records.([][]T), schema)
-		if err != nil {
-			return []string{"the records could not be encoded for the cache: " + err.Error()}
-		}
-		st := Stored{From: sg.span.from, To: sg.span.to, Data: data}
+		st := Stored{From: sg.span.from, To: sg.span.to}
 		if !sg.expires.Equal(maxInstant) {
 			st.Expires = sg.expires
 		}
+		data, err := encodeRecords(sg.records.([][]T), schema, bindingOf(lane, st))
+		if err != nil {
+			return []string{"the records could not be encoded for the cache: " + err.Error()}
+		}
+		st.Data = data
 		stored = append(stored, st)
 	}
 	var warnings []string
-	lane := laneID(k, schema)
 	for _, t := range tiers {
 		if err := t.Save(ctx, lane, stored, now); err != nil {
 			tierErrors.WithLabelValues(tierLabel(t), "write").Inc()
