@@ -2,11 +2,12 @@ package fetch
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"reflect"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
 // Tier is a store of settled segments below the memory cache, encoded: the disk
@@ -33,17 +34,12 @@ type Stored struct {
 }
 
 // laneID names a timeline in a tier without revealing it: the scope (server and
-// key hash), bot and conversation go through SHA-256 with the record schema, so
-// a stored file or a Redis key says nothing of whose records they are, and
-// records of an older shape are simply never found.
-func laneID(k laneKey, schema uint32) string {
-	h := sha256.New()
-	for _, s := range []string{k.scope, k.bot, k.endpoint, k.conversationID} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	h.Write([]byte{byte(schema >> 24), byte(schema >> 16), byte(schema >> 8), byte(schema)})
-	return hex.EncodeToString(h.Sum(nil)[:16])
+// key), bot and conversation go with the record schema through an HMAC keyed by
+// the API key, so a stored file or a Redis key says nothing of whose records
+// they are, even to someone who guesses a bot's name, and records of an older
+// shape are simply never found.
+func (s *Source) laneID(k laneKey, schema uint32) string {
+	return opaque.Name(s.cfg.APIKey, "lane", k.scope, k.bot, k.endpoint, k.conversationID, strconv.FormatUint(uint64(schema), 16))
 }
 
 func schemaFor[T any]() uint32 {
@@ -57,7 +53,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 	var found []*segment
 	var warnings []string
 	schema := schemaFor[T]()
-	lane := laneID(k, schema)
+	lane := s.laneID(k, schema)
 	for _, t := range s.cfg.Tiers {
 		if len(gaps) == 0 {
 			break
@@ -119,13 +115,12 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 	return found, warnings
 }
 
-// toTiers writes segments an export has just read to tiers.
-func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segment, now time.Time) []string {
+// toTiers writes segments an export has just read to tiers, under lane.
+func toTiers[T any](ctx context.Context, tiers []Tier, lane string, segs []*segment, now time.Time) []string {
 	if len(tiers) == 0 || len(segs) == 0 {
 		return nil
 	}
 	schema := schemaFor[T]()
-	lane := laneID(k, schema)
 	stored := make([]Stored, 0, len(segs))
 	for _, sg := range segs {
 		st := Stored{From: sg.span.from, To: sg.span.to}
