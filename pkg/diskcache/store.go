@@ -8,6 +8,7 @@
 package diskcache
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -301,6 +302,45 @@ func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time
 	} else {
 		words, _ := cause(err)
 		s.warnLocked("a write failed ("+words+"); the range will be read from the API again", err)
+	}
+	return err
+}
+
+// Forget drops the segment st of lane if the file still holds it as loaded:
+// a value that did not check out, which would otherwise be found again.
+func (s *Store) Forget(_ context.Context, lane string, st fetch.Stored) (err error) {
+	ln, err := laneBytes(lane)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	defer s.surviveLocked(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	used, count := s.used, s.count
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		segsB, order := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder)
+		k := segKey(ln, st.From)
+		v := segsB.Get(k)
+		if len(v) < 24 || !bytes.Equal(v[24:], st.Data) {
+			return nil // replaced or gone meanwhile
+		}
+		seq := binary.BigEndian.Uint64(v[16:24])
+		used -= int64(len(v))
+		count--
+		if err := segsB.Delete(k); err != nil {
+			return err
+		}
+		if err := order.Delete(uintBytes(seq)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyUsed, uintBytes(uint64(used)))
+	})
+	if err == nil {
+		s.used, s.count = used, count
 	}
 	return err
 }

@@ -24,6 +24,14 @@ type Tier interface {
 	Save(ctx context.Context, lane string, segs []Stored, now time.Time) error
 }
 
+// Forgetter is a tier that can drop a value that did not check out, so that
+// later reads do not find it again (a value filed under a span or lane it does
+// not belong to may overlap time that is stored whole, where nothing rewrites it).
+type Forgetter interface {
+	// Forget drops st from lane if the tier still holds it as it was loaded.
+	Forget(ctx context.Context, lane string, st Stored) error
+}
+
 // Stored is one segment as a tier keeps it.
 type Stored struct {
 	From, To time.Time
@@ -82,6 +90,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 					// A miss: the time is read from the API and written again.
 					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = append(warnings, tierWarning(t, "read", err))
+					forget(ctx, t, lane, st)
 					continue
 				}
 				expires := st.Expires
@@ -142,6 +151,18 @@ func toTiers[T any](ctx context.Context, tiers []Tier, lane string, segs []*segm
 		}
 	}
 	return warnings
+}
+
+// forget drops a value that did not check out from a tier that can.
+func forget(ctx context.Context, t Tier, lane string, st Stored) {
+	f, ok := t.(Forgetter)
+	if !ok {
+		return
+	}
+	if err := f.Forget(ctx, lane, st); err != nil {
+		// Not a query's trouble: the value stays a miss until it is replaced.
+		tierErrors.WithLabelValues(tierLabel(t), "write").Inc()
+	}
 }
 
 func tierWarning(t Tier, op string, err error) string {
