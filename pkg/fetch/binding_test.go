@@ -75,6 +75,7 @@ func exactFromTheAPI(t *testing.T, f *tierFixture, tier fetch.Tier, bot string, 
 	if f.requests() == before {
 		t.Fatal("the tampered time was not read from the API")
 	}
+	t.Logf("%s: %d conversations, exact, for %d requests", bot, len(got), f.requests()-before)
 	if !slices.ContainsFunc(st.Warnings, func(w string) bool { return strings.Contains(w, tier.Name()) }) {
 		t.Fatalf("no warning names %s: %q", tier.Name(), st.Warnings)
 	}
