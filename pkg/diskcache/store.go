@@ -2,15 +2,16 @@
 // so history read once survives a restart of Grafana or of the plugin. It stores
 // opaque framed values (the fetch package frames and checks them) under hashed
 // lane names, and never lets its own trouble fail a query: a file held by another
-// process, an unwritable directory, a full disk or a damaged file turn it off or
-// rebuild it, with a warning in the log and in the health check.
+// process, an unwritable directory or a full disk turn it off, and a damaged file
+// is moved aside and rebuilt, with a warning in the log and in the health check
+// that says which (trouble.go).
 package diskcache
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,7 +20,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 )
@@ -49,6 +49,9 @@ type Store struct {
 	path   string
 	budget int64
 	logger Logger
+	// openFile opens the file for bbolt (os.OpenFile); tests put errors of
+	// access and space there that file modes cannot cause for root.
+	openFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 
 	mu      sync.Mutex
 	db      *bolt.DB // nil while off
@@ -71,9 +74,14 @@ type Status struct {
 // values. It always returns a Store: when the file cannot be used, the store is
 // off, says why in Status, and every call is a miss.
 func Open(dir string, budget int64, logger Logger) *Store {
-	s := &Store{path: filepath.Join(dir, FileName), budget: budget, logger: logger}
+	return open(dir, budget, logger, os.OpenFile)
+}
+
+func open(dir string, budget int64, logger Logger, openFile func(string, int, os.FileMode) (*os.File, error)) *Store {
+	s := &Store{path: filepath.Join(dir, FileName), budget: budget, logger: logger, openFile: openFile}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		s.fail("the directory cannot be created", err)
+		words, _ := cause(err)
+		s.fail("the directory cannot be created: "+words, err)
 		return s
 	}
 	s.mu.Lock()
@@ -82,47 +90,62 @@ func Open(dir string, budget int64, logger Logger) *Store {
 	return s
 }
 
-// openLocked opens the file, and moves a damaged one aside and starts afresh.
+// openLocked opens the file. A damaged one is moved aside and started afresh;
+// any other trouble (access, space, a lock) turns the store off with its cause
+// and leaves the file as it is.
 func (s *Store) openLocked() {
-	db, err := openFile(s.path)
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		s.failLocked("another process holds the file (is a second Grafana using the same directory?)", err)
+	db, err := s.openChecked()
+	if err == nil {
+		s.db = db
 		return
 	}
-	if err == nil {
-		err = s.loadMeta(db)
-		if err != nil {
-			_ = db.Close()
-		}
+	if words, damaged := cause(err); !damaged {
+		s.failLocked(words, err)
+		return
 	}
+	s.replaceDamagedLocked(err)
+}
+
+// openChecked opens the file and checks its structure (loadMeta).
+func (s *Store) openChecked() (*bolt.DB, error) {
+	db, err := s.open()
 	if err != nil {
-		// A damaged file: keep it for a post-mortem and start an empty one.
-		aside := fmt.Sprintf("%s.damaged-%d", s.path, time.Now().Unix())
-		if rerr := os.Rename(s.path, aside); rerr != nil && !os.IsNotExist(rerr) {
-			s.failLocked("the file is damaged and cannot be moved aside", err)
-			return
-		}
-		s.warnLocked("the file was damaged and has been rebuilt empty (the old one is "+filepath.Base(aside)+")", err)
-		if db, err = openFile(s.path); err == nil {
-			err = s.loadMeta(db)
-		}
-		if err != nil {
-			s.failLocked("the file cannot be created", err)
-			return
-		}
+		return nil, err
+	}
+	if err := s.loadMeta(db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// replaceDamagedLocked keeps a damaged file for a post-mortem and starts an empty one.
+func (s *Store) replaceDamagedLocked(damage error) {
+	aside := fmt.Sprintf("%s.damaged-%d", s.path, time.Now().Unix())
+	if err := os.Rename(s.path, aside); err != nil && !os.IsNotExist(err) {
+		words, _ := cause(err)
+		s.failLocked("the file is damaged and cannot be moved aside: "+words, damage)
+		return
+	}
+	s.warnLocked("the file was damaged and has been rebuilt empty (the old one is "+filepath.Base(aside)+")", damage)
+	db, err := s.openChecked()
+	if err != nil {
+		words, _ := cause(err)
+		s.failLocked("a new file cannot be created: "+words, err)
+		return
 	}
 	s.db = db
 }
 
-func openFile(path string) (db *bolt.DB, err error) {
+func (s *Store) open() (db *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		// bbolt panics on some damage it finds; that is a damaged file, not a crash.
 		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("damaged: %v", r)
+			db, err = nil, fmt.Errorf("%w: %v", errDamaged, r)
 		}
 	}()
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	return bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockTimeout, OpenFile: s.openFile})
 }
 
 // loadMeta creates the buckets and reads the totals, checking every page of the
@@ -131,7 +154,7 @@ func (s *Store) loadMeta(db *bolt.DB) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("damaged: %v", r)
+			err = fmt.Errorf("%w: %v", errDamaged, r)
 		}
 	}()
 	return db.Update(func(tx *bolt.Tx) error {
@@ -277,7 +300,47 @@ func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time
 		s.used, s.count = used, count
 		s.problem = ""
 	} else {
-		s.warnLocked("a write failed; the range will be read from the API again", err)
+		words, _ := cause(err)
+		s.warnLocked("a write failed ("+words+"); the range will be read from the API again", err)
+	}
+	return err
+}
+
+// Forget drops the segment st of lane if the file still holds it as loaded:
+// a value that did not check out, which would otherwise be found again.
+func (s *Store) Forget(_ context.Context, lane string, st fetch.Stored) (err error) {
+	ln, err := laneBytes(lane)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	defer s.surviveLocked(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	used, count := s.used, s.count
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		segsB, order := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder)
+		k := segKey(ln, st.From)
+		v := segsB.Get(k)
+		if len(v) < 24 || !bytes.Equal(v[24:], st.Data) {
+			return nil // replaced or gone meanwhile
+		}
+		seq := binary.BigEndian.Uint64(v[16:24])
+		used -= int64(len(v))
+		count--
+		if err := segsB.Delete(k); err != nil {
+			return err
+		}
+		if err := order.Delete(uintBytes(seq)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyUsed, uintBytes(uint64(used)))
+	})
+	if err == nil {
+		s.used, s.count = used, count
 	}
 	return err
 }
@@ -398,27 +461,13 @@ func (s *Store) surviveLocked(err *error) {
 }
 
 func (s *Store) rebuildLocked(r any) error {
-	err := fmt.Errorf("damaged: %v", r)
+	err := fmt.Errorf("%w: %v", errDamaged, r)
 	if s.db != nil {
 		_ = s.db.Close()
 		s.db = nil
 	}
 	s.used, s.count = 0, 0
-	aside := fmt.Sprintf("%s.damaged-%d", s.path, time.Now().Unix())
-	if rerr := os.Rename(s.path, aside); rerr != nil {
-		s.failLocked("the file is damaged and cannot be moved aside", err)
-		return err
-	}
-	s.warnLocked("the file was damaged and has been rebuilt empty (the old one is "+filepath.Base(aside)+")", err)
-	db, oerr := openFile(s.path)
-	if oerr == nil {
-		oerr = s.loadMeta(db)
-	}
-	if oerr != nil {
-		s.failLocked("the file cannot be created", oerr)
-		return err
-	}
-	s.db = db
+	s.replaceDamagedLocked(err)
 	return err
 }
 

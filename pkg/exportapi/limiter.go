@@ -4,11 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
 // The API allows 3 requests per second per endpoint and per key, whoever sends
@@ -34,10 +35,12 @@ var DefaultLimiters = &LimiterPool{}
 // Limiter paces one endpoint for one key. The rate is the lowest that any current
 // user asked for, so a data source configured below the default slows its twins too.
 type Limiter struct {
-	pool  *LimiterPool
-	key   limiterKey
-	lim   *rate.Limiter
-	users map[*Lease]float64
+	pool *LimiterPool
+	key  limiterKey
+	lim  *rate.Limiter
+	// sharedName names the limiter in a shared store (see SharedKey).
+	sharedName string
+	users      map[*Lease]float64
 
 	// pausedUntil is when the API, through a 429's Retry-After, said it would accept
 	// requests again; every user of the limiter honours it, not only the one that was told.
@@ -83,16 +86,9 @@ func (l *Lease) Share(p Pacer, replicas int) {
 	}
 }
 
-// SharedKey names a limiter in a shared store without revealing the key.
-func (lim *Limiter) SharedKey() string {
-	h := sha256.New()
-	h.Write([]byte(lim.key.scope))
-	h.Write([]byte{0})
-	h.Write(lim.key.keyHash[:])
-	h.Write([]byte{0})
-	h.Write([]byte(lim.key.endpoint))
-	return fmt.Sprintf("%x", h.Sum(nil)[:16])
-}
+// SharedKey names a limiter in a shared store without revealing the key: an
+// HMAC keyed by the API key, so the name is no hash anyone could compute.
+func (lim *Limiter) SharedKey() string { return lim.sharedName }
 
 // SharedTrouble is the last failure of the shared rate limit, "" while it works.
 func (lim *Limiter) SharedTrouble() string {
@@ -143,7 +139,8 @@ func (p *LimiterPool) Acquire(baseURL, apiKey string, requestsPerSecond float64)
 		k := limiterKey{scope: scope, keyHash: hash, endpoint: endpoint}
 		lim, ok := p.entries[k]
 		if !ok {
-			lim = &Limiter{pool: p, key: k, lim: rate.NewLimiter(rate.Limit(requestsPerSecond), 1), users: map[*Lease]float64{}}
+			lim = &Limiter{pool: p, key: k, lim: rate.NewLimiter(rate.Limit(requestsPerSecond), 1), users: map[*Lease]float64{},
+				sharedName: opaque.Name(apiKey, "rate", scope, endpoint)}
 			p.entries[k] = lim
 		}
 		lim.users[l] = requestsPerSecond

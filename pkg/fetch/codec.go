@@ -2,9 +2,7 @@ package fetch
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/gob"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"reflect"
@@ -13,22 +11,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// A stored segment is framed so that a reader can tell a whole, current value
-// from anything else: a damaged file, a value written by another version of the
-// plugin, or records of a type whose fields have changed since. Anything that
-// does not check out is a miss, never a wrong number.
-//
-//	magic "AGX" | format version (1 byte) | schema (4 bytes) | CRC-32C of the rest (4 bytes) | zstd(gob([]T))
-const (
-	frameMagic   = "AGX"
-	frameVersion = 1
-	frameHeader  = len(frameMagic) + 1 + 4 + 4
-)
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-// errFrame marks a stored value that cannot be used.
-var errFrame = errors.New("stored segment is damaged or from another version")
+// The records of a stored segment are gob, compressed with zstd, inside a
+// frame that binds them to their lane and span (frame.go).
 
 // schemaOf fingerprints a record type's fields, so that records written before a
 // field was added, removed or retyped are never decoded into the new type.
@@ -64,8 +48,9 @@ func coders() (*zstd.Encoder, *zstd.Decoder) {
 	return zstdEnc, zstdDec
 }
 
-// encodeRecords frames a segment's fragments as one sorted-by-nothing list.
-func encodeRecords[T any](frags [][]T, schema uint32) ([]byte, error) {
+// encodeRecords frames a segment's fragments, as one list in no particular
+// order, for the lane and span b.
+func encodeRecords[T any](frags [][]T, schema uint32, b binding) ([]byte, error) {
 	var n int
 	for _, f := range frags {
 		n += len(f)
@@ -79,24 +64,18 @@ func encodeRecords[T any](frags [][]T, schema uint32) ([]byte, error) {
 		return nil, err
 	}
 	enc, _ := coders()
-	out := make([]byte, frameHeader, frameHeader+raw.Len()/4)
-	copy(out, frameMagic)
-	out[3] = frameVersion
-	binary.BigEndian.PutUint32(out[4:8], schema)
-	out = enc.EncodeAll(raw.Bytes(), out)
-	binary.BigEndian.PutUint32(out[8:12], crc32.Checksum(out[frameHeader:], castagnoli))
-	return out, nil
+	return frame(b, schema, enc.EncodeAll(raw.Bytes(), make([]byte, 0, raw.Len()/4)))
 }
 
-// decodeRecords reverses encodeRecords, refusing any frame that does not check out.
-func decodeRecords[T any](b []byte, schema uint32) ([]T, error) {
-	if len(b) < frameHeader || string(b[:3]) != frameMagic || b[3] != frameVersion ||
-		binary.BigEndian.Uint32(b[4:8]) != schema ||
-		binary.BigEndian.Uint32(b[8:12]) != crc32.Checksum(b[frameHeader:], castagnoli) {
-		return nil, errFrame
+// decodeRecords reverses encodeRecords, refusing any frame that does not check
+// out or that was written for another lane or span than want.
+func decodeRecords[T any](data []byte, schema uint32, want binding) ([]T, error) {
+	body, err := unframe(data, schema, want)
+	if err != nil {
+		return nil, err
 	}
 	_, dec := coders()
-	raw, err := dec.DecodeAll(b[frameHeader:], nil)
+	raw, err := dec.DecodeAll(body, nil)
 	if err != nil {
 		return nil, errFrame
 	}

@@ -67,7 +67,7 @@ func awaitShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	if len(need) == 0 {
 		return nil, nil, nil
 	}
-	h := &shared{lane: laneID(k, schemaFor[T]()), token: newToken(), leases: s.cfg.Leases, stop: make(chan struct{})}
+	h := &shared{lane: s.laneID(k, schemaFor[T]()), token: newToken(), leases: s.cfg.Leases, stop: make(chan struct{})}
 	var found []*segment
 	var warnings []string
 	for {

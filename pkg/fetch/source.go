@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
 // Config configures a Source.
@@ -600,9 +601,10 @@ func persist[T any](s *Source, k laneKey, settled, live []*segment) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
 	defer cancel()
 	now := s.cfg.Now()
-	warnings := toTiers[T](ctx, s.cfg.Tiers, k, settled, now)
+	lane := s.laneID(k, schemaFor[T]())
+	warnings := toTiers[T](ctx, s.cfg.Tiers, lane, settled, now)
 	if s.cfg.LiveTier != nil {
-		warnings = append(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, k, live, now)...)
+		warnings = append(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, lane, live, now)...)
 	}
 	return warnings
 }
@@ -710,10 +712,10 @@ func (s *Source) remember(endpoint, bot string, perHour float64) {
 	}
 }
 
-// hintKey names a measurement of this server and key, the key hashed.
+// hintKey names a measurement of this server and key in the disk store, as
+// opaquely as a lane (see laneID).
 func (s *Source) hintKey(kind, name string) string {
-	h := sha256.Sum256([]byte(s.scope + "|" + name))
-	return kind + "|" + hex.EncodeToString(h[:12])
+	return kind + "|" + opaque.Name(s.cfg.APIKey, "hint", s.scope, name)
 }
 
 func spanTotal(spans []span) time.Duration {

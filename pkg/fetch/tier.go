@@ -2,11 +2,12 @@ package fetch
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"reflect"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
 // Tier is a store of settled segments below the memory cache, encoded: the disk
@@ -23,6 +24,14 @@ type Tier interface {
 	Save(ctx context.Context, lane string, segs []Stored, now time.Time) error
 }
 
+// Forgetter is a tier that can drop a value that did not check out, so that
+// later reads do not find it again (a value filed under a span or lane it does
+// not belong to may overlap time that is stored whole, where nothing rewrites it).
+type Forgetter interface {
+	// Forget drops st from lane if the tier still holds it as it was loaded.
+	Forget(ctx context.Context, lane string, st Stored) error
+}
+
 // Stored is one segment as a tier keeps it.
 type Stored struct {
 	From, To time.Time
@@ -33,17 +42,12 @@ type Stored struct {
 }
 
 // laneID names a timeline in a tier without revealing it: the scope (server and
-// key hash), bot and conversation go through SHA-256 with the record schema, so
-// a stored file or a Redis key says nothing of whose records they are, and
-// records of an older shape are simply never found.
-func laneID(k laneKey, schema uint32) string {
-	h := sha256.New()
-	for _, s := range []string{k.scope, k.bot, k.endpoint, k.conversationID} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	h.Write([]byte{byte(schema >> 24), byte(schema >> 16), byte(schema >> 8), byte(schema)})
-	return hex.EncodeToString(h.Sum(nil)[:16])
+// key), bot and conversation go with the record schema through an HMAC keyed by
+// the API key, so a stored file or a Redis key says nothing of whose records
+// they are, even to someone who guesses a bot's name, and records of an older
+// shape are simply never found.
+func (s *Source) laneID(k laneKey, schema uint32) string {
+	return opaque.Name(s.cfg.APIKey, "lane", k.scope, k.bot, k.endpoint, k.conversationID, strconv.FormatUint(uint64(schema), 16))
 }
 
 func schemaFor[T any]() uint32 {
@@ -57,7 +61,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 	var found []*segment
 	var warnings []string
 	schema := schemaFor[T]()
-	lane := laneID(k, schema)
+	lane := s.laneID(k, schema)
 	for _, t := range s.cfg.Tiers {
 		if len(gaps) == 0 {
 			break
@@ -81,9 +85,12 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if len(parts) == 0 {
 					continue
 				}
-				recs, err := decodeRecords[T](st.Data, schema)
+				recs, err := decodeRecords[T](st.Data, schema, bindingOf(lane, st))
 				if err != nil {
+					// A miss: the time is read from the API and written again.
+					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = append(warnings, tierWarning(t, "read", err))
+					forget(ctx, t, lane, st)
 					continue
 				}
 				expires := st.Expires
@@ -117,26 +124,26 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 	return found, warnings
 }
 
-// toTiers writes segments an export has just read to tiers.
-func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segment, now time.Time) []string {
+// toTiers writes segments an export has just read to tiers, under lane.
+func toTiers[T any](ctx context.Context, tiers []Tier, lane string, segs []*segment, now time.Time) []string {
 	if len(tiers) == 0 || len(segs) == 0 {
 		return nil
 	}
 	schema := schemaFor[T]()
 	stored := make([]Stored, 0, len(segs))
 	for _, sg := range segs {
-		data, err := encodeRecords(sg.records.([][]T), schema)
-		if err != nil {
-			return []string{"the records could not be encoded for the cache: " + err.Error()}
-		}
-		st := Stored{From: sg.span.from, To: sg.span.to, Data: data}
+		st := Stored{From: sg.span.from, To: sg.span.to}
 		if !sg.expires.Equal(maxInstant) {
 			st.Expires = sg.expires
 		}
+		data, err := encodeRecords(sg.records.([][]T), schema, bindingOf(lane, st))
+		if err != nil {
+			return []string{"the records could not be encoded for the cache: " + err.Error()}
+		}
+		st.Data = data
 		stored = append(stored, st)
 	}
 	var warnings []string
-	lane := laneID(k, schema)
 	for _, t := range tiers {
 		if err := t.Save(ctx, lane, stored, now); err != nil {
 			tierErrors.WithLabelValues(tierLabel(t), "write").Inc()
@@ -144,6 +151,18 @@ func toTiers[T any](ctx context.Context, tiers []Tier, k laneKey, segs []*segmen
 		}
 	}
 	return warnings
+}
+
+// forget drops a value that did not check out from a tier that can.
+func forget(ctx context.Context, t Tier, lane string, st Stored) {
+	f, ok := t.(Forgetter)
+	if !ok {
+		return
+	}
+	if err := f.Forget(ctx, lane, st); err != nil {
+		// Not a query's trouble: the value stays a miss until it is replaced.
+		tierErrors.WithLabelValues(tierLabel(t), "write").Inc()
+	}
 }
 
 func tierWarning(t Tier, op string, err error) string {

@@ -3,7 +3,6 @@ package plugin
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/history"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
 // startSync starts keeping the recent past of the data source's bots, once: from
@@ -55,7 +55,8 @@ func (d *Datasource) syncTurn(ttl time.Duration) history.Turn {
 	_, _ = rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
 	return func(ctx context.Context, bot string) bool {
-		lane := "sync|" + exportapi.Scope(d.settings.BaseURL) + "|" + hashKey(d.settings.APIKey) + "|" + bot
+		// As opaque as the exports' lanes: a Redis key must not name the bot or hash the key plainly.
+		lane := opaque.Name(d.settings.APIKey, "sync", exportapi.Scope(d.settings.BaseURL), bot)
 		mine := []fetch.Span{{From: time.Unix(0, 0), To: time.Unix(1, 0)}}
 		taken, err := d.shared.Claim(ctx, lane, token, ttl, func(others []fetch.Span) []fetch.Span {
 			if len(others) > 0 {
@@ -65,12 +66,6 @@ func (d *Datasource) syncTurn(ttl time.Duration) history.Turn {
 		})
 		return err != nil || len(taken) > 0
 	}
-}
-
-// hashKey names a key without revealing it.
-func hashKey(key string) string {
-	h := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(h[:8])
 }
 
 // syncReport says per bot how far back the store is complete and what share of

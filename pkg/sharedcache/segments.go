@@ -1,8 +1,10 @@
 package sharedcache
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -98,6 +100,30 @@ func (s *Shared) Load(ctx context.Context, lane string, from, to, now time.Time)
 		return nil
 	})
 	return out, err
+}
+
+// Forget drops the segment st of lane if Redis still holds it as loaded: a
+// value that did not check out, which would otherwise be found again.
+func (s *Shared) Forget(ctx context.Context, lane string, st fetch.Stored) error {
+	return s.do(ctx, func(ctx context.Context) error {
+		m := member(st.From, st.To)
+		key := valueKey(lane, m)
+		return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			v, err := tx.Get(ctx, key).Bytes()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return err
+			}
+			if err == nil && (len(v) < 8 || !bytes.Equal(v[8:], st.Data)) {
+				return nil // replaced meanwhile
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.ZRem(ctx, indexKey(lane), m)
+				p.Del(ctx, key)
+				return nil
+			})
+			return err
+		}, key)
+	})
 }
 
 // Save stores segs, replacing the segments of lane they overlap.
