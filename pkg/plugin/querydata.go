@@ -118,7 +118,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	r := d.run(ctx, &q, w)
 	if q.TimeShift > 0 && r.Error == nil {
-		frames.ShiftSeries(r.Frames, q.TimeShift)
+		frames.ShiftSeries(r.Frames, q.TimeShift, q.TimeShiftText)
 	}
 	return r
 }
