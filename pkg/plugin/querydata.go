@@ -69,6 +69,9 @@ var (
 	latest   = time.Unix(0, math.MaxInt64).UTC()
 )
 
+// rangeBounds is the rule for the times a query can name, as the contract states it.
+const rangeBounds = "the time range must lie within 1970-01-01 and 2262-04-11 (times outside it reach the plugin garbled)"
+
 // answerDueMargin keeps a partial answer clear of the query's own deadline.
 const answerDueMargin = 200 * time.Millisecond
 
@@ -102,15 +105,15 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	q.Interval, q.MaxDataPoints = dq.Interval, dq.MaxDataPoints
 	w := exportapi.Window{From: dq.TimeRange.From.UTC().Add(-q.TimeShift), To: dq.TimeRange.To.UTC().Add(-q.TimeShift)}
-	if w.To.Before(w.From) {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "the time range ends before it starts")
+	// The bounds first: a time past 2262 reaches the plugin wrapped into the 1700s
+	// (the SDK turns Grafana's epoch milliseconds into 64-bit nanoseconds), so
+	// 1960–2300 arrives as a range that ends before it starts.
+	if w.From.Before(earliest) || w.To.After(latest) || w.To.Before(earliest) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, rangeBounds)
 	}
-	if w.From.Before(earliest) || w.To.After(latest) {
-		// Grafana passes times as nanoseconds since 1970 in 64 bits: outside these
-		// years they arrive wrapped, and an answer would be about other years.
+	if w.To.Before(w.From) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
-			fmt.Sprintf("the time range %s to %s cannot be read: pick a range between 1970 and 2262 (times outside it reach the plugin garbled)",
-				w.From.Format(time.DateOnly), w.To.Format(time.DateOnly)))
+			"the time range ends before it starts (a range reaching before 1970 may arrive so: "+rangeBounds+")")
 	}
 	if fromAlert && !q.TimeSeries() {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
