@@ -68,7 +68,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 			span.End()
 			if err != nil {
 				tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
-				warnings = append(warnings, tierWarning(t, "read", err))
+				warnings = addWarnings(warnings, tierWarning(t, "read", err))
 				break
 			}
 			for _, st := range stored {
@@ -83,7 +83,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				}
 				recs, err := decodeRecords[T](st.Data, schema)
 				if err != nil {
-					warnings = append(warnings, tierWarning(t, "read", err))
+					warnings = addWarnings(warnings, tierWarning(t, "read", err))
 					continue
 				}
 				expires := st.Expires
