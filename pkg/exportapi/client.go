@@ -421,6 +421,10 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			redirect.From, redirect.To)
 	}
 	if err != nil {
+		if why, lasting := lastingTransportError(err); lasting && ctx.Err() == nil {
+			return page[T]{}, 0, 0, newError(KindUnavailable, endpoint, 0, nil,
+				"the AgentX Export API could not be reached for %s: %s", endpoint, redact(why, c.cfg.APIKey))
+		}
 		return page[T]{}, 0, 0, errTransient{msg: describeTransportError(err, reqCtx, c.cfg.RequestTimeout)}
 	}
 	defer func() {
@@ -443,6 +447,9 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			return page[T]{}, resp.StatusCode, 0, errTransient{msg: "unreadable page: " + err.Error()}
 		}
 		return p, resp.StatusCode, 0, nil
+	case resp.StatusCode == http.StatusRequestTimeout:
+		// The server gave up waiting on the request: a new one may well succeed.
+		return page[T]{}, resp.StatusCode, 0, errTransient{msg: "HTTP 408"}
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return page[T]{}, resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), errTransient{msg: "HTTP 429"}
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
