@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -19,12 +18,20 @@ import (
 // (a bad field, an unknown bot, an upstream error) is its error only. Every query
 // starts at once: most wait on exports they share with other queries or on the
 // rate limiter, and a slot held while waiting would keep a query of the other
-// endpoint from starting its export.
+// endpoint from starting its export. The request answers by its own deadline less
+// the answer margin, whatever its queries do: one still at work then answers the
+// plugin's message, never Grafana's bare deadline error for the whole call.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	d.startSync()
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
-	ctx, cancel := withAnswerMargin(ctx)
+	// The queries' work ends at the margin; the request waits for their answers
+	// (a query that ran out of time says what it read) three quarters of it
+	// longer, then answers without the ones still at work, keeping the last
+	// quarter for encoding the answer.
+	collect, stopCollecting := withAnswerMargin(ctx, 0.25)
+	defer stopCollecting()
+	ctx, cancel := withAnswerMargin(ctx, 1)
 	defer cancel()
 	if !fromAlert && d.settingsErr == nil {
 		// A dashboard waits no longer than responseSeconds: then it answers with what
@@ -35,32 +42,66 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 		}
 		ctx = withAnswerBy(ctx, by)
 	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, dq := range req.Queries {
-		wg.Add(1)
-		go func(dq backend.DataQuery) {
-			defer wg.Done()
-			r := d.safeQuery(ctx, dq, fromAlert)
-			mu.Lock()
-			resp.Responses[dq.RefID] = r
-			mu.Unlock()
-		}(dq)
+	type answer struct {
+		refID string
+		r     backend.DataResponse
 	}
-	wg.Wait()
+	// Buffered for every query, so that one answering after the request has
+	// answered leaves nothing blocked behind.
+	answers := make(chan answer, min(len(req.Queries), maxQueriesPerRequest))
+	var running []string
+	for i, dq := range req.Queries {
+		if i >= maxQueriesPerRequest {
+			resp.Responses[dq.RefID] = tooManyQueries(len(req.Queries))
+			continue
+		}
+		running = append(running, dq.RefID)
+		go func() { answers <- answer{dq.RefID, d.safeQuery(ctx, dq, fromAlert)} }()
+	}
+	for range running {
+		select {
+		case a := <-answers:
+			resp.Responses[a.refID] = a.r
+		case <-collect.Done():
+			for _, ref := range running {
+				if _, ok := resp.Responses[ref]; !ok {
+					resp.Responses[ref] = noAnswerInTime(len(running))
+				}
+			}
+			return resp, nil
+		}
+	}
 	return resp, nil
 }
 
+// maxQueriesPerRequest bounds one request's work and answer: Grafana sends a
+// panel's or an alert rule's queries in one request, a few of them. Ten thousand
+// would cost more to answer and to encode than any deadline allows.
+const maxQueriesPerRequest = 100
+
+func tooManyQueries(n int) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, fmt.Sprintf(
+		"this request holds %d queries; the data source answers at most %d in one request: split them over several panels or alert rules",
+		n, maxQueriesPerRequest))
+}
+
+func noAnswerInTime(n int) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourcePlugin, fmt.Sprintf(
+		"this query had no answer by the request's deadline (one of %d queries in the request): narrow the time range, or spread the queries over several panels",
+		n))
+}
+
 // withAnswerMargin ends the queries' work a little before the request's own
-// deadline: Grafana gives up on the call at that deadline with a bare gRPC error,
-// and the margin leaves time to answer with the plugin's own message instead.
-func withAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+// deadline (part of the margin): Grafana gives up on the call at that
+// deadline with a bare gRPC error, and the margin leaves time to answer with the
+// plugin's own message instead.
+func withAnswerMargin(ctx context.Context, part float64) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		return context.WithCancel(ctx)
 	}
 	margin := min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
-	return context.WithDeadline(ctx, deadline.Add(-margin))
+	return context.WithDeadline(ctx, deadline.Add(-time.Duration(part*float64(margin))))
 }
 
 // The times a query can name: nanoseconds since 1970 in 64 bits.
