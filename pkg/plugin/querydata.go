@@ -25,13 +25,9 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	d.startSync()
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
-	// The queries' work ends at the margin; the request waits for their answers
-	// (a query that ran out of time says what it read) three quarters of it
-	// longer, then answers without the ones still at work, keeping the last
-	// quarter for encoding the answer.
-	collect, stopCollecting := withAnswerMargin(ctx, 0.25)
-	defer stopCollecting()
-	ctx, cancel := withAnswerMargin(ctx, 1)
+	due, stopDue := answerDue(ctx)
+	defer stopDue()
+	ctx, cancel := withAnswerMargin(ctx)
 	defer cancel()
 	if !fromAlert && d.settingsErr == nil {
 		// A dashboard waits no longer than responseSeconds: then it answers with what
@@ -62,7 +58,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 		select {
 		case a := <-answers:
 			resp.Responses[a.refID] = a.r
-		case <-collect.Done():
+		case <-due:
 			for _, ref := range running {
 				if _, ok := resp.Responses[ref]; !ok {
 					resp.Responses[ref] = noAnswerInTime(len(running))
@@ -92,16 +88,33 @@ func noAnswerInTime(n int) backend.DataResponse {
 }
 
 // withAnswerMargin ends the queries' work a little before the request's own
-// deadline (part of the margin): Grafana gives up on the call at that
-// deadline with a bare gRPC error, and the margin leaves time to answer with the
-// plugin's own message instead.
-func withAnswerMargin(ctx context.Context, part float64) (context.Context, context.CancelFunc) {
+// deadline: Grafana gives up on the call at that deadline with a bare gRPC error,
+// and the margin leaves time to answer with the plugin's own message instead.
+func withAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		return context.WithCancel(ctx)
 	}
-	margin := min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
-	return context.WithDeadline(ctx, deadline.Add(-time.Duration(part*float64(margin))))
+	return context.WithDeadline(ctx, deadline.Add(-answerMargin(deadline)))
+}
+
+// answerDue fires when the request must answer without the queries still at
+// work: three quarters of the margin after their work ended (time for a query
+// that ran out of time to say what it read), the last quarter kept for encoding
+// the answer. It never fires without a deadline: a cancelled request waits for
+// its queries, which end at once with the cancellation.
+func answerDue(ctx context.Context) (<-chan time.Time, func()) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil, func() {}
+	}
+	t := time.NewTimer(time.Until(deadline.Add(-answerMargin(deadline) / 4)))
+	return t.C, func() { t.Stop() }
+}
+
+// answerMargin is a tenth of the time left before deadline, within bounds.
+func answerMargin(deadline time.Time) time.Duration {
+	return min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
 }
 
 // The times a query can name: nanoseconds since 1970 in 64 bits.
