@@ -80,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the base URL %w", err)
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
@@ -111,20 +111,28 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ParseBaseURL accepts http and https URLs with a host; a trailing slash is dropped.
+// ParseBaseURL accepts http and https URLs with a host and, if any, a port from 1
+// to 65535; a trailing slash is dropped. Its errors start with the URL so that the
+// caller can put its own name for the setting before them.
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("the base URL %q is not a URL", raw)
+		return nil, fmt.Errorf("%q is not a URL", raw)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("the base URL %q must start with https:// (or http:// for a local simulator)", raw)
+		return nil, fmt.Errorf("%q must start with https:// (or http:// for a local simulator)", raw)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("the base URL %q has no host", raw)
+		return nil, fmt.Errorf("%q has no host", raw)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("the base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+		return nil, fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	// url.Parse takes any digits as a port; a dial would then fail on every retry.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%q has the port %s; a port is a number from 1 to 65535", raw, p)
+		}
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
@@ -413,6 +421,10 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			redirect.From, redirect.To)
 	}
 	if err != nil {
+		if why, lasting := lastingTransportError(err); lasting && ctx.Err() == nil {
+			return page[T]{}, 0, 0, newError(KindUnavailable, endpoint, 0, nil,
+				"the AgentX Export API could not be reached for %s: %s", endpoint, redact(why, c.cfg.APIKey))
+		}
 		return page[T]{}, 0, 0, errTransient{msg: describeTransportError(err, reqCtx, c.cfg.RequestTimeout)}
 	}
 	defer func() {
@@ -435,6 +447,9 @@ func attempt[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			return page[T]{}, resp.StatusCode, 0, errTransient{msg: "unreadable page: " + err.Error()}
 		}
 		return p, resp.StatusCode, 0, nil
+	case resp.StatusCode == http.StatusRequestTimeout:
+		// The server gave up waiting on the request: a new one may well succeed.
+		return page[T]{}, resp.StatusCode, 0, errTransient{msg: "HTTP 408"}
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return page[T]{}, resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), errTransient{msg: "HTTP 429"}
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:

@@ -2,9 +2,12 @@ package exportapi
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,4 +77,28 @@ func contextError(ctx context.Context, endpoint string) *Error {
 		return newError(KindTimeout, endpoint, 0, ctx.Err(), "the query ran out of time%s from the AgentX Export API", where)
 	}
 	return newError(KindCanceled, endpoint, 0, ctx.Err(), "the query was canceled%s", where)
+}
+
+// lastingTransportError says why a request that reached no answer will fail the
+// same way however often it is sent: a certificate the client does not trust, a
+// server that does not speak TLS, a host name that does not exist (a port out of
+// range never gets here: the settings refuse it). Only what can change is retried: 5xx, 429, 408, timeouts,
+// dropped or reset connections (a connection refused too: an API restarting
+// refuses for a moment), truncated or broken bodies.
+func lastingTransportError(err error) (string, bool) {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var record tls.RecordHeaderError
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &invalid):
+		return "the server's TLS certificate is not trusted (" + err.Error() + "); check the base URL, or the certificate's authority on the Grafana server", true
+	case errors.As(err, &record), errors.Is(err, http.ErrSchemeMismatch):
+		return "the server does not answer in TLS; check the scheme of the base URL (https:// or http://)", true
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "the host " + dns.Name + " does not exist; check the base URL", true
+	}
+	return "", false
 }

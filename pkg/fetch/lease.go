@@ -96,7 +96,7 @@ func awaitShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 			// replica stores what it read before it lets go of its lease, so
 			// looking after taking the lease never misses a read that ended.
 			more, w := fromTiers(ctx, s, ep, k, newly, s.cfg.Now())
-			warnings = append(warnings, w...)
+			warnings = addWarnings(warnings, w...)
 			found = append(found, more...)
 		}
 		need = merge(blocked)
@@ -110,7 +110,7 @@ func awaitShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		case <-time.After(pollInterval):
 		}
 		more, w := fromTiers(ctx, s, ep, k, need, s.cfg.Now())
-		warnings = append(warnings, w...)
+		warnings = addWarnings(warnings, w...)
 		for _, sg := range more {
 			need = subtract(need, sg.span)
 		}

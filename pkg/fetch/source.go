@@ -126,11 +126,19 @@ func (s *Stats) Add(o Stats) {
 	s.TierHits += o.TierHits
 	s.Calls = append(s.Calls, o.Calls...)
 	s.Incomplete = mergeWindows(append(s.Incomplete, o.Incomplete...))
-	for _, w := range o.Warnings {
-		if !slices.Contains(s.Warnings, w) {
-			s.Warnings = append(s.Warnings, w)
+	s.Warnings = addWarnings(s.Warnings, o.Warnings...)
+}
+
+// addWarnings appends the warnings list does not hold yet: one failure met on
+// every damaged segment, every tier poll or every leg is one thing to tell, and a
+// frame carries each notice once.
+func addWarnings(list []string, more ...string) []string {
+	for _, w := range more {
+		if !slices.Contains(list, w) {
+			list = append(list, w)
 		}
 	}
+	return list
 }
 
 // allocSlack is what the allocator adds to a record's strings, roughly.
@@ -275,7 +283,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		}
 	}()
 	stored = append(stored, more...)
-	st.Warnings = append(warnings, shareWarnings...)
+	st.Warnings = addWarnings(addWarnings(nil, warnings...), shareWarnings...)
 	p := makePlan(ctx, s, ep, req, cons, stored)
 	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
 	for _, h := range p.hits {

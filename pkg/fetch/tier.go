@@ -72,7 +72,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 			span.End()
 			if err != nil {
 				tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
-				warnings = append(warnings, tierWarning(t, "read", err))
+				warnings = addWarnings(warnings, tierWarning(t, "read", err))
 				break
 			}
 			for _, st := range stored {
@@ -89,7 +89,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if err != nil {
 					// A miss: the time is read from the API and written again.
 					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
-					warnings = append(warnings, tierWarning(t, "read", err))
+					warnings = addWarnings(warnings, tierWarning(t, "read", err))
 					forget(ctx, t, lane, st)
 					continue
 				}

@@ -3,15 +3,16 @@ package frames
 import (
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
 // ShiftSeries moves time series read shift earlier to the query's own times, and
 // says so in their display names, so that "Conversations" and "Conversations, 7d
-// earlier" stand side by side in a legend, a stat panel or a join.
-func ShiftSeries(fs data.Frames, shift time.Duration) {
-	suffix := ", " + gtime.FormatInterval(shift) + " earlier"
+// earlier" stand side by side in a legend, a stat panel or a join. The name shows
+// the shift as the user wrote it: 36h is not a whole number of days, and a
+// rounded unit would name another shift than the one read.
+func ShiftSeries(fs data.Frames, shift time.Duration, written string) {
+	suffix := ", " + written + " earlier"
 	for _, f := range fs {
 		for _, field := range f.Fields {
 			switch field.Type() {

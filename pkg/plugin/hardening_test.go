@@ -264,6 +264,7 @@ func TestBadInputFailsOnlyItsQuery(t *testing.T) {
 func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
 	for name, jd := range map[string]map[string]any{
 		"base URL scheme":      {"baseUrl": "file:///etc/passwd"},
+		"base URL port":        {"baseUrl": "http://127.0.0.1:99999"},
 		"rate a word":          {"requestsPerSecond": "fast"},
 		"rate negative":        {"requestsPerSecond": -3},
 		"timeout huge":         {"timeoutSeconds": 1e9},

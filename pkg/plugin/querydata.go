@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -19,11 +18,15 @@ import (
 // (a bad field, an unknown bot, an upstream error) is its error only. Every query
 // starts at once: most wait on exports they share with other queries or on the
 // rate limiter, and a slot held while waiting would keep a query of the other
-// endpoint from starting its export.
+// endpoint from starting its export. The request answers by its own deadline less
+// the answer margin, whatever its queries do: one still at work then answers the
+// plugin's message, never Grafana's bare deadline error for the whole call.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	d.startSync()
 	resp := backend.NewQueryDataResponse()
 	fromAlert := req.Headers[backend.FromAlertHeaderName] == "true" || req.GetHTTPHeader(backend.FromAlertHeaderName) == "true"
+	due, stopDue := answerDue(ctx)
+	defer stopDue()
 	ctx, cancel := withAnswerMargin(ctx)
 	defer cancel()
 	if !fromAlert && d.settingsErr == nil {
@@ -35,20 +38,53 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 		}
 		ctx = withAnswerBy(ctx, by)
 	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, dq := range req.Queries {
-		wg.Add(1)
-		go func(dq backend.DataQuery) {
-			defer wg.Done()
-			r := d.safeQuery(ctx, dq, fromAlert)
-			mu.Lock()
-			resp.Responses[dq.RefID] = r
-			mu.Unlock()
-		}(dq)
+	type answer struct {
+		refID string
+		r     backend.DataResponse
 	}
-	wg.Wait()
+	// Buffered for every query, so that one answering after the request has
+	// answered leaves nothing blocked behind.
+	answers := make(chan answer, min(len(req.Queries), maxQueriesPerRequest))
+	var running []string
+	for i, dq := range req.Queries {
+		if i >= maxQueriesPerRequest {
+			resp.Responses[dq.RefID] = tooManyQueries(len(req.Queries))
+			continue
+		}
+		running = append(running, dq.RefID)
+		go func() { answers <- answer{dq.RefID, d.safeQuery(ctx, dq, fromAlert)} }()
+	}
+	for range running {
+		select {
+		case a := <-answers:
+			resp.Responses[a.refID] = a.r
+		case <-due:
+			for _, ref := range running {
+				if _, ok := resp.Responses[ref]; !ok {
+					resp.Responses[ref] = noAnswerInTime(len(running))
+				}
+			}
+			return resp, nil
+		}
+	}
 	return resp, nil
+}
+
+// maxQueriesPerRequest bounds one request's work and answer: Grafana sends a
+// panel's or an alert rule's queries in one request, a few of them. Ten thousand
+// would cost more to answer and to encode than any deadline allows.
+const maxQueriesPerRequest = 100
+
+func tooManyQueries(n int) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, fmt.Sprintf(
+		"this request holds %d queries; the data source answers at most %d in one request: split them over several panels or alert rules",
+		n, maxQueriesPerRequest))
+}
+
+func noAnswerInTime(n int) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourcePlugin, fmt.Sprintf(
+		"this query had no answer by the request's deadline (one of %d queries in the request): narrow the time range, or spread the queries over several panels",
+		n))
 }
 
 // withAnswerMargin ends the queries' work a little before the request's own
@@ -59,8 +95,26 @@ func withAnswerMargin(ctx context.Context) (context.Context, context.CancelFunc)
 	if !ok {
 		return context.WithCancel(ctx)
 	}
-	margin := min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
-	return context.WithDeadline(ctx, deadline.Add(-margin))
+	return context.WithDeadline(ctx, deadline.Add(-answerMargin(deadline)))
+}
+
+// answerDue fires when the request must answer without the queries still at
+// work: three quarters of the margin after their work ended (time for a query
+// that ran out of time to say what it read), the last quarter kept for encoding
+// the answer. It never fires without a deadline: a cancelled request waits for
+// its queries, which end at once with the cancellation.
+func answerDue(ctx context.Context) (<-chan time.Time, func()) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil, func() {}
+	}
+	t := time.NewTimer(time.Until(deadline.Add(-answerMargin(deadline) / 4)))
+	return t.C, func() { t.Stop() }
+}
+
+// answerMargin is a tenth of the time left before deadline, within bounds.
+func answerMargin(deadline time.Time) time.Duration {
+	return min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
 }
 
 // The times a query can name: nanoseconds since 1970 in 64 bits.
@@ -68,6 +122,9 @@ var (
 	earliest = time.Unix(0, 0).UTC()
 	latest   = time.Unix(0, math.MaxInt64).UTC()
 )
+
+// rangeBounds is the rule for the times a query can name, as the contract states it.
+const rangeBounds = "the time range must lie within 1970-01-01 and 2262-04-11 (times outside it reach the plugin garbled)"
 
 // answerDueMargin keeps a partial answer clear of the query's own deadline.
 const answerDueMargin = 200 * time.Millisecond
@@ -102,15 +159,15 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	q.Interval, q.MaxDataPoints = dq.Interval, dq.MaxDataPoints
 	w := exportapi.Window{From: dq.TimeRange.From.UTC().Add(-q.TimeShift), To: dq.TimeRange.To.UTC().Add(-q.TimeShift)}
-	if w.To.Before(w.From) {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "the time range ends before it starts")
+	// The bounds first: a time past 2262 reaches the plugin wrapped into the 1700s
+	// (the SDK turns Grafana's epoch milliseconds into 64-bit nanoseconds), so
+	// 1960–2300 arrives as a range that ends before it starts.
+	if w.From.Before(earliest) || w.To.After(latest) || w.To.Before(earliest) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, rangeBounds)
 	}
-	if w.From.Before(earliest) || w.To.After(latest) {
-		// Grafana passes times as nanoseconds since 1970 in 64 bits: outside these
-		// years they arrive wrapped, and an answer would be about other years.
+	if w.To.Before(w.From) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
-			fmt.Sprintf("the time range %s to %s cannot be read: pick a range between 1970 and 2262 (times outside it reach the plugin garbled)",
-				w.From.Format(time.DateOnly), w.To.Format(time.DateOnly)))
+			"the time range ends before it starts (a range reaching before 1970 may arrive so: "+rangeBounds+")")
 	}
 	if fromAlert && !q.TimeSeries() {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
@@ -118,7 +175,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	r := d.run(ctx, &q, w)
 	if q.TimeShift > 0 && r.Error == nil {
-		frames.ShiftSeries(r.Frames, q.TimeShift)
+		frames.ShiftSeries(r.Frames, q.TimeShift, q.TimeShiftText)
 	}
 	return r
 }

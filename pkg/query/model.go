@@ -58,6 +58,8 @@ type Query struct {
 	// TimeShift reads a time series that much earlier and shows it at the query's own
 	// times, as Prometheus' offset does: this week beside the week before.
 	TimeShift time.Duration
+	// TimeShiftText is the shift as written ("36h", "90m"), for display names.
+	TimeShiftText string
 
 	// Interval and MaxDataPoints are Grafana's hints for an empty Bucket.
 	Interval      time.Duration

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,10 +23,6 @@ const (
 	MaxTimeShift = 366 * 24 * time.Hour
 )
 
-// unresolvedVariable finds a template variable Grafana did not replace, as happens
-// when an alert rule is copied from a dashboard panel.
-var unresolvedVariable = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*`)
-
 // Parse reads one query's JSON. queryType is Grafana's own field (it wins over a
 // queryType inside the JSON); defaultBot stands in for an empty bot. Errors name
 // the field and say what would be accepted.
@@ -41,28 +36,22 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 		RefID:       p.str("refId"),
 		Type:        Type(strings.TrimSpace(string(queryType))),
 		Bot:         strings.TrimSpace(p.str("bot")),
-		GroupBy:     p.str("groupBy"),
+		GroupBy:     p.groupBy(),
 		MetadataKey: strings.TrimSpace(p.str("metadataKey")),
 		Tag:         strings.TrimSpace(p.str("tag")),
 		Stat:        p.str("stat"),
 		Bucket:      strings.TrimSpace(p.str("bucket")),
 		Field:       p.str("field"),
-		Limit:       p.integer("limit"),
+		Limit:       p.limit(),
+		// Kept as written: display names show the shift the way the user wrote it.
+		TimeShiftText: strings.TrimSpace(p.str("timeShift")),
 	}
 	if q.Type == "" {
 		q.Type = Type(strings.TrimSpace(p.str("queryType")))
 	}
 	q.Filters = p.filters()
-	shift := strings.TrimSpace(p.str("timeShift"))
 	if p.err != nil {
 		return q, p.err
-	}
-	if shift != "" {
-		d, err := gtime.ParseDuration(shift)
-		if err != nil || d < 0 || d > MaxTimeShift || d%time.Second != 0 {
-			return q, fmt.Errorf("timeShift %s is not a duration from 0 to 366d; write it like 1h, 1d or 7d", quote.Text(shift))
-		}
-		q.TimeShift = d
 	}
 	return q, q.check(defaultBot)
 }
@@ -79,11 +68,15 @@ func (q *Query) check(defaultBot string) error {
 	if q.Bot == "" {
 		q.Bot = defaultBot
 	}
+	// Before any other rule, so that "$group" is named as a variable, not as an unknown grouping.
+	if err := q.checkVariables(); err != nil {
+		return err
+	}
 	if q.Bot == "" && (q.Type != TypeValues || q.Field != FieldBot) {
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
-	if v := unresolvedVariable.FindString(q.Bot); v != "" {
-		return fmt.Errorf("the bot %s contains the template variable %s, which has no value here (alert rules cannot use dashboard variables)", quote.Text(q.Bot), v)
+	if err := q.parseTimeShift(); err != nil {
+		return err
 	}
 	if err := checkGroupBy(q.GroupBy, spec); err != nil {
 		return err
@@ -123,11 +116,8 @@ func (q *Query) check(defaultBot string) error {
 			return errors.New("field metadataValue needs a metadataKey: the key whose values to list")
 		}
 	}
-	switch {
-	case q.Limit == 0:
+	if q.Limit == 0 {
 		q.Limit = DefaultLimit
-	case q.Limit < 0 || q.Limit > MaxLimit:
-		return fmt.Errorf("limit must be from 1 to %d rows, not %d", MaxLimit, q.Limit)
 	}
 	for i, m := range q.Filters.Metadata {
 		if m.Key == "" {
@@ -162,6 +152,19 @@ func checkGroupBy(groupBy string, spec Spec) error {
 	case !slices.Contains(spec.GroupBy, groupBy):
 		return fmt.Errorf("groupBy %s only applies to %s", quote.Text(groupBy), Choices(with))
 	}
+	return nil
+}
+
+// parseTimeShift reads TimeShiftText into TimeShift.
+func (q *Query) parseTimeShift() error {
+	if q.TimeShiftText == "" {
+		return nil
+	}
+	d, err := gtime.ParseDuration(q.TimeShiftText)
+	if err != nil || d < 0 || d > MaxTimeShift || d%time.Second != 0 {
+		return fmt.Errorf("timeShift %s is not a duration from 0 to 366d; write it like 1h, 1d or 7d", quote.Text(q.TimeShiftText))
+	}
+	q.TimeShift = d
 	return nil
 }
 
@@ -213,8 +216,11 @@ func (p *parser) str(key string) string {
 	return s
 }
 
-func (p *parser) integer(key string) int {
-	v, ok := p.raw(key)
+// limit reads the row limit, a number or a number written as text; 0 means the
+// default. A whole number out of range, however large (1e18, 1e400), is named as
+// out of range: it is a whole number, just not an accepted one.
+func (p *parser) limit() int {
+	v, ok := p.raw("limit")
 	if !ok {
 		return 0
 	}
@@ -223,11 +229,15 @@ func (p *parser) integer(key string) int {
 		return 0
 	}
 	f, perr := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || perr != nil || f != math.Trunc(f) || math.Abs(f) > 1e12 {
-		p.fail("%s must be a whole number, not %s", key, describe(v))
-		return 0
+	switch {
+	case err != nil || (perr != nil && !math.IsInf(f, 0)) || math.IsNaN(f) || (!math.IsInf(f, 0) && f != math.Trunc(f)):
+		p.fail("limit must be a whole number, not %s", describe(v))
+	case f != 0 && (f < 1 || f > MaxLimit):
+		p.fail("limit must be from 1 to %d rows, not %s", MaxLimit, describe(v))
+	default:
+		return int(f)
 	}
-	return int(f)
+	return 0
 }
 
 func (p *parser) filters() Filters {
@@ -254,23 +264,48 @@ func (p *parser) filters() Filters {
 	return f
 }
 
-// list accepts a list of texts or one text (one selected value of a variable).
+// legacyNoGrouping is how older saved queries wrote "no grouping"; the editor
+// migrates it to "" (migrateQuery in src/editor/queryModel.ts), and an alert rule,
+// which no browser migrates, must mean the same.
+const legacyNoGrouping = "none"
+
+func (p *parser) groupBy() string {
+	g := p.str("groupBy")
+	if g == legacyNoGrouping {
+		return GroupNone
+	}
+	return g
+}
+
+// list accepts a list of texts, or one text of comma-separated values as older
+// saved queries wrote it (split as migrateQuery in src/editor/queryModel.ts does,
+// so that an alert rule means what the panel meant).
 func (p *parser) list(name, key string) []string {
 	v, ok := p.raw(key)
 	if !ok {
 		return nil
 	}
+	var texts []string
 	var items []json.RawMessage
-	if err := json.Unmarshal(v, &items); err != nil {
-		items = []json.RawMessage{v}
-	}
-	var out []string
-	for _, it := range items {
-		s, err := textOf(it)
+	if err := json.Unmarshal(v, &items); err == nil {
+		for _, it := range items {
+			s, err := textOf(it)
+			if err != nil {
+				p.fail("%s must be a list of texts, not %s", strings.TrimPrefix(name, "filters."), describe(v))
+				return nil
+			}
+			texts = append(texts, s)
+		}
+	} else {
+		s, err := textOf(v)
 		if err != nil {
 			p.fail("%s must be a list of texts, not %s", strings.TrimPrefix(name, "filters."), describe(v))
 			return nil
 		}
+		texts = strings.Split(s, ",")
+	}
+	var out []string
+	for _, s := range texts {
 		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}

@@ -66,6 +66,10 @@ func TestMalformedQueriesNameTheProblem(t *testing.T) {
 		"limit fraction":       {`{"bot":"b","limit":2.5}`, TypeConversations, "limit must be a whole number"},
 		"limit negative":       {`{"bot":"b","limit":-1}`, TypeConversations, "limit must be from 1"},
 		"limit huge":           {`{"bot":"b","limit":5000000}`, TypeConversations, "limit must be from 1"},
+		"limit 1e18":           {`{"bot":"b","limit":1e18}`, TypeConversations, "limit must be from 1 to 1000000 rows, not 1e18"},
+		"limit 1e400":          {`{"bot":"b","limit":1e400}`, TypeConversations, "limit must be from 1 to 1000000 rows"},
+		"limit -1e18 as text":  {`{"bot":"b","limit":"-1e18"}`, TypeConversations, "limit must be from 1 to 1000000 rows"},
+		"limit 0.5":            {`{"bot":"b","limit":0.5}`, TypeConversations, "limit must be a whole number"},
 		"bot an object":        {`{"bot":{"a":1}}`, TypeConversations, "bot must be a text, not an object"},
 		"filters a text":       {`{"bot":"b","filters":"resolved"}`, TypeConversations, "filters must be an object"},
 		"tags objects":         {`{"bot":"b","filters":{"tags":[{"x":1}]}}`, TypeConversations, "filters.tags must be a list of texts"},
@@ -104,4 +108,41 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLegacyFormsMeanWhatTheEditorMigratesThemTo: alert rules run without the
+// browser's migrateQuery (src/editor/queryModel.ts), so each saved form it migrates
+// must parse to the query its migration parses to. The migrated JSON is written
+// by hand from the TypeScript.
+func TestLegacyFormsMeanWhatTheEditorMigratesThemTo(t *testing.T) {
+	cases := map[string]struct {
+		typ              Type
+		legacy, migrated string
+	}{
+		"groupBy none":     {TypeConversationVolume, `{"groupBy":"none"}`, `{"groupBy":""}`},
+		"tags as text":     {TypeConversationVolume, `{"filters":{"tags":"resolved, liveChat"}}`, `{"filters":{"tags":["resolved","liveChat"]}}`},
+		"excludes as text": {TypeConversationVolume, `{"filters":{"excludeTags":"liveChat"}}`, `{"filters":{"excludeTags":["liveChat"]}}`},
+		"locales as text":  {TypeConversationVolume, `{"filters":{"locales":" en_us,,de_de, "}}`, `{"filters":{"locales":["en_us","de_de"]}}`},
+		"empty list text":  {TypeConversationVolume, `{"filters":{"tags":" , "}}`, `{"filters":{"tags":[]}}`},
+		"limit as text":    {TypeConversations, `{"limit":"50"}`, `{"limit":50}`},
+		"limit empty text": {TypeConversations, `{"limit":""}`, `{}`},
+		"limit zero text":  {TypeConversations, `{"limit":"0"}`, `{"limit":0}`},
+		"the editor's own": {TypeConversationCounts, `{"refId":"A","groupBy":"none","limit":"50","filters":{"tags":"resolved, liveChat","locales":["en_us"]}}`,
+			`{"refId":"A","groupBy":"","limit":50,"filters":{"tags":["resolved","liveChat"],"locales":["en_us"]}}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			old, err := Parse([]byte(tc.legacy), tc.typ, "r3")
+			if err != nil {
+				t.Fatalf("legacy %s: %v", tc.legacy, err)
+			}
+			want, err := Parse([]byte(tc.migrated), tc.typ, "r3")
+			if err != nil {
+				t.Fatalf("migrated %s: %v", tc.migrated, err)
+			}
+			if diff := cmp.Diff(want, old, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("legacy %s parses unlike its migration (-migrated +legacy):\n%s", tc.legacy, diff)
+			}
+		})
+	}
 }

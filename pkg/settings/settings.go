@@ -122,7 +122,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		case strings.TrimSpace(str) != "":
 			u, err := exportapi.ParseBaseURL(str)
 			if err != nil {
-				fail("%s", err)
+				fail("%s %s", Labels["baseUrl"], err)
 			} else {
 				s.BaseURL = u.String()
 			}

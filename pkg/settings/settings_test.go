@@ -108,3 +108,17 @@ func TestSharedCacheSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestAPortOutOfRangeIsASettingsError: url.Parse takes any digits as a port, and a
+// request to port 99999 fails on every retry; the settings refuse it by its label.
+func TestAPortOutOfRangeIsASettingsError(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:99999", "https://api.example.com:0", "http://[::1]:65536/v1"} {
+		_, err := Parse([]byte(`{"baseUrl":"`+u+`"}`), map[string]string{"apiKey": key})
+		if err == nil || !strings.Contains(err.Error(), "Base URL \""+u+"\" has the port") || !strings.Contains(err.Error(), "1 to 65535") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	if _, err := Parse([]byte(`{"baseUrl":"http://127.0.0.1:65535"}`), map[string]string{"apiKey": key}); err != nil {
+		t.Errorf("port 65535 refused: %v", err)
+	}
+}

@@ -19,6 +19,13 @@ describe('migrateQuery', () => {
     });
   });
 
+  it('keeps a limit text that is no number, for the backend to name', () => {
+    const bad = { refId: 'A', queryType: 'conversations', limit: 'many' } as unknown as AgentXQuery;
+    expect(migrateQuery(bad).limit).toBe('many');
+    const empty = { refId: 'A', queryType: 'conversations', limit: ' ' } as unknown as AgentXQuery;
+    expect(migrateQuery(empty).limit).toBeUndefined();
+  });
+
   it('leaves a current query as it is', () => {
     const q: AgentXQuery = { refId: 'A', queryType: 'tagRate', tag: 'liveChat', groupBy: 'locale', limit: 10 };
     expect(migrateQuery(q)).toEqual(q);

@@ -92,8 +92,10 @@ export function migrateQuery(q: LegacyQuery): AgentXQuery {
     out.groupBy = groupBy === 'none' ? '' : groupBy;
   }
   if (typeof limit === 'string') {
+    // Text that is no number is kept: the backend then names it, here as in an alert
+    // rule (which no browser migrates), instead of the panel quietly using the default.
     const n = Number(limit);
-    out.limit = Number.isFinite(n) && n > 0 ? n : undefined;
+    out.limit = limit.trim() === '' ? undefined : Number.isFinite(n) ? n : (limit as unknown as number);
   } else if (limit !== undefined) {
     out.limit = limit;
   }
