@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -47,6 +48,56 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	}
 	if len(r.Frames) != 0 {
 		t.Error("a failed read must not answer with frames")
+	}
+}
+
+// TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange calls QueryData
+// over gRPC for an alert rule over 20 days, against the simulator at its real
+// rate limit and a data source at the same 3 requests a second, with a deadline
+// far shorter than the rate allows the read: the API refuses nothing, so the
+// error is not a 429 but says what was read, what is left at that rate and
+// what to change.
+func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
+	t.Parallel() // waits on the rate limit
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 21, PerHour: 60, Seed: 19,
+		Now: func() time.Time { return testNow }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
+	url := startServer(t, sim)
+	tp := startGRPC(t)
+	is := instanceSettings(url, map[string]any{"requestsPerSecond": 3}, testKey)
+	is.UID = "paced-alert"
+	// 20 days of 60 conversations an hour are about 29 pages: about 10 s at 3 a second.
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
+		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
+		Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
+		Queries:       []backend.DataQuery{dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{})},
+	})
+	if err != nil {
+		t.Fatalf("the call failed instead of answering: %v", err)
+	}
+	r := resp.Responses["A"]
+	if r.Error == nil {
+		t.Fatal("a read that cannot finish answered without an error")
+	}
+	if sim.Counts().RateLimited != 0 {
+		t.Fatalf("the simulator answered %d requests 429: this test needs an API that refuses none", sim.Counts().RateLimited)
+	}
+	if r.Status == backend.StatusTooManyRequests {
+		t.Errorf("status 429 although the API sent none: %v", r.Error)
+	}
+	msg := r.Error.Error()
+	for _, want := range []string{"conversations covering", "of the 20d range", "remained unread", "more requests at 3 per second",
+		"narrow the time range", "evaluation timeout", settings.Label("requestsPerSecond"), settings.Label("syncDays") + `" of 20 or more`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q does not say %q", msg, want)
+		}
+	}
+	for _, wrong := range []string{"429", "retry after", "rate limit was reached"} {
+		if strings.Contains(msg, wrong) {
+			t.Errorf("%q says %q although the API refused nothing", msg, wrong)
+		}
 	}
 }
 
