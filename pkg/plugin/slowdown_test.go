@@ -21,7 +21,8 @@ import (
 func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds float64) backend.DataResponse {
 	t.Helper()
 	from := testNow.Add(-4 * 24 * time.Hour)
-	if n := len(sim.Dataset().Messages("r3-218210", from, testNow, "")); n < 10*exportapi.MaxPerPage {
+	// At most 4 legs read at once: 24 pages at 1.5 s take 9 s, at 0.5 a second 48 s.
+	if n := len(sim.Dataset().Messages("r3-218210", from, testNow, "")); n < 24*exportapi.MaxPerPage {
 		t.Fatalf("only %d messages: the read must take more pages than the response time allows", n)
 	}
 	tp := startGRPC(t)
@@ -49,7 +50,7 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 }
 
 func slowSim(serverRate float64, latency time.Duration) *simulator.Server {
-	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 5, PerHour: 30, Seed: 7,
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 5, PerHour: 60, Seed: 7,
 		Now: func() time.Time { return testNow }})
 	return simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: serverRate, Faults: simulator.Faults{Latency: latency}})
 }
@@ -83,7 +84,7 @@ func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 	t.Parallel() // waits on a slow server
 	sim := slowSim(-1, 1500*time.Millisecond)
-	r := slowPanel(t, sim, "slow-pages", 3)
+	r := slowPanel(t, sim, "slow-pages", 5)
 	text := notices(r)
 	m := regexp.MustCompile(`the API took about (\d+\.\d) s per page`).FindStringSubmatch(text)
 	if m == nil {
