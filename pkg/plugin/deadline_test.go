@@ -77,6 +77,7 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 			// 20 days of 60 conversations an hour are about 29 pages: about 29 s at 1 a second.
 			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 			defer cancel()
+			start := time.Now()
 			resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
 				PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
 				Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
@@ -86,6 +87,8 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 				t.Fatalf("the call failed instead of answering: %v", err)
 			}
 			r := resp.Responses["A"]
+			t.Logf("answered in %s with status %d after %d requests, %d answered 429: %v",
+				time.Since(start).Round(10*time.Millisecond), r.Status, sim.Counts().Conversations, sim.Counts().RateLimited, r.Error)
 			if r.Error == nil {
 				t.Fatal("a read that cannot finish answered without an error")
 			}

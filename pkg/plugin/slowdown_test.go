@@ -28,6 +28,7 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 	tp := startGRPC(t)
 	is := instanceSettings(startServer(t, sim), map[string]any{"requestsPerSecond": 3, "responseSeconds": responseSeconds}, testKey)
 	is.UID = uid
+	start := time.Now()
 	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
 		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
 		Queries:       []backend.DataQuery{dataQuery("A", "messageVolume", from, testNow, map[string]any{"bucket": "1h"})},
@@ -45,7 +46,8 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 	if len(r.Frames) > 0 && len(r.Frames[0].Meta.Notices) != 1 {
 		t.Errorf("%d notices on one frame, want one: %q", len(r.Frames[0].Meta.Notices), notices(r))
 	}
-	t.Logf("notice: %s", notices(r))
+	t.Logf("answered in %s after %d requests, %d answered 429; notice: %s",
+		time.Since(start).Round(10*time.Millisecond), sim.Counts().Messages, sim.Counts().RateLimited, notices(r))
 	return r
 }
 
