@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -18,7 +19,7 @@ import (
 // slowPanel asks, over gRPC as Grafana does, for four days of message volume
 // from a dashboard whose data source answers within responseSeconds, against
 // sim; the read cannot finish by then, so the answer is partial.
-func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds float64) backend.DataResponse {
+func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds float64, jsonData map[string]any) backend.DataResponse {
 	t.Helper()
 	from := testNow.Add(-4 * 24 * time.Hour)
 	// At most 4 legs read at once: 24 pages at 1.5 s take 9 s, at 0.5 a second 48 s.
@@ -26,7 +27,11 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 		t.Fatalf("only %d messages: the read must take more pages than the response time allows", n)
 	}
 	tp := startGRPC(t)
-	is := instanceSettings(startServer(t, sim), map[string]any{"requestsPerSecond": 3, "responseSeconds": responseSeconds}, testKey)
+	jd := map[string]any{"requestsPerSecond": 3, "responseSeconds": responseSeconds}
+	for k, v := range jsonData {
+		jd[k] = v
+	}
+	is := instanceSettings(startServer(t, sim), jd, testKey)
 	is.UID = uid
 	start := time.Now()
 	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
@@ -63,7 +68,7 @@ func slowSim(serverRate float64, latency time.Duration) *simulator.Server {
 func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 	t.Parallel() // waits on the API's refusals
 	sim := slowSim(0.5, 0)
-	r := slowPanel(t, sim, "refusing-api", 6)
+	r := slowPanel(t, sim, "refusing-api", 6, nil)
 	text := notices(r)
 	m := regexp.MustCompile(`the API refused (\d+) requests? with HTTP 429`).FindStringSubmatch(text)
 	if m == nil {
@@ -86,7 +91,7 @@ func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 	t.Parallel() // waits on a slow server
 	sim := slowSim(-1, 1500*time.Millisecond)
-	r := slowPanel(t, sim, "slow-pages", 5)
+	r := slowPanel(t, sim, "slow-pages", 5, nil)
 	text := notices(r)
 	m := regexp.MustCompile(`the API took about (\d+\.\d) s per page`).FindStringSubmatch(text)
 	if m == nil {
@@ -94,6 +99,22 @@ func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 	}
 	if s, _ := strconv.ParseFloat(m[1], 64); s < 1.5 {
 		t.Errorf("a page took at least 1.5 s, the notice says %s s", m[1])
+	}
+	if strings.Contains(text, "429") {
+		t.Errorf("the notice blames 429s the API never sent: %q", text)
+	}
+}
+
+// TestAPartialAnswerNamesTheSharedRateLimit: a data source that shares its
+// rate limit with other replicas through a real Redis, against an API without
+// one: the requests wait on the shared limit, and the notice says so.
+func TestAPartialAnswerNamesTheSharedRateLimit(t *testing.T) {
+	t.Parallel() // waits on the rate limit
+	sim := slowSim(-1, 0)
+	r := slowPanel(t, sim, "shared-pace", 3, map[string]any{"redisUrl": redistest.Start(t).URL()})
+	text := notices(r)
+	if !regexp.MustCompile(`requests waited \d+s in all on the rate limit shared through Redis: every Grafana server using this API key draws from its 3 requests per second`).MatchString(text) {
+		t.Fatalf("the notice does not name the shared rate limit: %q", text)
 	}
 	if strings.Contains(text, "429") {
 		t.Errorf("the notice blames 429s the API never sent: %q", text)
