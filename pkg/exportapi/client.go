@@ -170,14 +170,14 @@ type Request struct {
 
 // Stats tells what an export cost.
 type Stats struct {
-	Requests      int
-	Pages         int
-	RecordsRead   int64
-	RecordsKept   int64
-	Skipped       int64 // records without a usable id or time
-	Duplicates    int64 // records a cursor handed out again
-	Retries       int
-	RateLimited   int // 429 answers
+	Requests    int
+	Pages       int
+	RecordsRead int64
+	RecordsKept int64
+	Skipped     int64 // records without a usable id or time
+	Duplicates  int64 // records a cursor handed out again
+	Retries     int
+	RateLimited int // 429 answers
 	// RateLimitWait is the time requests waited to be sent: on the limiters
 	// (local or shared) and on the API's Retry-After.
 	RateLimitWait time.Duration

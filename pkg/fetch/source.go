@@ -112,7 +112,7 @@ type Stats struct {
 	// Incomplete is the time of the window whose records had not all arrived when
 	// the query answered (Request.AnswerBy); empty when the answer is complete.
 	// Records of it may have reached the query: what they were counted in is not exact.
-	Incomplete []exportapi.Window
+	Incomplete      []exportapi.Window
 	WaitedOnReplica bool // the query waited on another replica's export
 }
 
