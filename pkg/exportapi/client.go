@@ -170,19 +170,19 @@ type Request struct {
 
 // Stats tells what an export cost.
 type Stats struct {
-	Requests    int
-	Pages       int
-	RecordsRead int64
-	RecordsKept int64
-	Skipped     int64 // records without a usable id or time
-	Duplicates  int64 // records a cursor handed out again
-	Retries     int
-	RateLimited int // 429 answers
-	// RateLimitWait is the time requests waited to be sent: on the limiters
-	// (local or shared) and on the API's Retry-After.
+	Requests      int
+	Pages         int
+	RecordsRead   int64
+	RecordsKept   int64
+	Skipped       int64 // records without a usable id or time
+	Duplicates    int64 // records a cursor handed out again
+	Retries       int
+	RateLimited   int // 429 answers
 	RateLimitWait time.Duration
-	// SharedWait is the part of RateLimitWait spent on the rate limit shared
-	// with other replicas through Redis.
+
+	// Of RateLimitWait (the time requests waited to be sent, on the limiters and
+	// on the API's Retry-After), SharedWait is the part spent on the rate limit
+	// shared with other replicas through Redis.
 	SharedWait time.Duration
 	// AnswerTime is the time the API took to answer, summed over requests.
 	AnswerTime time.Duration
