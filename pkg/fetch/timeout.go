@@ -45,8 +45,12 @@ func timeoutError[T any](ctx context.Context, s *Source, endpoint string, req Re
 	rateBound := latency > 0 && latency.Seconds()*rate <= maxStreams
 	if errors.Is(cause, exportapi.ErrPaced) || (cost.RateLimited == 0 && rateBound) {
 		// Not the API's doing: no 429 came. The figures say what the rate allows.
-		why = fmt.Sprintf("the query's time ran out at the data source's rate limit (%q: %.3g per second; the API refused no request)",
-			settings.Label("requestsPerSecond"), rate)
+		shared := ""
+		if s.cfg.Leases != nil {
+			shared = ", shared through Redis by every Grafana server using this API key"
+		}
+		why = fmt.Sprintf("the query's time ran out at the data source's rate limit (%q: %.3g per second%s; the API refused no request)",
+			settings.Label("requestsPerSecond"), rate, shared)
 	} else {
 		why = "the AgentX Export API answered too slowly for the query's time"
 		if latency > 0 {

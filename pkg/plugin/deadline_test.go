@@ -105,6 +105,9 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 					t.Errorf("%q does not say %q", msg, want)
 				}
 			}
+			if shared := strings.Contains(msg, "shared through Redis"); shared != (limiter == "shared") {
+				t.Errorf("%q: the limiter is %s", msg, limiter)
+			}
 			for _, wrong := range []string{"429", "retry after", "rate limit was reached"} {
 				if strings.Contains(msg, wrong) {
 					t.Errorf("%q says %q although the API refused nothing", msg, wrong)
