@@ -171,6 +171,9 @@ type Request struct {
 	PerPage int
 	// MaxPages stops after this many pages without error; 0 means follow the cursor to its end.
 	MaxPages int
+	// Observe, when set, is told the export's cost so far after every wait and
+	// every answer, so that a read still under way can say what slows it.
+	Observe func(soFar Stats)
 }
 
 // Stats tells what an export cost.
@@ -184,6 +187,13 @@ type Stats struct {
 	Retries       int
 	RateLimited   int // 429 answers
 	RateLimitWait time.Duration
+
+	// Of RateLimitWait (the time requests waited to be sent, on the limiters and
+	// on the API's Retry-After), SharedWait is the part spent on the rate limit
+	// shared with other replicas through Redis.
+	SharedWait time.Duration
+	// AnswerTime is the time the API took to answer, summed over requests.
+	AnswerTime time.Duration
 }
 
 // Add sums two Stats.
@@ -197,6 +207,8 @@ func (s *Stats) Add(o Stats) {
 	s.Retries += o.Retries
 	s.RateLimited += o.RateLimited
 	s.RateLimitWait += o.RateLimitWait
+	s.SharedWait += o.SharedWait
+	s.AnswerTime += o.AnswerTime
 }
 
 // Conversations exports the conversations that started in req.Window, calling fn
@@ -269,7 +281,7 @@ func export[T any](ctx context.Context, c *Client, endpoint string, req Request,
 	cursor := ""
 	emptyRun := 0
 	for {
-		p, err := fetchPage(ctx, c, endpoint, c.pageURL(endpoint, req, cursor), decode, &st)
+		p, err := fetchPage(ctx, c, endpoint, c.pageURL(endpoint, req, cursor), decode, &st, req.Observe)
 		if err != nil {
 			return st, err
 		}
@@ -318,8 +330,13 @@ func export[T any](ctx context.Context, c *Client, endpoint string, req Request,
 // fetchPage sends one page request, waiting on the shared limiter, honouring
 // Retry-After and retrying transient failures with backoff.
 func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
-	decode func(io.Reader) (page[T], error), st *Stats,
+	decode func(io.Reader) (page[T], error), st *Stats, observer func(Stats),
 ) (page[T], error) {
+	observe := func(soFar Stats) {
+		if observer != nil {
+			observer(soFar)
+		}
+	}
 	lim := c.lease.For(endpoint)
 	transient := 0
 	rateLimited := 0
@@ -330,8 +347,10 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		_, waitSpan := startSpan(ctx, "exportapi.limiter_wait", endpoint)
 		waited, err := lim.wait(ctx, endpoint)
 		waitSpan.End()
-		limiterWait.WithLabelValues(endpoint).Observe(waited.Seconds())
-		st.RateLimitWait += waited
+		limiterWait.WithLabelValues(endpoint).Observe(waited.total.Seconds())
+		st.RateLimitWait += waited.total
+		st.SharedWait += waited.shared
+		observe(*st)
 		if err != nil {
 			span.RecordError(err)
 			return page[T]{}, err
@@ -340,6 +359,8 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		sent := time.Now()
 		p, status, retryAfter, err := attempt(ctx, c, endpoint, pageURL, decode)
 		countRequest(endpoint, status)
+		st.AnswerTime += time.Since(sent)
+		observe(*st)
 		if err == nil {
 			lim.observe(time.Since(sent))
 			return p, nil
@@ -356,6 +377,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 		if status == http.StatusTooManyRequests {
 			rateLimitedTotal.WithLabelValues(endpoint).Inc()
 			st.RateLimited++
+			observe(*st)
 			rateLimited++
 			if rateLimited == 1 {
 				firstRateLimited = now
@@ -368,6 +390,7 @@ func fetchPage[T any](ctx context.Context, c *Client, endpoint, pageURL string,
 			waitStart := time.Now()
 			err := sleepUntil(ctx, endpoint, until, func() error { return rateLimitedError(endpoint, until, now) })
 			st.RateLimitWait += time.Since(waitStart)
+			observe(*st)
 			if err != nil {
 				return page[T]{}, err
 			}

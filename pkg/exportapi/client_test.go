@@ -365,6 +365,29 @@ func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
 	}
 }
 
+// TestOwnPacingBeyondTheDeadlineIsATimeoutNotA429: when only the client's own
+// rate stands between the query and its next request, and the API refused
+// nothing, the error is a timeout caused by ErrPaced, never the API's 429.
+func TestOwnPacingBeyondTheDeadlineIsATimeoutNotA429(t *testing.T) {
+	sim, url := startSim(t)
+	c := newTestClient(t, url, func(cfg *Config) { cfg.RequestsPerSecond = 2 })
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	var seen []Stats
+	_, err := c.Conversations(ctx, Request{Bot: "r3-218210", Window: Window{testNow.Add(-24 * time.Hour), testNow}, PerPage: 10,
+		Observe: func(soFar Stats) { seen = append(seen, soFar) }}, func([]Conversation) error { return nil })
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindTimeout || !errors.Is(err, ErrPaced) || e.Status == 429 {
+		t.Fatalf("got %v, want a timeout of the client's own pacing", err)
+	}
+	if sim.Counts().RateLimited != 0 || strings.Contains(err.Error(), "retry after") {
+		t.Fatalf("%q: the API refused %d requests", err, sim.Counts().RateLimited)
+	}
+	if len(seen) == 0 || seen[len(seen)-1].Requests == 0 || seen[len(seen)-1].AnswerTime <= 0 || seen[len(seen)-1].RateLimitWait <= 0 {
+		t.Fatalf("the export's cost was not observed as it went: %+v", seen)
+	}
+}
+
 func TestRequestTimeoutIsRetriedThenReported(t *testing.T) {
 	_, url := startSim(t, withFaults(simulator.Faults{Latency: 2 * time.Second}))
 	c := newTestClient(t, url, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond; cfg.MaxRetries = 2 })

@@ -88,6 +88,25 @@ func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error 
 	return e
 }
 
+// ErrPaced is the cause of a KindTimeout error raised because this plugin's
+// own pacing (the data source's rate, alone or shared with other replicas)
+// could not send the next request before the query's deadline. The API sent no
+// 429: the read is slow, not refused, and a caller that knows what the query
+// read says so (pkg/fetch).
+var ErrPaced = errors.New("paced out by the plugin's own rate limit")
+
+// pacedError is a query whose deadline comes before its own rate limit would
+// let the next request go.
+func pacedError(endpoint string, requestsPerSecond float64, shared bool) *Error {
+	whose := "the data source's"
+	if shared {
+		whose = "the rate shared with the other Grafana servers through Redis,"
+	}
+	return newError(KindTimeout, endpoint, 0, ErrPaced,
+		"the query ran out of time reading %s at %s %.3g requests per second before it could send its next request (the API refused none); "+
+			"narrow the time range or give the query more time", endpoint, whose, requestsPerSecond)
+}
+
 // keptRefusingError is a rate limit that did not lift however long the client
 // waited: something else is spending the key's allowance.
 func keptRefusingError(endpoint string, answers int, over time.Duration, retryAt time.Time) *Error {

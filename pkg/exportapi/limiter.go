@@ -212,16 +212,24 @@ func (lim *Limiter) pausedAt() time.Time {
 	return lim.pausedUntil
 }
 
+// waits is how long one request waited to be sent, and of that how long on the
+// rate limit shared with other replicas.
+type waits struct {
+	total, shared time.Duration
+}
+
 // wait blocks until a request may go out. When the query's deadline comes before
-// that moment it fails at once with a rate-limit error instead of sleeping into a
-// bare timeout.
-func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Duration, err error) {
+// that moment it fails at once instead of sleeping into a bare timeout: with the
+// API's own rate-limit error while a 429's Retry-After holds, and with a
+// timeout (ErrPaced) when only this plugin's pacing stands in the way.
+func (lim *Limiter) wait(ctx context.Context, endpoint string) (w waits, err error) {
 	start := time.Now()
+	defer func() { w.total = time.Since(start) }()
 	background := PriorityOf(ctx).Background()
 	if background {
 		endTurn, err := lim.backgroundTurn(ctx, endpoint)
 		if err != nil {
-			return time.Since(start), err
+			return w, err
 		}
 		defer endTurn()
 	} else {
@@ -234,7 +242,7 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Dura
 	}()
 	if until := lim.pausedAt(); until.After(start) {
 		if err := sleepUntil(ctx, endpoint, until, func() error { return rateLimitedError(endpoint, until, start) }); err != nil {
-			return time.Since(start), err
+			return w, err
 		}
 	}
 	limiter := lim.lim
@@ -242,13 +250,15 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Dura
 	shared, fallback := lim.shared, lim.fallback
 	lim.pool.mu.Unlock()
 	if shared != nil {
+		sharedStart := time.Now()
 		err := lim.waitShared(ctx, endpoint, shared)
+		w.shared = time.Since(sharedStart)
 		if err == nil {
-			return time.Since(start), nil
+			return w, nil
 		}
 		var apiErr *Error
 		if errors.As(err, &apiErr) {
-			return time.Since(start), err
+			return w, err
 		}
 		limiter = fallback
 	}
@@ -256,7 +266,7 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Dura
 	delay := r.Delay()
 	if deadline, ok := ctx.Deadline(); ok && time.Now().Add(delay).After(deadline) {
 		r.Cancel()
-		return time.Since(start), rateLimitedError(endpoint, time.Now().Add(delay), time.Now())
+		return w, pacedError(endpoint, float64(limiter.Limit()), false)
 	}
 	if delay > 0 {
 		t := time.NewTimer(delay)
@@ -265,10 +275,10 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (waited time.Dura
 		case <-t.C:
 		case <-ctx.Done():
 			r.Cancel()
-			return time.Since(start), contextError(ctx, endpoint)
+			return w, contextError(ctx, endpoint)
 		}
 	}
-	return time.Since(start), nil
+	return w, nil
 }
 
 // waitShared waits on the shared rate limit. An *Error means the query must
@@ -294,7 +304,7 @@ func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) er
 		if d <= 0 {
 			return nil
 		}
-		if err := sleepUntil(ctx, endpoint, time.Now().Add(d), func() error { return rateLimitedError(endpoint, time.Now().Add(d), time.Now()) }); err != nil {
+		if err := sleepUntil(ctx, endpoint, time.Now().Add(d), func() error { return pacedError(endpoint, lim.Rate(), true) }); err != nil {
 			return err
 		}
 	}

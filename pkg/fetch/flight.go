@@ -96,6 +96,7 @@ type flight[T any] struct {
 	mu         sync.Mutex
 	retain     *retainer[T] // nil: holds nothing, so joinable only until its first page
 	progress   func() []interval
+	costSoFar  func() exportapi.Stats // what the export has cost while it runs
 	subs       map[*subscriber[T]]struct{}
 	delivered  bool
 	canceled   bool

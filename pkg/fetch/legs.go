@@ -37,6 +37,8 @@ type leg struct {
 	done     bool
 	// delivering is set while a page is handed on outside the runner's lock.
 	delivering bool
+	// cost is what the leg's export has cost so far, while it runs.
+	cost exportapi.Stats
 }
 
 // legs runs the flight's legs to the end and returns their summed cost.
@@ -98,12 +100,31 @@ func (r *legRunner[T]) covered() []interval {
 	return merge(out)
 }
 
+// costSoFar is what the legs have cost so far: the finished legs' whole cost
+// and the running legs' cost up to their last wait or answer.
+func (r *legRunner[T]) costSoFar() exportapi.Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.stats
+	for _, l := range r.legs {
+		if !l.done {
+			st.Add(l.cost)
+		}
+	}
+	return st
+}
+
 // start launches a leg; the caller holds r.mu.
 func (r *legRunner[T]) start(l *leg) {
 	r.legs = append(r.legs, l)
 	r.active++
 	req := r.req
 	req.Window = exportapi.Window{From: l.from, To: l.to}
+	req.Observe = func(soFar exportapi.Stats) {
+		r.mu.Lock()
+		l.cost = soFar
+		r.mu.Unlock()
+	}
 	r.f.addCall(r.s.cfg.Client.Describe(r.ep.name, req))
 	r.wg.Add(1)
 	go func() {

@@ -113,7 +113,8 @@ type Stats struct {
 	// Incomplete is the time of the window whose records had not all arrived when
 	// the query answered (Request.AnswerBy); empty when the answer is complete.
 	// Records of it may have reached the query: what they were counted in is not exact.
-	Incomplete []exportapi.Window
+	Incomplete      []exportapi.Window
+	WaitedOnReplica bool // the query waited on another replica's export
 }
 
 // Add sums two Stats.
@@ -126,6 +127,7 @@ func (s *Stats) Add(o Stats) {
 	s.TierHits += o.TierHits
 	s.Calls = append(s.Calls, o.Calls...)
 	s.Incomplete = mergeWindows(append(s.Incomplete, o.Incomplete...))
+	s.WaitedOnReplica = s.WaitedOnReplica || o.WaitedOnReplica
 	s.Warnings = addWarnings(s.Warnings, o.Warnings...)
 }
 
@@ -338,7 +340,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	// The flights keep the starter's deadline, so one may end with its own timeout
 	// an instant before this query's context does.
 	if err != nil && (ctx.Err() != nil || exportapi.KindOf(err) == exportapi.KindTimeout) {
-		return st, timeoutError(ctx, s, ep.name, w, p, cons)
+		return st, timeoutError(ctx, s, ep.name, req, p, cons, err, st.Stats)
 	}
 	return st, err
 }
@@ -352,13 +354,20 @@ func recordCosts(endpoint string, st Stats) {
 	exportsTotal.WithLabelValues(endpoint, "true").Add(float64(st.SharedExports))
 }
 
+// flightStats is what a query read from f cost: a flight still under way (a
+// partial answer) counts what it has cost so far, so that the query can tell
+// what slows it; one that had ended before the query joined costs it nothing.
 func flightStats[T any](f *flight[T], recent bool) Stats {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	// An export is counted by its legs, each a request sequence of its own.
 	st := Stats{Exports: len(f.calls), Calls: append([]string(nil), f.calls...), Warnings: f.warnings}
+	finished, costSoFar := f.finished, f.costSoFar
 	if !recent {
 		st.Stats = f.stats
+	}
+	f.mu.Unlock()
+	if !recent && !finished && costSoFar != nil {
+		st.Stats = costSoFar() // outside f.mu: the legs take their own lock, then the flight's
 	}
 	return st
 }
@@ -514,6 +523,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
 	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans), newestFirst: !req.AnswerBy.IsZero()}
 	f.progress = runner.covered
+	f.costSoFar = runner.costSoFar
 	f.launch = func() {
 		defer cancel()
 		st, err := runner.run(fctx, spans)

@@ -13,6 +13,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -49,6 +51,71 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	}
 	if len(r.Frames) != 0 {
 		t.Error("a failed read must not answer with frames")
+	}
+}
+
+// TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange calls QueryData
+// over gRPC for an alert rule over 20 days, against the simulator at its real
+// rate limit and a data source that asks for less, 1 request a second (paced by
+// this process, or through a real Redis shared with other replicas), with a
+// deadline far shorter than the rate allows the read: the API refuses nothing,
+// so the error is not a 429 but says what was read, what is left at that rate
+// and what to change. (At 1 a second the rate stays the bound however slowly a
+// busy machine serves pages: under -race a page takes the simulator 0.2 s.)
+func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
+	for _, limiter := range []string{"local", "shared"} {
+		t.Run(limiter, func(t *testing.T) {
+			t.Parallel() // waits on the rate limit
+			data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 21, PerHour: 60, Seed: 19,
+				Now: func() time.Time { return testNow }})
+			sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
+			jd := map[string]any{"requestsPerSecond": 1}
+			if limiter == "shared" {
+				jd["redisUrl"] = redistest.Start(t).URL()
+			}
+			tp := startGRPC(t)
+			is := instanceSettings(startServer(t, sim), jd, testKey)
+			is.UID = "paced-alert-" + limiter
+			// 20 days of 60 conversations an hour are about 29 pages: about 29 s at 1 a second.
+			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+			defer cancel()
+			start := time.Now()
+			resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
+				PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
+				Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
+				Queries:       []backend.DataQuery{dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{})},
+			})
+			if err != nil {
+				t.Fatalf("the call failed instead of answering: %v", err)
+			}
+			r := resp.Responses["A"]
+			t.Logf("answered in %s with status %d after %d requests, %d answered 429: %v",
+				time.Since(start).Round(10*time.Millisecond), r.Status, sim.Counts().Conversations, sim.Counts().RateLimited, r.Error)
+			if r.Error == nil {
+				t.Fatal("a read that cannot finish answered without an error")
+			}
+			if sim.Counts().RateLimited != 0 {
+				t.Fatalf("the simulator answered %d requests 429: this test needs an API that refuses none", sim.Counts().RateLimited)
+			}
+			if r.Status == backend.StatusTooManyRequests {
+				t.Errorf("status 429 although the API sent none: %v", r.Error)
+			}
+			msg := r.Error.Error()
+			for _, want := range []string{"conversations covering", "of the 20d range", "remained unread", "more requests at 1 per second",
+				"narrow the time range", "evaluation timeout", settings.Label("requestsPerSecond"), settings.Label("syncDays") + `" of 20 or more`} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%q does not say %q", msg, want)
+				}
+			}
+			if shared := strings.Contains(msg, "shared through Redis"); shared != (limiter == "shared") {
+				t.Errorf("%q: the limiter is %s", msg, limiter)
+			}
+			for _, wrong := range []string{"429", "retry after", "rate limit was reached"} {
+				if strings.Contains(msg, wrong) {
+					t.Errorf("%q says %q although the API refused nothing", msg, wrong)
+				}
+			}
+		})
 	}
 }
 

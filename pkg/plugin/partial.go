@@ -16,7 +16,7 @@ import (
 // partial turns the frames of a query that answered before its read finished
 // into what is exact: time series keep the buckets whose time is all read (the
 // others null), row tables the rows whose time is all read; a notice says how
-// much is read, and the frame's custom meta carries the progress. Aggregates over
+// much is read and what slows the read, and the frame's custom meta carries the progress. Aggregates over
 // the whole range (counts, the histogram, values) cannot be exact until the range
 // is read: they answer with an error that says so, while the read goes on.
 // It reports false when the frames need nothing.
@@ -36,6 +36,7 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 		missing += iw.To.Sub(iw.From)
 	}
 	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
+	why := whatSlows(c, d.settings.RequestsPerSecond, total-missing, missing)
 	switch q.Type {
 	case query.TypeConversations:
 		frames.DropRows(out, incomplete, frames.FieldStartTime)
@@ -46,9 +47,9 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	default:
 		if !q.TimeSeries() {
 			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(
-				"Still reading so far: %s of this range is read, and the rest is being read in the background (the API allows 3 requests a second). "+
+				"Still reading so far: %s of this range is read, and the rest is being read in the background. %s "+
 					"A %s over the range is exact only once all of it is read: refresh in a minute, or narrow the range.",
-				read, q.Type)), true
+				read, why, q.Type)), true
 		}
 		step, err := q.BucketSize(w.From, w.To)
 		if err != nil {
@@ -68,7 +69,7 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 		}
 		f.Meta.Custom = map[string]any{"progress": progress}
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
-			"%s of this range is read so far, newest first; the rest is being read in the background and is empty here (null, not 0). Refresh in a minute to see more.", read)})
+			"%s of this range is read so far, newest first; the rest is being read in the background and is empty here (null, not 0). %s Refresh in a minute to see more.", read, why)})
 	}
 	return backend.DataResponse{}, false
 }

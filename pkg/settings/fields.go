@@ -69,3 +69,17 @@ func numberField(key string) NumberField {
 	}
 	panic("settings: no numeric setting " + key)
 }
+
+// Label is the config editor's name of a setting, for messages that tell a
+// person what to change; it panics on a key that is not a setting.
+func Label(key string) string {
+	if l, ok := Labels[key]; ok {
+		return l
+	}
+	return numberField(key).Label
+}
+
+// Most is the largest value a numeric setting takes.
+func Most(key string) float64 {
+	return numberField(key).Max
+}
