@@ -42,6 +42,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 		go func(dq backend.DataQuery) {
 			defer wg.Done()
 			r := d.safeQuery(ctx, dq, fromAlert)
+			validResponse(&r)
 			mu.Lock()
 			resp.Responses[dq.RefID] = r
 			mu.Unlock()
