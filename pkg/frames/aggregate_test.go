@@ -1,6 +1,8 @@
 package frames
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +75,26 @@ func TestCountsShareOverlappingGroups(t *testing.T) {
 		if f.Fields[0].At(i) != w.group || f.Fields[1].At(i) != w.n || *f.Fields[2].At(i).(*float64) != w.percent {
 			t.Fatalf("row %d: %v %v, want %+v", i, f.Fields[0].At(i), f.Fields[1].At(i), w)
 		}
+	}
+}
+
+// TestCountsRefuseMoreGroupsThanMemoryAllows: a table's limit keeps the largest
+// groups, but every group is counted to know them; past MaxCountGroups the count
+// stops taking new groups and says why, instead of growing without bound.
+func TestCountsRefuseMoreGroupsThanMemoryAllows(t *testing.T) {
+	c := NewCounts(selection.Grouper{By: query.GroupMetadata, MetadataKey: "browser_localTime"}, nil)
+	for i := range MaxCountGroups {
+		c.Add([]string{strconv.Itoa(i)})
+	}
+	if err := c.Err(); err != nil {
+		t.Fatalf("%d groups: %v", MaxCountGroups, err)
+	}
+	c.Add([]string{"one more"})
+	err := c.Err()
+	if err == nil || !strings.Contains(err.Error(), `metadata key "browser_localTime"`) || !strings.Contains(err.Error(), "more than 100000") {
+		t.Fatalf("past the bound: %v", err)
+	}
+	if len(c.counts) != MaxCountGroups {
+		t.Fatalf("%d groups kept", len(c.counts))
 	}
 }
