@@ -12,6 +12,7 @@ import (
 
 func main() {
 	plugin.ApplyMemoryLimit()
+	plugin.ExitWithHost()
 	// Manage serves Grafana's gRPC calls and creates one instance per data source,
 	// disposing of it when its settings change.
 	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
