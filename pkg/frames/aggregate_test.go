@@ -98,3 +98,25 @@ func TestCountsRefuseMoreGroupsThanMemoryAllows(t *testing.T) {
 		t.Fatalf("%d groups kept", len(c.counts))
 	}
 }
+
+// TestValuesKeepTheFirstLimitInBoundedMemory: a field with a value per record
+// keeps at most twice the limit, and still answers exactly the first limit values.
+func TestValuesKeepTheFirstLimitInBoundedMemory(t *testing.T) {
+	v := NewValues("metadataValue", 10)
+	for i := 100_000; i > 0; i-- {
+		v.Add(strconv.Itoa(i), strconv.Itoa(i)) // newest first, each twice
+		if len(v.set) >= 20 {
+			t.Fatalf("%d values kept for a limit of 10", len(v.set))
+		}
+	}
+	f := v.Frame()
+	want := []string{"1", "10", "100", "1000", "10000", "100000", "10001", "10002", "10003", "10004"}
+	for i, w := range want {
+		if got := f.Fields[0].At(i); got != w {
+			t.Fatalf("value %d: %v, want %s", i, got, w)
+		}
+	}
+	if f.Rows() != 10 || len(f.Meta.Notices) != 1 {
+		t.Fatalf("%d rows, notices %+v", f.Rows(), f.Meta)
+	}
+}
