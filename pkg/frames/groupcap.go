@@ -31,17 +31,17 @@ type groupCap struct {
 	max, maxBytes int
 	n, bytes      int
 	over          bool
-	instead       string
+	rule          string // the bound and what to do instead
 }
 
 func seriesCap(g selection.Grouper) *groupCap {
 	return &groupCap{g: g, max: MaxSeries, maxBytes: -1,
-		instead: "add a filter that narrows it, or use conversationCounts with a limit to see the largest groups"}
+		rule: fmt.Sprintf("a query answers at most %d series: add a filter that narrows it, or use conversationCounts with a limit to see the largest groups", MaxSeries)}
 }
 
 func countsCap(g selection.Grouper) *groupCap {
 	return &groupCap{g: g, max: MaxCountGroups, maxBytes: maxCountGroupBytes,
-		instead: "add a filter that narrows it, or group by something with fewer values"}
+		rule: fmt.Sprintf("conversationCounts counts at most %d groups: add a filter that narrows it, or group by something with fewer values", MaxCountGroups)}
 }
 
 // admit reports whether the new group may be added; a nil cap admits every group.
@@ -63,10 +63,17 @@ func (c *groupCap) Err() error {
 	if !c.over {
 		return nil
 	}
-	what := fmt.Sprintf("groupBy %s", c.g.By)
-	if c.g.By == query.GroupMetadata {
+	what := c.g.By
+	switch c.g.By {
+	case query.GroupMetadata:
 		what = "metadata key " + quote.Text(c.g.MetadataKey)
+	case query.GroupType:
+		what = "message type"
 	}
-	return fmt.Errorf("grouping by %s gives more than %d groups (%d found before the read was stopped); a query answers at most %d: %s",
-		what, c.max, c.n+1, c.max, c.instead)
+	if c.n < c.max {
+		return fmt.Errorf("grouping by %s gives groups whose names pass %d MB (%d groups found before the read was stopped); %s",
+			what, c.maxBytes>>20, c.n+1, c.rule)
+	}
+	return fmt.Errorf("grouping by %s gives more than %d groups (%d found before the read was stopped); %s",
+		what, c.max, c.n+1, c.rule)
 }

@@ -81,6 +81,9 @@ func TestBytesThatAreNotUTF8NeverBreakTheAnswer(t *testing.T) {
 			case r.Error != nil && !utf8.ValidString(r.Error.Error()):
 				t.Errorf("%s %s: error %q", bot, ref, r.Error.Error())
 			}
+			if ref == "C" && r.Error != nil {
+				t.Logf("%s: %v", bot, r.Error)
+			}
 			if bot == "bad-body" && r.Error != nil && !strings.Contains(r.Error.Error(), "bad") {
 				t.Errorf("%s %s: the API's message is lost: %v", bot, ref, r.Error)
 			}
