@@ -17,7 +17,11 @@ import (
 // A partial answer drops the rows of time not wholly read before it applies the
 // limit, and such rows may be among the newest (the record a read stopped at), so
 // the buffer keeps limit more rows than it shows: it grows to three times the
-// limit, then sorts and cuts back to twice.
+// limit, then sorts and cuts back to twice. Every row cut is older than every row
+// kept, so what is left after dropping unread time is always the newest rows of
+// read time; only when more than limit of the kept rows were unread (a read that
+// hands out records out of time order) can there be fewer than limit of them,
+// and the notice then says the table shows the newest of the time read so far.
 type newest[T any] struct {
 	limit int
 	key   func(*T) (time.Time, string)
