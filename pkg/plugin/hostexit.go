@@ -20,15 +20,16 @@ var processDisk atomic.Pointer[diskcache.Store]
 func ExitWithHost() {
 	hostwatch.Watch(func() {
 		backend.Logger.Warn("Grafana, which started this plugin process, is gone: closing the disk cache and exiting")
-		if err := closeProcessDisk(); err != nil {
+		if err := CloseProcess(); err != nil {
 			backend.Logger.Warn("The disk cache did not close cleanly", "error", err)
 		}
 		os.Exit(0)
 	})
 }
 
-// closeProcessDisk closes the process's disk store, if it was opened.
-func closeProcessDisk() error {
+// CloseProcess closes the process's disk store, if it was opened, when the
+// process ends: killed host or not, the next plugin process finds a closed file.
+func CloseProcess() error {
 	if d := processDisk.Load(); d != nil {
 		return d.Close()
 	}
