@@ -52,7 +52,13 @@ func validFrame(f *data.Frame) {
 }
 
 // validValues replaces the text values of a field that are not valid UTF-8.
+// Number and time fields (every series) hold no text and are not walked.
 func validValues(fl *data.Field) {
+	switch fl.Type() {
+	case data.FieldTypeString, data.FieldTypeNullableString, data.FieldTypeJSON, data.FieldTypeNullableJSON:
+	default:
+		return
+	}
 	for i := 0; i < fl.Len(); i++ {
 		switch v := fl.At(i).(type) {
 		case string:
