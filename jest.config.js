@@ -6,6 +6,9 @@ const base = require('./.config/jest.config');
 
 module.exports = {
   ...base,
+  // The dashboard preview test reads what the backend answers; this writes it when
+  // it is missing or older than its sources.
+  globalSetup: './harness/preview-answers.js',
   transform: {
     ...base.transform,
     // d3-color and friends ship .mjs files that Jest cannot load untransformed.

@@ -12,9 +12,15 @@ import (
 
 func main() {
 	plugin.ApplyMemoryLimit()
+	plugin.ExitWithHost()
 	// Manage serves Grafana's gRPC calls and creates one instance per data source,
 	// disposing of it when its settings change.
-	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
+	err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{})
+	// Grafana stopped the plugin (or serving failed): leave the store closed.
+	if cerr := plugin.CloseProcess(); cerr != nil {
+		log.DefaultLogger.Warn("The disk cache did not close cleanly", "error", cerr.Error())
+	}
+	if err != nil {
 		log.DefaultLogger.Error(err.Error())
 		os.Exit(1)
 	}

@@ -516,12 +516,12 @@ func botOf(pageURL string) string {
 // upstreamDetail returns a short, single-line excerpt of an error body for the message.
 func upstreamDetail(r io.Reader, secret string) string {
 	b, _ := io.ReadAll(io.LimitReader(r, 512))
-	s := strings.Join(strings.Fields(string(b)), " ")
+	s := strings.Join(strings.Fields(ValidText(string(b))), " ")
 	if s == "" || strings.HasPrefix(s, "<") {
 		return ""
 	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
 	}
 	return ": " + redact(s, secret)
 }

@@ -73,7 +73,14 @@ func (e *Error) Downstream() bool {
 }
 
 func newError(kind Kind, endpoint string, status int, cause error, format string, args ...any) *Error {
-	return &Error{Kind: kind, Endpoint: endpoint, Status: status, cause: cause, msg: fmt.Sprintf(format, args...)}
+	return &Error{Kind: kind, Endpoint: endpoint, Status: status, cause: cause, msg: ValidText(fmt.Sprintf(format, args...))}
+}
+
+// ValidText replaces what is not UTF-8 in s. Messages quote what upstream sent (an
+// error body, a header, a record's text), and Grafana carries them in protobuf
+// strings, which must be UTF-8: one stray byte would lose the whole answer.
+func ValidText(s string) string {
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 func rateLimitedError(endpoint string, retryAt time.Time, now time.Time) *Error {
@@ -131,7 +138,7 @@ func redact(s, secret string) string {
 
 // NewError builds an Error of kind for callers that enforce limits of their own.
 func NewError(kind Kind, endpoint, msg string) *Error {
-	return &Error{Kind: kind, Endpoint: endpoint, msg: msg}
+	return &Error{Kind: kind, Endpoint: endpoint, msg: ValidText(msg)}
 }
 
 // ContextError describes why ctx ended, as the client would.

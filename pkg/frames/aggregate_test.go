@@ -1,6 +1,8 @@
 package frames
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +75,48 @@ func TestCountsShareOverlappingGroups(t *testing.T) {
 		if f.Fields[0].At(i) != w.group || f.Fields[1].At(i) != w.n || *f.Fields[2].At(i).(*float64) != w.percent {
 			t.Fatalf("row %d: %v %v, want %+v", i, f.Fields[0].At(i), f.Fields[1].At(i), w)
 		}
+	}
+}
+
+// TestCountsRefuseMoreGroupsThanMemoryAllows: a table's limit keeps the largest
+// groups, but every group is counted to know them; past MaxCountGroups the count
+// stops taking new groups and says why, instead of growing without bound.
+func TestCountsRefuseMoreGroupsThanMemoryAllows(t *testing.T) {
+	c := NewCounts(selection.Grouper{By: query.GroupMetadata, MetadataKey: "browser_localTime"}, nil)
+	for i := range MaxCountGroups {
+		c.Add([]string{strconv.Itoa(i)})
+	}
+	if err := c.Err(); err != nil {
+		t.Fatalf("%d groups: %v", MaxCountGroups, err)
+	}
+	c.Add([]string{"one more"})
+	err := c.Err()
+	if err == nil || !strings.Contains(err.Error(), `metadata key "browser_localTime"`) || !strings.Contains(err.Error(), "more than 100000") {
+		t.Fatalf("past the bound: %v", err)
+	}
+	if len(c.counts) != MaxCountGroups {
+		t.Fatalf("%d groups kept", len(c.counts))
+	}
+}
+
+// TestValuesKeepTheFirstLimitInBoundedMemory: a field with a value per record
+// keeps at most twice the limit, and still answers exactly the first limit values.
+func TestValuesKeepTheFirstLimitInBoundedMemory(t *testing.T) {
+	v := NewValues("metadataValue", 10)
+	for i := 100_000; i > 0; i-- {
+		v.Add(strconv.Itoa(i), strconv.Itoa(i)) // newest first, each twice
+		if len(v.set) >= 20 {
+			t.Fatalf("%d values kept for a limit of 10", len(v.set))
+		}
+	}
+	f := v.Frame()
+	want := []string{"1", "10", "100", "1000", "10000", "100000", "10001", "10002", "10003", "10004"}
+	for i, w := range want {
+		if got := f.Fields[0].At(i); got != w {
+			t.Fatalf("value %d: %v, want %s", i, got, w)
+		}
+	}
+	if f.Rows() != 10 || len(f.Meta.Notices) != 1 {
+		t.Fatalf("%d rows, notices %+v", f.Rows(), f.Meta)
 	}
 }

@@ -40,8 +40,10 @@ func (t *ConversationTable) Add(page []exportapi.Conversation) {
 }
 
 // Frame returns the table, newest conversation first.
-func (t *ConversationTable) Frame() *data.Frame {
-	rows := t.rows.sorted()
+// Records of the unread windows (a partial answer's unread time) are left out
+// before the limit is applied.
+func (t *ConversationTable) Frame(unread []exportapi.Window) *data.Frame {
+	rows := t.rows.sorted(unread)
 	ids := make([]string, len(rows))
 	starts := make([]time.Time, len(rows))
 	lastActions := make([]*time.Time, len(rows))
@@ -77,7 +79,7 @@ func (t *ConversationTable) Frame() *data.Frame {
 		named(data.NewField(FieldMetadata, nil, metadata), "Metadata"),
 	)
 	frame.Meta = &data.FrameMeta{PreferredVisualization: data.VisTypeTable}
-	limitNotice(frame, len(rows), t.rows.total, "conversations")
+	t.rows.notice(frame, "conversations")
 	return frame
 }
 

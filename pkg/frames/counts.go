@@ -15,25 +15,33 @@ type Counts struct {
 	g      selection.Grouper
 	total  int64
 	counts map[string]int64
+	*groupCap
 }
 
 // NewCounts starts a count; seeds are groups listed even when empty.
 func NewCounts(g selection.Grouper, seeds []string) *Counts {
-	c := &Counts{g: g, counts: map[string]int64{}}
+	c := &Counts{g: g, counts: map[string]int64{}, groupCap: countsCap(g)}
 	if !g.Grouped() {
-		c.counts[""] = 0
+		c.add("", 0)
 	}
 	for _, s := range seeds {
-		c.counts[s] += 0
+		c.add(s, 0)
 	}
 	return c
 }
 
-// Add counts one conversation in each of its groups.
+// Add counts one conversation in each of its groups. Past MaxCountGroups groups
+// it counts no new group, and Err says so.
 func (c *Counts) Add(groups []string) {
 	c.total++
 	for _, g := range groups {
-		c.counts[g]++
+		c.add(g, 1)
+	}
+}
+
+func (c *Counts) add(group string, n int64) {
+	if _, ok := c.counts[group]; ok || c.admit(group) {
+		c.counts[group] += n
 	}
 }
 

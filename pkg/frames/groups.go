@@ -29,10 +29,14 @@ func sortedGroups[V any](m map[string]V) []string {
 	return keys
 }
 
-// row returns a group's buckets, making them on first use.
-func row[T any](m map[string][]T, group string, n int) []T {
+// row returns a group's buckets, making them on first use; nil when the group is
+// new and c refuses it.
+func row[T any](m map[string][]T, group string, n int, c *groupCap) []T {
 	r, ok := m[group]
 	if !ok {
+		if !c.admit(group) {
+			return nil
+		}
 		r = make([]T, n)
 		m[group] = r
 	}

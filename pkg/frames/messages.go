@@ -34,8 +34,10 @@ func (t *MessageTable) Add(page []exportapi.Message) {
 }
 
 // Frame returns the table, newest message first.
-func (t *MessageTable) Frame() *data.Frame {
-	rows := t.rows.sorted()
+// Records of the unread windows (a partial answer's unread time) are left out
+// before the limit is applied.
+func (t *MessageTable) Frame(unread []exportapi.Window) *data.Frame {
+	rows := t.rows.sorted(unread)
 	ids := make([]string, len(rows))
 	times := make([]time.Time, len(rows))
 	convs := make([]string, len(rows))
@@ -65,6 +67,6 @@ func (t *MessageTable) Frame() *data.Frame {
 		named(data.NewField(FieldUserActionType, nil, actions), "User action"),
 	)
 	frame.Meta = &data.FrameMeta{PreferredVisualization: data.VisTypeTable}
-	limitNotice(frame, len(rows), t.rows.total, "messages")
+	t.rows.notice(frame, "messages")
 	return frame
 }

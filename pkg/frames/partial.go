@@ -65,34 +65,3 @@ func nullable(f *data.Field) *data.Field {
 	}
 	return out
 }
-
-// DropRows keeps the rows of the table frames whose time field (named timeField)
-// lies in complete time.
-func DropRows(fs data.Frames, incomplete []exportapi.Window, timeField string) {
-	for _, f := range fs {
-		idx := -1
-		for i, fl := range f.Fields {
-			if fl.Name == timeField {
-				idx = i
-			}
-		}
-		if idx < 0 {
-			continue
-		}
-		var keep []int
-		for i := 0; i < f.Rows(); i++ {
-			t, ok := f.Fields[idx].ConcreteAt(i)
-			if ok && !touches(incomplete, t.(time.Time), t.(time.Time).Add(time.Nanosecond)) {
-				keep = append(keep, i)
-			}
-		}
-		if len(keep) == f.Rows() {
-			continue
-		}
-		kept := f.EmptyCopy()
-		for _, i := range keep {
-			kept.AppendRow(f.RowCopy(i)...)
-		}
-		*f = *kept
-	}
-}

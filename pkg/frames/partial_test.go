@@ -34,12 +34,18 @@ func TestMaskSeriesNullsWhatIsNotComplete(t *testing.T) {
 	}
 }
 
-func TestDropRowsKeepsCompleteTime(t *testing.T) {
+// TestAPartialTableDropsUnreadTimeBeforeTheLimit: the newest record a read has
+// handed on lies in unread time (time up to and including it is not yet all read);
+// the table still shows limit rows, all of read time.
+func TestAPartialTableDropsUnreadTimeBeforeTheLimit(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	f := data.NewFrame("m", data.NewField("id", nil, []string{"a", "b", "c"}), data.NewField("time", nil, []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)}))
-	DropRows(data.Frames{f}, []exportapi.Window{{From: t0, To: t0.Add(time.Hour)}}, "time")
-	if f.Rows() != 2 || f.Fields[0].At(0) != "b" {
-		t.Fatalf("rows %d, first %v", f.Rows(), f.Fields[0].At(0))
+	table := NewMessageTable(2)
+	for i := range 10 {
+		table.Add([]exportapi.Message{{ID: string(rune('a' + i)), Time: t0.Add(time.Duration(i) * time.Minute)}})
+	}
+	f := table.Frame([]exportapi.Window{{From: t0.Add(9 * time.Minute), To: t0.Add(time.Hour)}})
+	if f.Rows() != 2 || f.Fields[0].At(0) != "i" || f.Fields[0].At(1) != "h" {
+		t.Fatalf("%d rows, first %v; want i and h", f.Rows(), f.Fields[0].At(0))
 	}
 }
 

@@ -15,11 +15,12 @@ type Rate struct {
 	spec        SeriesSpec
 	g           selection.Grouper
 	total, hits map[string][]int64
+	*groupCap
 }
 
 // NewRate starts a rate over b; seeds are groups that appear even when empty.
 func NewRate(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Rate {
-	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}}
+	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}, groupCap: seriesCap(g)}
 	if !g.Grouped() {
 		r.rows("")
 	}
@@ -29,11 +30,17 @@ func NewRate(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *R
 	return r
 }
 
+// rows returns a group's totals and hits; nil when the group is refused.
 func (r *Rate) rows(group string) ([]int64, []int64) {
-	return row(r.total, group, r.b.Len()), row(r.hits, group, r.b.Len())
+	total := row(r.total, group, r.b.Len(), r.groupCap)
+	if total == nil {
+		return nil, nil
+	}
+	return total, row(r.hits, group, r.b.Len(), nil)
 }
 
-// Add counts one conversation at t in each of its groups; hit says it carries the tag.
+// Add counts one conversation at t in each of its groups; hit says it carries the
+// tag. Past MaxSeries groups it counts no new group, and Err says so.
 func (r *Rate) Add(t time.Time, groups []string, hit bool) {
 	i := r.b.Index(t)
 	if i < 0 {
@@ -41,6 +48,9 @@ func (r *Rate) Add(t time.Time, groups []string, hit bool) {
 	}
 	for _, g := range groups {
 		total, hits := r.rows(g)
+		if total == nil {
+			continue
+		}
 		total[i]++
 		if hit {
 			hits[i]++

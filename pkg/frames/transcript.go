@@ -31,8 +31,10 @@ type logLabels struct {
 }
 
 // Frame returns the lines oldest first, in the dataplane's log-lines shape.
-func (t *Transcript) Frame() *data.Frame {
-	rows := t.rows.sorted()
+// Records of the unread windows (a partial answer's unread time) are left out
+// before the limit is applied.
+func (t *Transcript) Frame(unread []exportapi.Window) *data.Frame {
+	rows := t.rows.sorted(unread)
 	n := len(rows)
 	times := make([]time.Time, n)
 	bodies := make([]string, n)
@@ -52,6 +54,6 @@ func (t *Transcript) Frame() *data.Frame {
 		data.NewField("labels", nil, labels),
 	)
 	frame.Meta = &data.FrameMeta{Type: data.FrameTypeLogLines, TypeVersion: data.FrameTypeVersion{0, 0}, PreferredVisualization: data.VisTypeLogs}
-	limitNotice(frame, n, t.rows.total, "messages")
+	t.rows.notice(frame, "messages")
 	return frame
 }

@@ -21,6 +21,7 @@ type Statistic struct {
 	stat  string
 	unit  float64 // what one unit of the value is worth in the series' unit
 	cells map[string][]cell
+	*groupCap
 }
 
 // cell accumulates one bucket of one group. Percentiles keep a histogram of
@@ -33,7 +34,7 @@ type cell struct {
 // NewStatistic starts a statistic (sum, avg, p50, p90 or max) over b whose
 // values are shown multiplied by unit.
 func NewStatistic(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, unit float64, seeds []string) *Statistic {
-	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}}
+	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}, groupCap: seriesCap(g)}
 	if !g.Grouped() {
 		s.row("")
 	}
@@ -44,10 +45,11 @@ func NewStatistic(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, 
 }
 
 func (s *Statistic) row(group string) []cell {
-	return row(s.cells, group, s.b.Len())
+	return row(s.cells, group, s.b.Len(), s.groupCap)
 }
 
-// Add records one conversation at t with its value in each of its groups.
+// Add records one conversation at t with its value in each of its groups. Past
+// MaxSeries groups it records no new group, and Err says so.
 func (s *Statistic) Add(t time.Time, groups []string, count int64) {
 	i := s.b.Index(t)
 	if i < 0 {
@@ -55,7 +57,11 @@ func (s *Statistic) Add(t time.Time, groups []string, count int64) {
 	}
 	percentile := s.stat == query.StatP50 || s.stat == query.StatP90
 	for _, g := range groups {
-		c := &s.row(g)[i]
+		r := s.row(g)
+		if r == nil {
+			continue
+		}
+		c := &r[i]
 		c.n++
 		c.sum += count
 		if count > c.max {

@@ -15,11 +15,12 @@ type Volume struct {
 	spec   SeriesSpec
 	g      selection.Grouper
 	counts map[string][]int64
+	*groupCap
 }
 
 // NewVolume starts a count over b; seeds are groups that appear even when empty.
 func NewVolume(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Volume {
-	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}}
+	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}, groupCap: seriesCap(g)}
 	if !g.Grouped() {
 		v.counts[""] = make([]int64, b.Len())
 	}
@@ -30,17 +31,20 @@ func NewVolume(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) 
 }
 
 func (v *Volume) row(group string) []int64 {
-	return row(v.counts, group, v.b.Len())
+	return row(v.counts, group, v.b.Len(), v.groupCap)
 }
 
-// Add counts one record at t in each of its groups.
+// Add counts one record at t in each of its groups. Past MaxSeries groups it
+// counts no new group, and Err says so.
 func (v *Volume) Add(t time.Time, groups []string) {
 	i := v.b.Index(t)
 	if i < 0 {
 		return
 	}
 	for _, g := range groups {
-		v.row(g)[i]++
+		if r := v.row(g); r != nil {
+			r[i]++
+		}
 	}
 }
 

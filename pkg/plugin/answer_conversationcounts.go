@@ -19,11 +19,14 @@ func answerConversationCounts(d *Datasource, ctx context.Context, q *query.Query
 	g := selection.NewGrouper(q)
 	counts := frames.NewCounts(g, g.Seeds(&q.Filters))
 	var groups []string
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
+	b := boundGroups(ctx, counts.Err)
+	defer b.cancel()
+	c, err := d.scanConversations(b.ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {
 			groups = g.Conversation(&page[i], groups)
 			counts.Add(groups)
 		}
+		b.check()
 	})
-	return data.Frames{counts.Frame(q.Limit)}, c, err
+	return data.Frames{counts.Frame(q.Limit)}, c, b.err(err)
 }

@@ -27,7 +27,9 @@ func answerConversationDuration(d *Datasource, ctx context.Context, q *query.Que
 	st := frames.NewStatistic(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "Conversation duration (" + q.Stat + ")", Unit: "s"},
 		s.grouper, q.Stat, 1e-6, s.seeds)
 	var groups []string
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
+	b := boundGroups(ctx, st.Err)
+	defer b.cancel()
+	c, err := d.scanConversations(b.ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {
 			conv := &page[i]
 			if conv.LastActionAt.IsZero() || conv.LastActionAt.Before(conv.StartTime) {
@@ -36,6 +38,7 @@ func answerConversationDuration(d *Datasource, ctx context.Context, q *query.Que
 			groups = s.grouper.Conversation(conv, groups)
 			st.Add(conv.StartTime, groups, int64(conv.LastActionAt.Sub(conv.StartTime)/time.Microsecond))
 		}
+		b.check()
 	})
-	return st.Frames(), c, err
+	return st.Frames(), c, b.err(err)
 }

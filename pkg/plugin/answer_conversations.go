@@ -17,5 +17,5 @@ var _ = answers(query.TypeConversations, answerConversations)
 func answerConversations(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	t := frames.NewConversationTable(q.Limit)
 	c, err := d.scanConversations(ctx, q, w, t.Add)
-	return data.Frames{t.Frame()}, c, err
+	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

@@ -21,11 +21,14 @@ func answerConversationVolume(d *Datasource, ctx context.Context, q *query.Query
 	}
 	v := frames.NewVolume(s.buckets, frames.SeriesSpec{Field: "conversations", Title: "Conversations started"}, s.grouper, s.seeds)
 	var groups []string
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
+	b := boundGroups(ctx, v.Err)
+	defer b.cancel()
+	c, err := d.scanConversations(b.ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {
 			groups = s.grouper.Conversation(&page[i], groups)
 			v.Add(page[i].StartTime, groups)
 		}
+		b.check()
 	})
-	return v.Frames(), c, err
+	return v.Frames(), c, b.err(err)
 }

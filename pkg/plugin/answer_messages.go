@@ -18,5 +18,5 @@ var _ = answers(query.TypeMessages, answerMessages)
 func answerMessages(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	t := frames.NewMessageTable(q.Limit)
 	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
-	return data.Frames{t.Frame()}, c, err
+	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

@@ -22,7 +22,9 @@ func answerMessageVolume(d *Datasource, ctx context.Context, q *query.Query, w e
 	}
 	v := frames.NewVolume(s.buckets, frames.SeriesSpec{Field: "messages", Title: "Messages"}, s.grouper, s.seeds)
 	var groups []string
-	c, err := d.scanMessages(ctx, q, w, s.grouper, func(page []exportapi.Message, convGroups [][]string) {
+	b := boundGroups(ctx, v.Err)
+	defer b.cancel()
+	c, err := d.scanMessages(b.ctx, q, w, s.grouper, func(page []exportapi.Message, convGroups [][]string) {
 		for i := range page {
 			var cg []string
 			if convGroups != nil {
@@ -31,6 +33,7 @@ func answerMessageVolume(d *Datasource, ctx context.Context, q *query.Query, w e
 			groups = s.grouper.Message(&page[i], cg, groups)
 			v.Add(page[i].Time, groups)
 		}
+		b.check()
 	})
-	return v.Frames(), c, err
+	return v.Frames(), c, b.err(err)
 }

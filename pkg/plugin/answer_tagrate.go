@@ -22,11 +22,14 @@ func answerTagRate(d *Datasource, ctx context.Context, q *query.Query, w exporta
 	}
 	r := frames.NewRate(s.buckets, frames.SeriesSpec{Field: "percent", Title: q.Tag + " rate", Unit: "percent"}, s.grouper, s.seeds)
 	var groups []string
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
+	b := boundGroups(ctx, r.Err)
+	defer b.cancel()
+	c, err := d.scanConversations(b.ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {
 			groups = s.grouper.Conversation(&page[i], groups)
 			r.Add(page[i].StartTime, groups, slices.Contains(page[i].Tags, q.Tag))
 		}
+		b.check()
 	})
-	return r.Frames(), c, err
+	return r.Frames(), c, b.err(err)
 }

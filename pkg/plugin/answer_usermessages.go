@@ -21,11 +21,14 @@ func answerUserMessages(d *Datasource, ctx context.Context, q *query.Query, w ex
 	}
 	st := frames.NewStatistic(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "User messages per conversation (" + q.Stat + ")"}, s.grouper, q.Stat, 1, s.seeds)
 	var groups []string
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
+	b := boundGroups(ctx, st.Err)
+	defer b.cancel()
+	c, err := d.scanConversations(b.ctx, q, w, func(page []exportapi.Conversation) {
 		for i := range page {
 			groups = s.grouper.Conversation(&page[i], groups)
 			st.Add(page[i].StartTime, groups, page[i].UserMessageCount)
 		}
+		b.check()
 	})
-	return st.Frames(), c, err
+	return st.Frames(), c, b.err(err)
 }

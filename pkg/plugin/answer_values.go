@@ -16,7 +16,7 @@ var _ = answers(query.TypeValues, answerValues)
 
 // answerValues lists the distinct values of a field, for template variables.
 func answerValues(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	v := frames.NewValues(q.Field)
+	v := frames.NewValues(q.Field, q.Limit)
 	var c fetch.Stats
 	var err error
 	switch q.Field {
@@ -46,5 +46,5 @@ func answerValues(d *Datasource, ctx context.Context, q *query.Query, w exportap
 			}
 		})
 	}
-	return data.Frames{v.Frame(q.Limit)}, c, err
+	return data.Frames{v.Frame()}, c, err
 }

@@ -70,6 +70,7 @@ var processOptions = sync.OnceValue(func() Options {
 	opts := Options{Cache: fetch.NewCache(ps.CacheBytes), Flights: fetch.NewFlights()}
 	if ps.StoreBytes > 0 {
 		opts.Disk = diskcache.Open(ps.StoreDir, ps.StoreBytes, backend.Logger)
+		processDisk.Store(opts.Disk)
 	}
 	return opts
 })

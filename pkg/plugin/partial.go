@@ -13,20 +13,27 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
+// unread is the time of w whose records had not all arrived when the query answered.
+func unread(w exportapi.Window, c fetch.Stats) []exportapi.Window {
+	var out []exportapi.Window
+	for _, iw := range c.Incomplete {
+		if in := iw.Intersect(w); !in.Empty() {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
 // partial turns the frames of a query that answered before its read finished
 // into what is exact: time series keep the buckets whose time is all read (the
-// others null), row tables the rows whose time is all read; a notice says how
+// others null), row tables the newest rows whose time is all read (their
+// answerers leave the unread time out before the limit); a notice says how
 // much is read and what slows the read, and the frame's custom meta carries the progress. Aggregates over
 // the whole range (counts, the histogram, values) cannot be exact until the range
 // is read: they answer with an error that says so, while the read goes on.
 // It reports false when the frames need nothing.
 func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames, c fetch.Stats) (backend.DataResponse, bool) {
-	var incomplete []exportapi.Window
-	for _, iw := range c.Incomplete {
-		if in := iw.Intersect(w); !in.Empty() {
-			incomplete = append(incomplete, in)
-		}
-	}
+	incomplete := unread(w, c)
 	if len(incomplete) == 0 {
 		return backend.DataResponse{}, false
 	}
@@ -38,12 +45,8 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
 	why := whatSlows(c, d.settings.RequestsPerSecond, total-missing, missing)
 	switch q.Type {
-	case query.TypeConversations:
-		frames.DropRows(out, incomplete, frames.FieldStartTime)
-	case query.TypeMessages:
-		frames.DropRows(out, incomplete, frames.FieldTime)
-	case query.TypeTranscript:
-		frames.DropRows(out, incomplete, "timestamp")
+	case query.TypeConversations, query.TypeMessages, query.TypeTranscript:
+		// Their tables left the unread time out before the limit (unread).
 	default:
 		if !q.TimeSeries() {
 			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(

@@ -33,6 +33,7 @@ func TestPluginProcess(t *testing.T) {
 	if addr == "" {
 		t.Skip("runs only as a child plugin process")
 	}
+	ExitWithHost() // as the plugin's main does
 	tp, err := datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +53,7 @@ type pluginProcess struct {
 // startPluginProcess starts a child with env added to this process's environment.
 func startPluginProcess(t *testing.T, env ...string) *pluginProcess {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPluginProcess$", "-test.v")
 	cmd.Env = append(append(os.Environ(), envChildAddr+"="+addr, "GF_PLUGIN_STORE_MB="), env...)
 	cmd.Stderr = os.Stderr
@@ -88,12 +84,32 @@ func startPluginProcess(t *testing.T, env ...string) *pluginProcess {
 	case <-time.After(60 * time.Second):
 		t.Fatal("the plugin process did not start serving within a minute")
 	}
+	p.connect(t, addr)
+	return p
+}
+
+// freeAddr is a loopback address no one listens on, for a child to serve on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// connect makes p's gRPC client to a plugin process serving on addr.
+func (p *pluginProcess) connect(t *testing.T, addr string) {
+	t.Helper()
+	var err error
 	if p.conn, err = grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20))); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = p.conn.Close() })
 	p.client = &datasourcetest.TestPluginClient{DataClient: pluginv2.NewDataClient(p.conn), DiagnosticsClient: pluginv2.NewDiagnosticsClient(p.conn)}
-	return p
 }
 
 // kill ends the process at once, as a crash or an orchestrator would.

@@ -52,7 +52,11 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 			continue
 		}
 		running = append(running, dq.RefID)
-		go func() { answers <- answer{dq.RefID, d.safeQuery(ctx, dq, fromAlert)} }()
+		go func() {
+			r := d.safeQuery(ctx, dq, fromAlert)
+			validResponse(&r)
+			answers <- answer{dq.RefID, r}
+		}()
 	}
 	for range running {
 		select {

@@ -1,6 +1,7 @@
 // The provisioned dashboard seen through Grafana's display code: every panel's
 // queries answered by the backend over gRPC against the simulator
-// (`go run ./pkg/cmd/preview`, which scripts/check runs before Jest), then
+// (`go run ./pkg/cmd/preview`, which Jest's global setup, harness/preview-answers.js,
+// runs when its answers are missing or older than their sources), then
 // transformed, configured and reduced with @grafana/data's own functions.
 import { FieldType } from '@grafana/data';
 import fs from 'fs';
@@ -12,7 +13,7 @@ const ANSWERS = path.resolve(__dirname, '../../harness/preview/answers.json');
 
 function load(): Answers {
   if (!fs.existsSync(ANSWERS)) {
-    throw new Error(`${ANSWERS} is missing: run "go run ./pkg/cmd/preview" first (scripts/check does)`);
+    throw new Error(`${ANSWERS} is missing: Jest's global setup (harness/preview-answers.js) writes it`);
   }
   return JSON.parse(fs.readFileSync(ANSWERS, 'utf8'));
 }

@@ -1,0 +1,103 @@
+package plugin
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+// TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead asks over gRPC for the
+// newest 50 messages of 30 days with a 1 s response budget: the answer is
+// partial, and its table must be exactly the newest 50 messages of the time
+// wholly read (the unread time is dropped before the limit is applied, not after).
+func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
+	t.Parallel()
+	tp := startGRPC(t)
+	from, to := testNow.Add(-30*24*time.Hour), testNow
+	for i, typ := range []string{"messages", "transcript", "messages", "transcript"} {
+		limit := []int{50, 50, 1500, 1500}[i]
+		// A simulator each: a read of its own, nothing cached.
+		sim, url := progressiveSim(t)
+		is := instanceSettings(url, map[string]any{"requestsPerSecond": 3, "responseSeconds": 1}, testKey)
+		is.UID, is.ID = fmt.Sprintf("partial-table-%d", i), int64(190+i)
+		resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
+			PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
+			Queries:       []backend.DataQuery{dataQuery("A", typ, from, to, map[string]any{"limit": limit})},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := resp.Responses["A"]
+		if r.Error != nil {
+			t.Fatal(r.Error)
+		}
+		if !strings.Contains(notices(r), "read so far") {
+			t.Fatalf("%s: the answer is complete (%q): 30 days cannot be read in a second", typ, notices(r))
+		}
+		incomplete := progressIncomplete(t, r)
+		var complete []simulator.Message
+		for _, m := range sim.Dataset().Messages("r3-218210", from, to, "") {
+			if !inAny(incomplete, m.Time) {
+				complete = append(complete, m)
+			}
+		}
+		if len(complete) < limit {
+			t.Fatalf("%s: only %d messages in complete time; the test needs more", typ, len(complete))
+		}
+		// The table's rows are the newest 50 of complete time, ties broken by id.
+		slices.SortFunc(complete, func(a, b simulator.Message) int {
+			if c := b.Time.Compare(a.Time); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		idField := r.Frames[0].Fields[0]
+		if typ == "transcript" {
+			idField, _ = r.Frames[0].FieldByName("id")
+		}
+		got := map[string]bool{}
+		for i := 0; i < idField.Len(); i++ {
+			got[idField.At(i).(string)] = true
+		}
+		if len(got) != limit {
+			t.Fatalf("%s, limit %d: %d rows, want the newest %d of the %d messages in complete time", typ, limit, len(got), limit, len(complete))
+		}
+		for _, m := range complete[:limit] {
+			if !got[m.ID] {
+				t.Fatalf("%s, limit %d: message %s (%s), one of the newest of complete time, is missing", typ, limit, m.ID, m.Time)
+			}
+		}
+	}
+}
+
+func progressIncomplete(t *testing.T, r backend.DataResponse) []exportapi.Window {
+	t.Helper()
+	raw, err := json.Marshal(r.Frames[0].Meta.Custom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		Progress struct{ Incomplete []exportapi.Window } `json:"progress"`
+	}
+	if err := json.Unmarshal(raw, &meta); err != nil || len(meta.Progress.Incomplete) == 0 {
+		t.Fatalf("no incomplete time in %s: %v", raw, err)
+	}
+	return meta.Progress.Incomplete
+}
+
+func inAny(ws []exportapi.Window, at time.Time) bool {
+	for _, w := range ws {
+		if w.Contains(at) {
+			return true
+		}
+	}
+	return false
+}
