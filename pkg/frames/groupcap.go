@@ -34,9 +34,22 @@ type groupCap struct {
 	rule          string // the bound and what to do instead
 }
 
-func seriesCap(g selection.Grouper) *groupCap {
-	return &groupCap{g: g, max: MaxSeries, maxBytes: -1,
-		rule: fmt.Sprintf("a query answers at most %d series: add a filter that narrows it, or use conversationCounts with a limit to see the largest groups", MaxSeries)}
+// MaxSeriesCells bounds the buckets of all a query's series together: 500 series
+// of 11,000 buckets would hold 5.5 million cells (176 MB of statistics), so at
+// the finest buckets fewer series fit. A million cells is 8 MB of counts, 32 MB
+// of statistics.
+const MaxSeriesCells = 1_000_000
+
+// seriesCap bounds the series of an aggregation over buckets buckets a series.
+func seriesCap(g selection.Grouper, buckets int) *groupCap {
+	most := min(MaxSeries, max(1, MaxSeriesCells/max(1, buckets)))
+	rule := fmt.Sprintf("a query answers at most %d series: add a filter that narrows it, or use conversationCounts with a limit to see the largest groups", MaxSeries)
+	if most < MaxSeries {
+		rule = fmt.Sprintf("a query's series hold at most %d buckets in all, so at %d buckets a series it answers at most %d series: "+
+			"choose a larger bucket or a shorter range, add a filter that narrows it, or use conversationCounts with a limit to see the largest groups",
+			MaxSeriesCells, buckets, most)
+	}
+	return &groupCap{g: g, max: most, maxBytes: -1, rule: rule}
 }
 
 func countsCap(g selection.Grouper) *groupCap {

@@ -20,7 +20,7 @@ type Rate struct {
 
 // NewRate starts a rate over b; seeds are groups that appear even when empty.
 func NewRate(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Rate {
-	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}, groupCap: seriesCap(g)}
+	r := &Rate{b: b, spec: spec, g: g, total: map[string][]int64{}, hits: map[string][]int64{}, groupCap: seriesCap(g, b.Len())}
 	if !g.Grouped() {
 		r.rows("")
 	}

@@ -34,7 +34,7 @@ type cell struct {
 // NewStatistic starts a statistic (sum, avg, p50, p90 or max) over b whose
 // values are shown multiplied by unit.
 func NewStatistic(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, unit float64, seeds []string) *Statistic {
-	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}, groupCap: seriesCap(g)}
+	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}, groupCap: seriesCap(g, b.Len())}
 	if !g.Grouped() {
 		s.row("")
 	}

@@ -20,7 +20,7 @@ type Volume struct {
 
 // NewVolume starts a count over b; seeds are groups that appear even when empty.
 func NewVolume(b Buckets, spec SeriesSpec, g selection.Grouper, seeds []string) *Volume {
-	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}, groupCap: seriesCap(g)}
+	v := &Volume{b: b, spec: spec, g: g, counts: map[string][]int64{}, groupCap: seriesCap(g, b.Len())}
 	if !g.Grouped() {
 		v.counts[""] = make([]int64, b.Len())
 	}
