@@ -235,27 +235,15 @@ func (s *Store) Load(_ context.Context, lane string, from, to, now time.Time) (o
 
 // Save stores segs for lane, replacing the stored segments they overlap, and
 // evicts the oldest written until the budget holds.
-func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time.Time) (err error) {
-	ln, err := laneBytes(lane)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.db == nil {
-		return nil
-	}
-	defer s.surviveLocked(&err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	used, count := s.used, s.count
-	err = s.db.Update(func(tx *bolt.Tx) error {
+func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time.Time) error {
+	return s.update(lane, func(tx *bolt.Tx, ln []byte, used *int64, count *int) error {
 		segsB, order, meta := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder), tx.Bucket(bucketMeta)
 		seq := getUint(meta.Get(keySeq))
 		for _, sg := range segs {
 			if int64(len(sg.Data)) > s.budget {
 				continue
 			}
-			if err := removeOverlapping(segsB, order, ln, sg.From, sg.To, &used, &count); err != nil {
+			if err := removeOverlapping(segsB, order, ln, sg.From, sg.To, used, count); err != nil {
 				return err
 			}
 			seq++
@@ -273,16 +261,16 @@ func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time
 			if err := order.Put(uintBytes(seq), k); err != nil {
 				return err
 			}
-			used += int64(len(v))
-			count++
+			*used += int64(len(v))
+			*count++
 		}
 		// Evict the oldest written first: history read long ago and never
 		// refreshed is what a dashboard is least likely to show again.
 		c := order.Cursor()
-		for k, sk := c.First(); k != nil && used > s.budget; k, sk = c.First() {
+		for k, sk := c.First(); k != nil && *used > s.budget; k, sk = c.First() {
 			if old := segsB.Get(sk); old != nil {
-				used -= int64(len(old))
-				count--
+				*used -= int64(len(old))
+				*count--
 				if err := segsB.Delete(sk); err != nil {
 					return err
 				}
@@ -294,21 +282,45 @@ func (s *Store) Save(_ context.Context, lane string, segs []fetch.Stored, _ time
 		if err := meta.Put(keySeq, uintBytes(seq)); err != nil {
 			return err
 		}
-		return meta.Put(keyUsed, uintBytes(uint64(used)))
-	})
-	if err == nil {
-		s.used, s.count = used, count
-		s.problem = ""
-	} else {
+		return meta.Put(keyUsed, uintBytes(uint64(*used)))
+	}, func(err error) {
+		if err == nil {
+			s.problem = ""
+			return
+		}
 		words, _ := cause(err)
 		s.warnLocked("a write failed ("+words+"); the range will be read from the API again", err)
-	}
-	return err
+	})
 }
 
 // Forget drops the segment st of lane if the file still holds it as loaded:
 // a value that did not check out, which would otherwise be found again.
-func (s *Store) Forget(_ context.Context, lane string, st fetch.Stored) (err error) {
+func (s *Store) Forget(_ context.Context, lane string, st fetch.Stored) error {
+	return s.update(lane, func(tx *bolt.Tx, ln []byte, used *int64, count *int) error {
+		segsB, order := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder)
+		k := segKey(ln, st.From)
+		v := segsB.Get(k)
+		if len(v) < 24 || !bytes.Equal(v[24:], st.Data) {
+			return nil // replaced or gone meanwhile
+		}
+		seq := binary.BigEndian.Uint64(v[16:24])
+		*used -= int64(len(v))
+		*count--
+		if err := segsB.Delete(k); err != nil {
+			return err
+		}
+		if err := order.Delete(uintBytes(seq)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyUsed, uintBytes(uint64(*used)))
+	}, nil)
+}
+
+// update runs fn in one write transaction on lane, with the file's byte and
+// segment counts: they are kept only if the transaction commits. after, when
+// set, runs with the outcome while the store's lock is still held. A store that
+// is off takes nothing; a panic on a damaged page is survived as an error.
+func (s *Store) update(lane string, fn func(tx *bolt.Tx, ln []byte, used *int64, count *int) error, after func(error)) (err error) {
 	ln, err := laneBytes(lane)
 	if err != nil {
 		return err
@@ -321,31 +333,16 @@ func (s *Store) Forget(_ context.Context, lane string, st fetch.Stored) (err err
 	defer s.surviveLocked(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	used, count := s.used, s.count
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		segsB, order := tx.Bucket(bucketSegments), tx.Bucket(bucketOrder)
-		k := segKey(ln, st.From)
-		v := segsB.Get(k)
-		if len(v) < 24 || !bytes.Equal(v[24:], st.Data) {
-			return nil // replaced or gone meanwhile
-		}
-		seq := binary.BigEndian.Uint64(v[16:24])
-		used -= int64(len(v))
-		count--
-		if err := segsB.Delete(k); err != nil {
-			return err
-		}
-		if err := order.Delete(uintBytes(seq)); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(keyUsed, uintBytes(uint64(used)))
-	})
+	err = s.db.Update(func(tx *bolt.Tx) error { return fn(tx, ln, &used, &count) })
 	if err == nil {
 		s.used, s.count = used, count
+	}
+	if after != nil {
+		after(err)
 	}
 	return err
 }
 
-// removeOverlapping deletes lane's segments that overlap [from, to).
 func removeOverlapping(segsB, order *bolt.Bucket, ln []byte, from, to time.Time, used *int64, count *int) error {
 	c := segsB.Cursor()
 	var doomed [][]byte
