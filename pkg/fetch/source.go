@@ -505,8 +505,15 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
 	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans), newestFirst: !req.AnswerBy.IsZero()}
 	f.progress = runner.covered
+	if f.retain != nil && len(s.cfg.Tiers) > 0 && len(f.settled) > 0 && s.cfg.TTL > 0 {
+		f.writer = newChunkWriter(s, f, k, runner.covered)
+		runner.progressed = f.writer.progressed
+	}
 	f.launch = func() {
 		defer cancel()
+		if f.writer != nil {
+			go f.writer.run()
+		}
 		st, err := runner.run(fctx, spans)
 		if err == nil {
 			if hours := spanTotal(spans).Hours(); hours >= 1 {
@@ -522,6 +529,15 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 // stay on offer for the reuse time. Under the registry's lock, so a query never
 // sees the time in neither place.
 func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats, err error) {
+	var written []interval
+	if f.writer != nil {
+		// What the legs wholly read reaches the tiers even when the flight
+		// failed or was cancelled: the next read, here or after a restart,
+		// pays only for the rest.
+		f.writer.finish()
+		f.writer.writeReady()
+		written = f.writer.writtenEverywhere()
+	}
 	fl := s.cfg.Flights
 	var kept, liveSegs []*segment
 	fl.mu.Lock()
@@ -538,10 +554,11 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 				// read again after TTL. Time that turns final before its TTL
 				// runs out counts as final already: a revalidation would read it
 				// only once it is final, and settled records are allowed to be
-				// that stale. Segments never straddle the two.
+				// that stale. Segments never straddle the two, nor the edges of
+				// what the tiers already have, so that only the rest is written.
 				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
-				final := overlaps(f.settled, interval{from: time.Time{}, to: finalEdge})
-				recent := overlaps(f.settled, interval{from: finalEdge, to: maxInstant})
+				final := splitAt(overlaps(f.settled, interval{from: time.Time{}, to: finalEdge}), written)
+				recent := splitAt(overlaps(f.settled, interval{from: finalEdge, to: maxInstant}), written)
 				segs, moved := f.retain.segments(final, target, maxInstant)
 				more, movedMore := f.retain.segments(recent, target, f.finishedAt.Add(s.cfg.TTL))
 				kept = append(segs, more...)
@@ -572,7 +589,11 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	fl.mu.Unlock()
 	// The tiers get the segments before the flight's queries answer: once a
 	// query has its numbers, a restart or another replica will find its history.
-	if warnings := persist[T](s, k, kept, liveSegs); len(warnings) > 0 {
+	warnings := persist(s, k, f.writer, kept, liveSegs)
+	if f.writer != nil {
+		warnings = appendNew(f.writer.warnings, warnings...)
+	}
+	if len(warnings) > 0 {
 		f.mu.Lock()
 		f.warnings = warnings
 		f.mu.Unlock()
@@ -588,23 +609,6 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			fl.tidy(k)
 		})
 	}
-}
-
-// tierWriteTimeout bounds how long an export's end waits for the tiers.
-const tierWriteTimeout = 10 * time.Second
-
-func persist[T any](s *Source, k laneKey, settled, live []*segment) []string {
-	if len(settled)+len(live) == 0 || len(s.cfg.Tiers) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
-	defer cancel()
-	now := s.cfg.Now()
-	warnings := toTiers[T](ctx, s.cfg.Tiers, k, settled, now)
-	if s.cfg.LiveTier != nil {
-		warnings = append(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, k, live, now)...)
-	}
-	return warnings
 }
 
 // liveSnapshot is a finished flight's live records as segments for the other
