@@ -1,5 +1,7 @@
 package fetch
 
+import "github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+
 // Busy is how many flights the registry holds, for tests outside the package
 // that must wait for an interrupted read to have ended.
 func (fl *Flights) Busy() int {
@@ -12,4 +14,9 @@ func (fl *Flights) Busy() int {
 		}
 	}
 	return n
+}
+
+// ConversationLane is the name the tiers and leases know a bot's conversations by.
+func (s *Source) ConversationLane(bot string) string {
+	return laneID(laneKey{scope: s.scope, bot: bot, endpoint: exportapi.EndpointConversations}, schemaFor[exportapi.Conversation]())
 }

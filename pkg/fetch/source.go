@@ -112,7 +112,8 @@ type Stats struct {
 	// Incomplete is the time of the window whose records had not all arrived when
 	// the query answered (Request.AnswerBy); empty when the answer is complete.
 	// Records of it may have reached the query: what they were counted in is not exact.
-	Incomplete []exportapi.Window
+	Incomplete      []exportapi.Window
+	WaitedOnReplica bool // the query waited on another replica's export
 }
 
 // Add sums two Stats.
@@ -125,6 +126,7 @@ func (s *Stats) Add(o Stats) {
 	s.TierHits += o.TierHits
 	s.Calls = append(s.Calls, o.Calls...)
 	s.Incomplete = mergeWindows(append(s.Incomplete, o.Incomplete...))
+	s.WaitedOnReplica = s.WaitedOnReplica || o.WaitedOnReplica
 	for _, w := range o.Warnings {
 		if !slices.Contains(s.Warnings, w) {
 			s.Warnings = append(s.Warnings, w)
@@ -234,6 +236,7 @@ type joined[T any] struct {
 	sub    *subscriber[T]
 	replay [][]T
 	recent bool // the flight had already ended: its records, not its cost
+	own    bool // the query started it (time it took over from another replica)
 }
 
 // plan is what a query reads from where: segments of the cache, flights under way
@@ -264,7 +267,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
 	stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
-	more, hold, shareWarnings := awaitShared(ctx, s, ep, req, k, stored)
+	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, stored)
 	// Released only when the read is over, so its export has reached the tiers;
 	// after a partial answer, when the reading that goes on is over.
 	keepHold := false
@@ -275,7 +278,9 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	}()
 	stored = append(stored, more...)
 	st.Warnings = append(warnings, shareWarnings...)
-	p := makePlan(ctx, s, ep, req, cons, stored)
+	// Time another replica is exporting is left to it: the rest is planned and
+	// read meanwhile.
+	p := makePlan(ctx, s, ep, req, cons, stored, blocked)
 	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
 	for _, h := range p.hits {
 		for _, frag := range h.records.([][]T) {
@@ -296,6 +301,16 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		answer, cancel = context.WithDeadline(ctx, req.AnswerBy)
 		defer cancel()
 	}
+	var pending []interval
+	if len(blocked) > 0 {
+		var wst Stats
+		pending, wst = waitOnReplicas(ctx, answer, s, ep, req, k, cons, hold, blocked, &p)
+		st.Add(wst)
+		if len(pending) > 0 && req.AnswerBy.IsZero() {
+			leaveAll(p)
+			return st, replicaError(ep.name, w, blocked, pending)
+		}
+	}
 	if p.started != nil {
 		err = p.started.await(answer)
 		st.Add(flightStats(p.started, false))
@@ -305,13 +320,17 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 			err = e
 		}
 		js := flightStats(j.f, j.recent)
-		js.SharedExports = js.Exports
+		if !j.own {
+			js.SharedExports = js.Exports
+		}
 		st.Add(js)
 	}
 	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
 	if err != nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
 		var kept <-chan struct{}
-		st.Incomplete, kept = answerPartially(s, w, p, cons)
+		var incomplete []exportapi.Window
+		incomplete, kept = answerPartially(s, w, p, cons)
+		st.Incomplete = mergeWindows(append(st.Incomplete, incomplete...))
 		err = nil
 		if hold != nil {
 			keepHold = true
@@ -389,7 +408,7 @@ func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Reques
 
 // makePlan decides, under the registry's lock, where each part of the query's
 // range comes from, subscribing the query to every flight it takes from.
-func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment) plan[T] {
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment, exclude []interval) plan[T] {
 	var p plan[T]
 	now := s.cfg.Now()
 	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
@@ -426,6 +445,7 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 			pieces = subtract(pieces, sg.span)
 		}
 	}
+	pieces = subtractAll(pieces, exclude)
 	for _, f := range ln.flights {
 		f.mu.Lock()
 		var claimed []interval

@@ -30,6 +30,10 @@ const claimTimeout = 3 * time.Second
 // claims of one process are taken one at a time, so only replicas compete.
 const maxClaimTries = 20
 
+// maxClockSkew is how far another replica's clock may run ahead of this one's
+// before its leases are taken for implausible.
+const maxClockSkew = 5 * time.Second
+
 type leaseField struct {
 	span    fetch.Span
 	process string
@@ -80,7 +84,10 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 				for field, value := range all {
 					l, ok := parseLease(field, value)
 					switch {
-					case !ok || now.After(l.expiry) || l.token == token:
+					// A lease that expires further ahead than any holder sets
+					// one (a planted field, or a holder's clock far ahead) would
+					// block the time for good: it counts as lapsed.
+					case !ok || now.After(l.expiry) || l.token == token || l.expiry.After(now.Add(ttl+maxClockSkew)):
 						drop = append(drop, field)
 					case l.process != s.process:
 						others = append(others, l.span)
