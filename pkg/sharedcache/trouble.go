@@ -48,7 +48,7 @@ func (s *Shared) repair(ctx context.Context, o op, err error) bool {
 }
 
 // roomBatch is how many of the oldest segments of each lane one repair frees.
-const roomBatch = 16
+const roomBatch = 32
 
 // maxRepairs bounds the repairs, and so the tries, of one call.
 const maxRepairs = 3

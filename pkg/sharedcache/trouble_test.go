@@ -84,7 +84,7 @@ func TestAFullRedisKeepsLeasesAndTheRateLimit(t *testing.T) {
 	// Fill what is left with small segments, up to the last byte.
 	small := "99998888777766665555444433332222"
 	for i := range 1000 {
-		seg := fetch.Stored{From: t0.Add(time.Duration(i) * time.Minute), To: t0.Add(time.Duration(i+1) * time.Minute), Data: big[:2<<10]}
+		seg := fetch.Stored{From: t0.Add(time.Duration(i) * time.Minute), To: t0.Add(time.Duration(i+1) * time.Minute), Data: big[:8<<10]}
 		if err := s.Save(ctx, small, []fetch.Stored{seg}, t0); err != nil {
 			break
 		}
