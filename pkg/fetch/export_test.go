@@ -20,3 +20,8 @@ func (fl *Flights) Busy() int {
 func (s *Source) ConversationLane(bot string) string {
 	return laneID(laneKey{scope: s.scope, bot: bot, endpoint: exportapi.EndpointConversations}, schemaFor[exportapi.Conversation]())
 }
+
+// MessageLane is the name the tiers and leases know a bot's messages by.
+func (s *Source) MessageLane(bot string) string {
+	return laneID(laneKey{scope: s.scope, bot: bot, endpoint: exportapi.EndpointMessages}, schemaFor[exportapi.Message]())
+}

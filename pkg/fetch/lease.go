@@ -31,7 +31,7 @@ const leaseTTL = 10 * time.Second
 const pollInterval = 200 * time.Millisecond
 
 // renewalGrace is how long a waiting replica leaves time whose lease vanished
-// after Redis failed: a Redis that restarted lost every lease, and the
+// without its records: a Redis that restarted lost every lease, and the
 // holders re-assert theirs at their next renewal (every leaseTTL/3).
 const renewalGrace = leaseTTL / 2
 
@@ -145,7 +145,9 @@ type waited struct {
 // would look like Redis failing.
 func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T], k laneKey, h *shared, blocked []interval, take func([]interval)) waited {
 	var out waited
-	var failedAt time.Time // the last time Redis failed a claim
+	var failedAt time.Time     // the last time Redis failed a claim
+	var failingSince time.Time // since when every claim failed
+	var freedAt time.Time      // since when waited-on time has been free, without its records
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for len(blocked) > 0 {
@@ -164,15 +166,36 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 		if len(blocked) == 0 {
 			break
 		}
-		grace := func(interval) bool { return time.Since(failedAt) < renewalGrace }
+		// Time whose lease went away without its records landing is left to
+		// its holder a little longer: a restarted Redis lost every lease, and
+		// a live holder re-asserts its own at its next renewal.
+		sawFree := false
+		grace := func(interval) bool {
+			sawFree = true
+			if freedAt.IsZero() {
+				freedAt = time.Now()
+			}
+			return time.Since(freedAt) < renewalGrace || time.Since(failedAt) < renewalGrace
+		}
 		newly, still, err := h.claim(ctx, blocked, grace)
+		if !sawFree {
+			freedAt = time.Time{}
+		}
 		if err != nil {
-			if failedAt.IsZero() || time.Since(failedAt) > leaseTTL {
-				out.warnings = appendNew(out.warnings, "the shared Redis cache could not be used ("+err.Error()+") while another replica was reading this time")
+			if failingSince.IsZero() {
+				failingSince = time.Now()
 			}
 			failedAt = time.Now()
+			if time.Since(failingSince) > leaseTTL {
+				// Redis stays away: whoever held the time cannot be told
+				// apart from a holder that died; this replica reads it.
+				out.warnings = appendNew(out.warnings, "the shared Redis cache could not be used ("+err.Error()+"); this replica read for itself")
+				take(blocked)
+				return out
+			}
 			continue
 		}
+		failingSince = time.Time{}
 		if len(newly) > 0 {
 			// Its holder may have stored it all just before letting go.
 			more, w := fromTiers(ctx, s, ep, k, newly, s.cfg.Now())

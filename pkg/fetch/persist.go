@@ -172,7 +172,10 @@ func persist[T any](s *Source, k laneKey, w *chunkWriter[T], settled, live []*se
 	var warnings []string
 	for i, t := range s.cfg.Tiers {
 		segs := settled
-		if w != nil {
+		// The shared tier gets everything again: Redis may have lost what it
+		// was given during the read (a restart, an eviction), and the replicas
+		// waiting on this flight's lease find its time nowhere else.
+		if w != nil && t != s.cfg.LiveTier {
 			segs = w.unwritten(i, settled)
 		}
 		warnings = appendNew(warnings, toTiers[T](ctx, []Tier{t}, k, segs, now)...)

@@ -67,7 +67,7 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 	unlock := s.lockLane(lane)
 	defer unlock()
 	key := leaseKey(lane)
-	err := s.doWithin(ctx, claimTimeout, op{keys: []string{key}}, func(ctx context.Context) error {
+	err := s.doWithin(ctx, claimTimeout, op{keys: []typedKey{{key, "hash"}}}, func(ctx context.Context) error {
 		for try := range maxClaimTries {
 			if try > 0 {
 				// Another replica won the race: let it finish before looking again.
@@ -134,7 +134,7 @@ func (s *Shared) lockLane(lane string) func() {
 
 // Release gives up every lease token holds on lane.
 func (s *Shared) Release(ctx context.Context, lane, token string) error {
-	return s.do(ctx, op{keys: []string{leaseKey(lane)}}, func(ctx context.Context) error {
+	return s.do(ctx, op{keys: []typedKey{{leaseKey(lane), "hash"}}}, func(ctx context.Context) error {
 		all, err := s.rdb.HKeys(ctx, leaseKey(lane)).Result()
 		if err != nil {
 			return err

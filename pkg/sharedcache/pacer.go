@@ -14,7 +14,7 @@ func (s *Shared) Reserve(ctx context.Context, key string, requestsPerSecond floa
 	var wait time.Duration
 	rateKey := keyPrefix + "rate:" + key
 	// redis_rate stores the state under its own "rate:" prefix.
-	err := s.do(ctx, op{keys: []string{"rate:" + rateKey}}, func(ctx context.Context) error {
+	err := s.do(ctx, op{keys: []typedKey{{"rate:" + rateKey, "string"}}}, func(ctx context.Context) error {
 		res, err := redis_rate.NewLimiter(s.rdb).Allow(ctx, rateKey, limit)
 		if err != nil {
 			return err

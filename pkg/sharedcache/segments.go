@@ -50,7 +50,7 @@ const maxLoad = 2000
 // Load returns the segments of lane that overlap [from, to).
 func (s *Shared) Load(ctx context.Context, lane string, from, to, now time.Time) ([]fetch.Stored, error) {
 	var out []fetch.Stored
-	err := s.do(ctx, op{keys: []string{indexKey(lane)}, segments: true}, func(ctx context.Context) error {
+	err := s.do(ctx, op{keys: []typedKey{{indexKey(lane), "zset"}}, segments: true}, func(ctx context.Context) error {
 		members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: indexKey(lane), ByScore: true,
 			Start: score(from), Stop: "+inf", Count: maxLoad}).Result()
 		if err != nil {
@@ -102,7 +102,7 @@ func (s *Shared) Load(ctx context.Context, lane string, from, to, now time.Time)
 
 // Save stores segs, replacing the segments of lane they overlap.
 func (s *Shared) Save(ctx context.Context, lane string, segs []fetch.Stored, now time.Time) error {
-	return s.do(ctx, op{keys: []string{indexKey(lane)}, segments: true}, func(ctx context.Context) error {
+	return s.do(ctx, op{keys: []typedKey{{indexKey(lane), "zset"}}, segments: true}, func(ctx context.Context) error {
 		var doomed []string
 		for _, sg := range segs {
 			members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: indexKey(lane), ByScore: true,

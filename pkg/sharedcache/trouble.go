@@ -9,8 +9,8 @@ import (
 )
 
 // Not every error of Redis is an outage. A key of ours holding another type
-// (WRONGTYPE: overwritten by someone else) is a data problem: the key is
-// deleted and the call made again. A full Redis (OOM under a noeviction
+// (WRONGTYPE: overwritten by someone else), or a value the rate limit's script
+// cannot read, is a data problem: the key is deleted and the call made again. A full Redis (OOM under a noeviction
 // policy) is a lack of room: leases and the rate limit come first, so the
 // oldest segments make room for them; a segment that still does not fit is
 // not kept, and Redis stays in use. A call the caller gave up on says nothing
@@ -18,9 +18,21 @@ import (
 
 // op names what a call touches, for those repairs.
 type op struct {
-	keys     []string // keys whose type the call expects
-	segments bool     // segment data: losing it costs a re-read, never a 429
+	keys     []typedKey // keys whose type the call expects
+	segments bool       // segment data: losing it costs a re-read, never a 429
 }
+
+// typedKey is a key and the type Redis's TYPE names for what it must hold.
+type typedKey struct{ name, kind string }
+
+// deleteIfWrongType deletes a key only while it holds another type: replicas
+// that meet the same planted key at once must not delete what one of them
+// has just written in its place.
+var deleteIfWrongType = redis.NewScript(`
+if redis.call('TYPE', KEYS[1]).ok ~= ARGV[1] then
+	return redis.call('DEL', KEYS[1])
+end
+return 0`)
 
 func isWrongType(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "WRONGTYPE")
@@ -37,14 +49,31 @@ func isOutOfMemory(err error) bool {
 func (s *Shared) repair(ctx context.Context, o op, err error) bool {
 	switch {
 	case isWrongType(err) && len(o.keys) > 0:
-		if s.rdb.Del(ctx, o.keys...).Err() == nil {
-			s.logger.Warn("a key of the shared cache held another type of value; it was deleted", "redis", s.addr)
+		for _, k := range o.keys {
+			n, err := deleteIfWrongType.Run(ctx, s.rdb, []string{k.name}, k.kind).Int()
+			if err != nil {
+				return false
+			}
+			if n > 0 {
+				s.logger.Warn("a key of the shared cache held another type of value; it was deleted", "redis", s.addr)
+			}
+		}
+		return true
+	case isScriptError(err) && len(o.keys) > 0:
+		// The rate limit's script choked on what its key holds: a value
+		// of the right type that is not ours. The state is one request's worth.
+		if s.rdb.Del(ctx, o.keys[0].name).Err() == nil {
+			s.logger.Warn("a key of the shared rate limit held a value it could not read; it was deleted", "redis", s.addr)
 			return true
 		}
 	case isOutOfMemory(err):
 		return s.makeRoom(ctx) > 0
 	}
 	return false
+}
+
+func isScriptError(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "user_script")
 }
 
 // roomBatch is how many of the oldest segments of each lane one repair frees.
@@ -98,7 +127,7 @@ func outage(ctx context.Context, o op, err error) bool {
 		return false
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return false // the caller went away
-	case isWrongType(err):
+	case isWrongType(err), isScriptError(err):
 		return false
 	case isOutOfMemory(err) && o.segments:
 		return false

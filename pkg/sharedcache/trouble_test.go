@@ -50,6 +50,13 @@ func TestAKeyOfAnotherTypeIsDeletedNotAnOutage(t *testing.T) {
 	if _, err := s.Reserve(ctx, "k", 3); err != nil {
 		t.Fatalf("reserve over a planted limiter key: %v", err)
 	}
+	// A string the rate limit's script cannot read is as much a data problem.
+	if err := raw.Set(ctx, "rate:"+keyPrefix+"rate:k", "planted", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reserve(ctx, "k", 3); err != nil {
+		t.Fatalf("reserve over a planted limiter value: %v", err)
+	}
 	if st := s.Status(); !st.Healthy {
 		t.Fatalf("after WRONGTYPE keys: %+v", st)
 	}
