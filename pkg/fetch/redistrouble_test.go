@@ -130,7 +130,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 // reads for itself, paced at its share, so that still no request is refused.
 func TestRedisFull(t *testing.T) {
 	for _, c := range []struct {
-		maxmemory string
+		maxmemory  string
 		perReplica bool
 	}{{"2mb", false}, {"1mb", true}} {
 		t.Run(c.maxmemory, func(t *testing.T) {
