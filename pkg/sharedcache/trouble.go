@@ -72,8 +72,10 @@ func (s *Shared) repair(ctx context.Context, o op, err error) bool {
 	return false
 }
 
+// isScriptError is an error the rate limit's script raised itself; a script's
+// OOM or WRONGTYPE names the script too, and is none.
 func isScriptError(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "user_script")
+	return err != nil && strings.Contains(err.Error(), "user_script") && !isOutOfMemory(err) && !isWrongType(err)
 }
 
 // roomBatch is how many of the oldest segments of each lane one repair frees.
