@@ -108,6 +108,7 @@ func checkCost(t *testing.T, what string, sim *simulator.Server, pages int64) {
 }
 
 func TestRedisRestartedMidExport(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv)
 	readTogether(t, sim, replicas, w, func() {
@@ -129,6 +130,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 // the replicas' connections leave no room for a single lease: each replica
 // reads for itself, paced at its share, so that still no request is refused.
 func TestRedisFull(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	for _, c := range []struct {
 		maxmemory  string
 		perReplica bool
@@ -146,6 +148,7 @@ func TestRedisFull(t *testing.T) {
 }
 
 func TestRedisKeysOfAnotherType(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv)
 	raw := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})

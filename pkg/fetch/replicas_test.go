@@ -178,6 +178,7 @@ func (f *haFixture) startExport(ctx context.Context, s *fetch.Source, n int64) <
 // at its AnswerBy with the chunks A has published so far, exact there, without
 // a request of its own; once A is done, B answers whole from Redis.
 func TestAWaitingReplicaAnswersAtItsResponseTime(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 3)
 	a, _, _ := f.replica()
 	b, _, _ := f.replica()
@@ -207,6 +208,7 @@ func TestAWaitingReplicaAnswersAtItsResponseTime(t *testing.T) {
 // TestAPlantedLeaseDoesNotBlock: a lease whose expiry lies far ahead (planted,
 // or a clock far off) is taken for what it is: the query reads for itself.
 func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 1)
 	b, _, _ := f.replica()
 	planter, err := sharedcache.Open(f.redis.URL(), "", redisLog{t})
@@ -233,6 +235,7 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 // (takes the lapsed time over), so a later refresh is whole; an alert rule on
 // a third replica gets an exact answer within its deadline.
 func TestAKilledHolderIsTakenOver(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 2)
 	a, aLeases, _ := f.replica()
 	b, _, _ := f.replica()
@@ -275,6 +278,7 @@ func TestAKilledHolderIsTakenOver(t *testing.T) {
 // TestAnAlertRuleSaysItWaitedOnAReplica: an alert rule whose deadline comes
 // before a live replica's export ends fails before it, saying why.
 func TestAnAlertRuleSaysItWaitedOnAReplica(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 3)
 	a, _, _ := f.replica()
 	b, _, _ := f.replica()
