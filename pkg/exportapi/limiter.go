@@ -54,7 +54,8 @@ type Limiter struct {
 	shared      Pacer
 	sharedBy    *Lease
 	fallback    *rate.Limiter
-	sharedTrend string // the last trouble with shared, "" when it works
+	sharedTrend string    // the last trouble with shared, "" when it works
+	sharedLost  time.Time // when shared last failed
 
 	// Background requests (priority.go): their own pace, and the interactive
 	// requests waiting, whom they let go first.
@@ -253,13 +254,17 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (w waits, err err
 		sharedStart := time.Now()
 		err := lim.waitShared(ctx, endpoint, shared)
 		w.shared = time.Since(sharedStart)
-		if err == nil {
-			return w, nil
-		}
 		var apiErr *Error
-		if errors.As(err, &apiErr) {
+		switch {
+		case err == nil && !lim.recovering():
+			return w, nil
+		case errors.As(err, &apiErr):
 			return w, err
 		}
+		// Shared failed, or failed a moment ago: its state may have gone with
+		// it (a restarted or full Redis), so that its next answers add to what
+		// this replica sent at its own share. Until it has worked for a while,
+		// the replica keeps to its share as well.
 		limiter = fallback
 	}
 	r := limiter.Reserve()
@@ -290,7 +295,7 @@ func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) er
 		d, err := p.Reserve(ctx, key, lim.Rate())
 		lim.pool.mu.Lock()
 		if err != nil {
-			lim.sharedTrend = err.Error()
+			lim.sharedTrend, lim.sharedLost = err.Error(), time.Now()
 		} else {
 			lim.sharedTrend = ""
 		}
@@ -308,6 +313,16 @@ func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) er
 			return err
 		}
 	}
+}
+
+// sharedRecovery is how long after the shared rate limit failed a replica
+// still keeps to its own share too.
+const sharedRecovery = 5 * time.Second
+
+func (lim *Limiter) recovering() bool {
+	lim.pool.mu.Lock()
+	defer lim.pool.mu.Unlock()
+	return !lim.sharedLost.IsZero() && time.Since(lim.sharedLost) < sharedRecovery
 }
 
 // sleepUntil sleeps until t, or fails at once with tooLate() when the context's

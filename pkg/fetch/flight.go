@@ -55,6 +55,28 @@ func (fl *Flights) tidy(k laneKey) {
 	}
 }
 
+// reading is the time the unfinished flights of lane k export.
+func reading[T any](fl *Flights, k laneKey) []interval {
+	if fl == nil {
+		return nil
+	}
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	ln, ok := fl.lanes[k].(*lane[T])
+	if !ok {
+		return nil
+	}
+	var out []interval
+	for _, f := range ln.flights {
+		f.mu.Lock()
+		if !f.finished && !f.canceled {
+			out = append(out, f.reads...)
+		}
+		f.mu.Unlock()
+	}
+	return out
+}
+
 func (ln *lane[T]) empty() bool { return len(ln.flights) == 0 }
 
 // prune forgets finished flights whose records are too old to reuse; the caller
@@ -107,6 +129,9 @@ type flight[T any] struct {
 	stats      exportapi.Stats
 	err        error
 	warnings   []string // from the tiers, when keeping what it read failed
+	// writer stores settled chunks in the tiers as the legs complete them; nil
+	// without tiers or settled time.
+	writer *chunkWriter[T]
 }
 
 func (f *flight[T]) addCall(call string) {

@@ -30,22 +30,65 @@ const leaseTTL = 10 * time.Second
 // pollInterval is how often a waiting replica looks for the segments it waits for.
 const pollInterval = 200 * time.Millisecond
 
+// renewalGrace is how long a waiting replica leaves time whose lease vanished
+// without its records: a Redis that restarted lost every lease, and the
+// holders re-assert theirs at their next renewal (every leaseTTL/3).
+const renewalGrace = leaseTTL / 2
+
 // shared is a read's hold on the time it reads on behalf of every replica.
 type shared struct {
 	lane, token string
 	leases      Leases
-	held        []interval
 	stop        chan struct{}
 	done        sync.WaitGroup
+
+	mu   sync.Mutex
+	held []interval
 }
 
-// awaitShared makes sure that, of the time a read needs and nobody has at hand,
-// this replica exports only what no other replica is exporting. It waits for
-// the rest to arrive through the tiers, and returns what arrived, a hold to
-// release once the read's own export has been stored, and warnings.
-func awaitShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey, stored []*segment) ([]*segment, *shared, []string) {
+// claim takes, of need, the time no other replica holds, keeping what h
+// holds already; it returns what it newly took and what others hold.
+func (h *shared) claim(ctx context.Context, need []interval, keep func(blocked interval) bool) (newly, blocked []interval, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	taken, err := h.leases.Claim(ctx, h.lane, h.token, leaseTTL, func(others []Span) []Span {
+		free := need
+		blocked = nil
+		for _, o := range others {
+			cut := interval{from: o.From, to: o.To}
+			blocked = append(blocked, overlaps(free, cut)...)
+			free = subtract(free, cut)
+		}
+		var kept []interval
+		for _, f := range free {
+			if keep != nil && keep(f) {
+				// Not taken yet: counted as blocked until the grace is over.
+				blocked = append(blocked, f)
+				continue
+			}
+			kept = append(kept, f)
+		}
+		return toSpans(merge(append(slices.Clone(h.held), kept...)))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	newly = fromSpans(taken)
+	for _, sp := range h.held {
+		newly = subtract(newly, sp)
+	}
+	h.held = merge(fromSpans(taken))
+	return newly, merge(blocked), nil
+}
+
+// claimShared makes sure that, of the time a read needs and nobody has at
+// hand, this replica exports only what no other replica is exporting. It
+// returns the segments of newly held time that have landed in the tiers
+// meanwhile, the hold (nil without leases; release it once the read's own
+// export has been stored), the time other replicas hold, and warnings.
+func claimShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey, stored []*segment) ([]*segment, *shared, []interval, []string) {
 	if s.cfg.Leases == nil || s.cfg.TTL <= 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	now := s.cfg.Now()
 	need := []interval{{from: req.Window.From, to: req.Window.To}}
@@ -65,69 +108,113 @@ func awaitShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		need = subtract(need, sg.span)
 	}
 	if len(need) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	h := &shared{lane: s.laneID(k, schemaFor[T]()), token: newToken(), leases: s.cfg.Leases, stop: make(chan struct{})}
+	newly, blocked, err := h.claim(ctx, need, nil)
+	if err != nil {
+		// Without Redis the replica reads for itself.
+		return nil, nil, nil, []string{"the shared Redis cache could not be used (" + err.Error() + "); this replica read for itself"}
+	}
 	var found []*segment
 	var warnings []string
-	for {
-		var blocked []interval
-		taken, err := h.leases.Claim(ctx, h.lane, h.token, leaseTTL, func(others []Span) []Span {
-			free := need
-			blocked = nil
-			for _, o := range others {
-				cut := interval{from: o.From, to: o.To}
-				blocked = append(blocked, overlaps(free, cut)...)
-				free = subtract(free, cut)
-			}
-			return toSpans(merge(append(slices.Clone(h.held), free...)))
-		})
-		if err != nil {
-			// Without Redis the replica reads for itself; what it holds lapses.
-			return found, nil, append(warnings, "the shared Redis cache could not be used ("+err.Error()+"); this replica read for itself")
-		}
-		newly := fromSpans(taken)
-		for _, sp := range h.held {
-			newly = subtract(newly, sp)
-		}
-		h.held = fromSpans(taken)
-		if len(newly) > 0 {
-			// Time that was not in the tiers a moment ago may be now: another
-			// replica stores what it read before it lets go of its lease, so
-			// looking after taking the lease never misses a read that ended.
-			more, w := fromTiers(ctx, s, ep, k, newly, s.cfg.Now())
-			warnings = addWarnings(warnings, w...)
-			found = append(found, more...)
-		}
-		need = merge(blocked)
-		if len(need) == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			h.release()
-			return found, nil, warnings
-		case <-time.After(pollInterval):
-		}
-		more, w := fromTiers(ctx, s, ep, k, need, s.cfg.Now())
-		warnings = addWarnings(warnings, w...)
-		for _, sg := range more {
-			need = subtract(need, sg.span)
-		}
-		found = append(found, more...)
-		if len(need) == 0 {
-			break
-		}
-	}
-	if len(h.held) == 0 {
-		return found, nil, warnings
+	if len(newly) > 0 {
+		// Time that was not in the tiers a moment ago may be now: another
+		// replica stores what it read before it lets go of its lease, so
+		// looking after taking the lease never misses a read that ended.
+		found, warnings = fromTiers(ctx, s, ep, k, newly, s.cfg.Now())
 	}
 	h.done.Add(1)
 	go h.renew()
-	return found, h, warnings
+	return found, h, blocked, warnings
 }
 
-// renew keeps the hold alive while the read's export runs.
+// waited is what waiting on other replicas' exports gave.
+type waited struct {
+	found    []*segment // their segments, landed in the tiers
+	taken    []interval // time taken over: its lease lapsed or could not be real
+	pending  []interval // time still being read by another replica at the end
+	warnings []string
+}
+
+// waitForReplicas polls the tiers for the time other replicas hold until it has
+// all landed or wait ends. Time whose lease lapses (or is found implausible)
+// this replica takes over: take starts its read at once.
+// Own reads meanwhile go on: only the waited-on time is held up.
+// Redis calls run on ctx, not wait: a call cut short by the answer's time
+// would look like Redis failing.
+func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T], k laneKey, h *shared, blocked []interval, take func([]interval)) waited {
+	var out waited
+	var failedAt time.Time     // the last time Redis failed a claim
+	var failingSince time.Time // since when every claim failed
+	var freedAt time.Time      // since when waited-on time has been free, without its records
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for len(blocked) > 0 {
+		select {
+		case <-wait.Done():
+			out.pending = blocked
+			return out
+		case <-t.C:
+		}
+		more, w := fromTiers(ctx, s, ep, k, blocked, s.cfg.Now())
+		out.warnings = addWarnings(out.warnings, w...)
+		for _, sg := range more {
+			blocked = subtract(blocked, sg.span)
+		}
+		out.found = append(out.found, more...)
+		if len(blocked) == 0 {
+			break
+		}
+		// Time whose lease went away without its records landing is left to
+		// its holder a little longer: a restarted Redis lost every lease, and
+		// a live holder re-asserts its own at its next renewal.
+		sawFree := false
+		grace := func(interval) bool {
+			sawFree = true
+			if freedAt.IsZero() {
+				freedAt = time.Now()
+			}
+			return time.Since(freedAt) < renewalGrace || time.Since(failedAt) < renewalGrace
+		}
+		newly, still, err := h.claim(ctx, blocked, grace)
+		if !sawFree {
+			freedAt = time.Time{}
+		}
+		if err != nil {
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			}
+			failedAt = time.Now()
+			if time.Since(failingSince) > leaseTTL {
+				// Redis stays away: whoever held the time cannot be told
+				// apart from a holder that died; this replica reads it.
+				out.warnings = addWarnings(out.warnings, "the shared Redis cache could not be used ("+err.Error()+"); this replica read for itself")
+				take(blocked)
+				return out
+			}
+			continue
+		}
+		failingSince = time.Time{}
+		if len(newly) > 0 {
+			// Its holder may have stored it all just before letting go.
+			more, w := fromTiers(ctx, s, ep, k, newly, s.cfg.Now())
+			out.warnings = addWarnings(out.warnings, w...)
+			out.found = append(out.found, more...)
+			for _, sg := range more {
+				newly = subtract(newly, sg.span)
+			}
+			if len(newly) > 0 {
+				take(newly)
+			}
+		}
+		blocked = still
+	}
+	return out
+}
+
+// renew keeps the hold alive while the read's export runs. A renewal also
+// re-creates a lease Redis lost (a restart): Claim writes what the hold holds.
 func (h *shared) renew() {
 	defer h.done.Done()
 	t := time.NewTicker(leaseTTL / 3)
@@ -137,8 +224,12 @@ func (h *shared) renew() {
 		case <-h.stop:
 			return
 		case <-t.C:
-			held := toSpans(h.held)
-			_, _ = h.leases.Claim(context.Background(), h.lane, h.token, leaseTTL, func([]Span) []Span { return held })
+			// Under h.mu: a claim meanwhile must not be replaced by an older hold.
+			h.mu.Lock()
+			if held := toSpans(h.held); len(held) > 0 {
+				_, _ = h.leases.Claim(context.Background(), h.lane, h.token, leaseTTL, func([]Span) []Span { return held })
+			}
+			h.mu.Unlock()
 		}
 	}
 }

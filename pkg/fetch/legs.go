@@ -52,6 +52,8 @@ type legRunner[T any] struct {
 	// newestFirst reads a long range a piece at a time from its newest end, for a
 	// query that answers with what is complete before the read ends.
 	newestFirst bool
+	// progressed, when set, is told (never blocking) whenever covered may have grown.
+	progressed func()
 
 	mu     sync.Mutex
 	legs   []*leg
@@ -134,6 +136,7 @@ func (r *legRunner[T]) start(l *leg) {
 			err = nil
 		}
 		r.finish(l, st, err)
+		r.tell()
 	}()
 }
 
@@ -173,10 +176,17 @@ func (r *legRunner[T]) page(l *leg, page []T) error {
 		r.rebalance()
 	}
 	r.mu.Unlock()
+	r.tell()
 	if crossed && sorted {
 		return errLegCut
 	}
 	return nil
+}
+
+func (r *legRunner[T]) tell() {
+	if r.progressed != nil {
+		r.progressed()
+	}
 }
 
 func (r *legRunner[T]) finish(l *leg, st exportapi.Stats, err error) {

@@ -158,6 +158,19 @@ func (r *retainer[T]) replay(pieces []interval) [][]T {
 // whole chunks and holds about target bytes; a run of empty chunks joins a
 // neighbour, so quiet time costs nothing extra.
 func (r *retainer[T]) segments(settled []interval, target int64, expires time.Time) (out []*segment, moved int64) {
+	return r.group(settled, target, expires, true)
+}
+
+// snapshot is segments without giving anything up: the records stay held for
+// joiners and for the segments the flight's end makes. It serves the writes to
+// the tiers while the flight runs; records are never changed once held, so the
+// segments may be encoded after the flight's lock is let go.
+func (r *retainer[T]) snapshot(settled []interval, target int64, expires time.Time) []*segment {
+	out, _ := r.group(settled, target, expires, false)
+	return out
+}
+
+func (r *retainer[T]) group(settled []interval, target int64, expires time.Time, take bool) (out []*segment, moved int64) {
 	if r.gaveUp {
 		return nil, 0
 	}
@@ -178,10 +191,12 @@ func (r *retainer[T]) segments(settled []interval, target int64, expires time.Ti
 			var frags [][]T
 			for _, c := range group {
 				frags = append(frags, r.chunks[c]...)
-				moved += r.sizes[c]
-				r.bytes -= r.sizes[c]
-				delete(r.chunks, c)
-				delete(r.sizes, c)
+				if take {
+					moved += r.sizes[c]
+					r.bytes -= r.sizes[c]
+					delete(r.chunks, c)
+					delete(r.sizes, c)
+				}
 			}
 			out = append(out, &segment{span: interval{from: start, to: end}, records: frags, size: size + segmentOverhead, expires: expires})
 			start, group, size = end, nil, 0

@@ -245,6 +245,7 @@ type joined[T any] struct {
 	sub    *subscriber[T]
 	replay [][]T
 	recent bool // the flight had already ended: its records, not its cost
+	own    bool // the query started it (time it took over from another replica)
 }
 
 // plan is what a query reads from where: segments of the cache, flights under way
@@ -275,7 +276,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
 	stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
-	more, hold, shareWarnings := awaitShared(ctx, s, ep, req, k, stored)
+	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, stored)
 	// Released only when the read is over, so its export has reached the tiers;
 	// after a partial answer, when the reading that goes on is over.
 	keepHold := false
@@ -286,7 +287,9 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	}()
 	stored = append(stored, more...)
 	st.Warnings = addWarnings(addWarnings(nil, warnings...), shareWarnings...)
-	p := makePlan(ctx, s, ep, req, cons, stored)
+	// Time another replica is exporting is left to it: the rest is planned and
+	// read meanwhile.
+	p := makePlan(ctx, s, ep, req, cons, stored, blocked)
 	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
 	for _, h := range p.hits {
 		for _, frag := range h.records.([][]T) {
@@ -307,6 +310,16 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		answer, cancel = context.WithDeadline(ctx, req.AnswerBy)
 		defer cancel()
 	}
+	var pending []interval
+	if len(blocked) > 0 {
+		var wst Stats
+		pending, wst = waitOnReplicas(ctx, answer, s, ep, req, k, cons, hold, blocked, &p)
+		st.Add(wst)
+		if len(pending) > 0 && req.AnswerBy.IsZero() {
+			leaveAll(p)
+			return st, replicaError(ep.name, w, blocked, pending)
+		}
+	}
 	if p.started != nil {
 		err = p.started.await(answer)
 		st.Add(flightStats(p.started, false))
@@ -316,13 +329,17 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 			err = e
 		}
 		js := flightStats(j.f, j.recent)
-		js.SharedExports = js.Exports
+		if !j.own {
+			js.SharedExports = js.Exports
+		}
 		st.Add(js)
 	}
 	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
 	if err != nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
 		var kept <-chan struct{}
-		st.Incomplete, kept = answerPartially(s, w, p, cons)
+		var incomplete []exportapi.Window
+		incomplete, kept = answerPartially(s, w, p, cons)
+		st.Incomplete = mergeWindows(append(st.Incomplete, incomplete...))
 		err = nil
 		if hold != nil {
 			keepHold = true
@@ -407,7 +424,7 @@ func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Reques
 
 // makePlan decides, under the registry's lock, where each part of the query's
 // range comes from, subscribing the query to every flight it takes from.
-func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment) plan[T] {
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment, exclude []interval) plan[T] {
 	var p plan[T]
 	now := s.cfg.Now()
 	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
@@ -444,6 +461,7 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 			pieces = subtract(pieces, sg.span)
 		}
 	}
+	pieces = subtractAll(pieces, exclude)
 	for _, f := range ln.flights {
 		f.mu.Lock()
 		var claimed []interval
@@ -524,8 +542,15 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans), newestFirst: !req.AnswerBy.IsZero()}
 	f.progress = runner.covered
 	f.costSoFar = runner.costSoFar
+	if f.retain != nil && len(s.cfg.Tiers) > 0 && len(f.settled) > 0 && s.cfg.TTL > 0 {
+		f.writer = newChunkWriter(s, f, k, runner.covered)
+		runner.progressed = f.writer.progressed
+	}
 	f.launch = func() {
 		defer cancel()
+		if f.writer != nil {
+			go f.writer.run()
+		}
 		st, err := runner.run(fctx, spans)
 		if err == nil {
 			if hours := spanTotal(spans).Hours(); hours >= 1 {
@@ -541,6 +566,15 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 // stay on offer for the reuse time. Under the registry's lock, so a query never
 // sees the time in neither place.
 func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats, err error) {
+	var written []interval
+	if f.writer != nil {
+		// What the legs wholly read reaches the tiers even when the flight
+		// failed or was cancelled: the next read, here or after a restart,
+		// pays only for the rest.
+		f.writer.finish()
+		f.writer.writeReady()
+		written = f.writer.writtenEverywhere()
+	}
 	fl := s.cfg.Flights
 	var kept, liveSegs []*segment
 	fl.mu.Lock()
@@ -557,10 +591,11 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 				// read again after TTL. Time that turns final before its TTL
 				// runs out counts as final already: a revalidation would read it
 				// only once it is final, and settled records are allowed to be
-				// that stale. Segments never straddle the two.
+				// that stale. Segments never straddle the two, nor the edges of
+				// what the tiers already have, so that only the rest is written.
 				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
-				final := overlaps(f.settled, interval{from: time.Time{}, to: finalEdge})
-				recent := overlaps(f.settled, interval{from: finalEdge, to: maxInstant})
+				final := splitAt(overlaps(f.settled, interval{from: time.Time{}, to: finalEdge}), written)
+				recent := splitAt(overlaps(f.settled, interval{from: finalEdge, to: maxInstant}), written)
 				segs, moved := f.retain.segments(final, target, maxInstant)
 				more, movedMore := f.retain.segments(recent, target, f.finishedAt.Add(s.cfg.TTL))
 				kept = append(segs, more...)
@@ -591,7 +626,11 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	fl.mu.Unlock()
 	// The tiers get the segments before the flight's queries answer: once a
 	// query has its numbers, a restart or another replica will find its history.
-	if warnings := persist[T](s, k, kept, liveSegs); len(warnings) > 0 {
+	warnings := persist(s, k, f.writer, kept, liveSegs)
+	if f.writer != nil {
+		warnings = addWarnings(f.writer.warnings, warnings...)
+	}
+	if len(warnings) > 0 {
 		f.mu.Lock()
 		f.warnings = warnings
 		f.mu.Unlock()
@@ -607,24 +646,6 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			fl.tidy(k)
 		})
 	}
-}
-
-// tierWriteTimeout bounds how long an export's end waits for the tiers.
-const tierWriteTimeout = 10 * time.Second
-
-func persist[T any](s *Source, k laneKey, settled, live []*segment) []string {
-	if len(settled)+len(live) == 0 || len(s.cfg.Tiers) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
-	defer cancel()
-	now := s.cfg.Now()
-	lane := s.laneID(k, schemaFor[T]())
-	warnings := toTiers[T](ctx, s.cfg.Tiers, lane, settled, now)
-	if s.cfg.LiveTier != nil {
-		warnings = append(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, lane, live, now)...)
-	}
-	return warnings
 }
 
 // liveSnapshot is a finished flight's live records as segments for the other

@@ -62,6 +62,9 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 	var warnings []string
 	schema := schemaFor[T]()
 	lane := s.laneID(k, schema)
+	// A flight of this process writes its chunks as it reads them, and holds
+	// them until it ends: taken from a tier as well, they would be in memory twice.
+	gaps = subtractAll(gaps, reading[T](s.cfg.Flights, k))
 	for _, t := range s.cfg.Tiers {
 		if len(gaps) == 0 {
 			break

@@ -30,6 +30,10 @@ const claimTimeout = 3 * time.Second
 // claims of one process are taken one at a time, so only replicas compete.
 const maxClaimTries = 20
 
+// maxClockSkew is how far another replica's clock may run ahead of this one's
+// before its leases are taken for implausible.
+const maxClockSkew = 5 * time.Second
+
 type leaseField struct {
 	span    fetch.Span
 	process string
@@ -62,8 +66,8 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 	var taken []fetch.Span
 	unlock := s.lockLane(lane)
 	defer unlock()
-	err := s.doWithin(ctx, claimTimeout, func(ctx context.Context) error {
-		key := leaseKey(lane)
+	key := leaseKey(lane)
+	err := s.doWithin(ctx, claimTimeout, op{keys: []typedKey{{key, "hash"}}}, func(ctx context.Context) error {
 		for try := range maxClaimTries {
 			if try > 0 {
 				// Another replica won the race: let it finish before looking again.
@@ -80,7 +84,10 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 				for field, value := range all {
 					l, ok := parseLease(field, value)
 					switch {
-					case !ok || now.After(l.expiry) || l.token == token:
+					// A lease that expires further ahead than any holder sets
+					// one (a planted field, or a holder's clock far ahead) would
+					// block the time for good: it counts as lapsed.
+					case !ok || now.After(l.expiry) || l.token == token || l.expiry.After(now.Add(ttl+maxClockSkew)):
 						drop = append(drop, field)
 					case l.process != s.process:
 						others = append(others, l.span)
@@ -127,7 +134,7 @@ func (s *Shared) lockLane(lane string) func() {
 
 // Release gives up every lease token holds on lane.
 func (s *Shared) Release(ctx context.Context, lane, token string) error {
-	return s.do(ctx, func(ctx context.Context) error {
+	return s.do(ctx, op{keys: []typedKey{{leaseKey(lane), "hash"}}}, func(ctx context.Context) error {
 		all, err := s.rdb.HKeys(ctx, leaseKey(lane)).Result()
 		if err != nil {
 			return err

@@ -12,8 +12,10 @@ import (
 func (s *Shared) Reserve(ctx context.Context, key string, requestsPerSecond float64) (time.Duration, error) {
 	limit := redis_rate.Limit{Rate: 1, Burst: 1, Period: time.Duration(float64(time.Second) / requestsPerSecond)}
 	var wait time.Duration
-	err := s.do(ctx, func(ctx context.Context) error {
-		res, err := redis_rate.NewLimiter(s.rdb).Allow(ctx, keyPrefix+"rate:"+key, limit)
+	rateKey := keyPrefix + "rate:" + key
+	// redis_rate stores the state under its own "rate:" prefix.
+	err := s.do(ctx, op{keys: []typedKey{{"rate:" + rateKey, "string"}}}, func(ctx context.Context) error {
+		res, err := redis_rate.NewLimiter(s.rdb).Allow(ctx, rateKey, limit)
 		if err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ const maxLoad = 2000
 // Load returns the segments of lane that overlap [from, to).
 func (s *Shared) Load(ctx context.Context, lane string, from, to, now time.Time) ([]fetch.Stored, error) {
 	var out []fetch.Stored
-	err := s.do(ctx, func(ctx context.Context) error {
+	err := s.do(ctx, op{keys: []typedKey{{indexKey(lane), "zset"}}, segments: true}, func(ctx context.Context) error {
 		members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: indexKey(lane), ByScore: true,
 			Start: score(from), Stop: "+inf", Count: maxLoad}).Result()
 		if err != nil {
@@ -105,9 +105,9 @@ func (s *Shared) Load(ctx context.Context, lane string, from, to, now time.Time)
 // Forget drops the segment st of lane if Redis still holds it as loaded: a
 // value that did not check out, which would otherwise be found again.
 func (s *Shared) Forget(ctx context.Context, lane string, st fetch.Stored) error {
-	return s.do(ctx, func(ctx context.Context) error {
-		m := member(st.From, st.To)
-		key := valueKey(lane, m)
+	m := member(st.From, st.To)
+	key := valueKey(lane, m)
+	return s.do(ctx, op{keys: []typedKey{{indexKey(lane), "zset"}, {key, "string"}}, segments: true}, func(ctx context.Context) error {
 		return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
 			v, err := tx.Get(ctx, key).Bytes()
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -128,7 +128,7 @@ func (s *Shared) Forget(ctx context.Context, lane string, st fetch.Stored) error
 
 // Save stores segs, replacing the segments of lane they overlap.
 func (s *Shared) Save(ctx context.Context, lane string, segs []fetch.Stored, now time.Time) error {
-	return s.do(ctx, func(ctx context.Context) error {
+	return s.do(ctx, op{keys: []typedKey{{indexKey(lane), "zset"}}, segments: true}, func(ctx context.Context) error {
 		var doomed []string
 		for _, sg := range segs {
 			members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: indexKey(lane), ByScore: true,

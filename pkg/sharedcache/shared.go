@@ -117,12 +117,14 @@ func (s *Shared) Ping(ctx context.Context) error {
 }
 
 // do runs one call against Redis unless Redis failed a moment ago.
-func (s *Shared) do(ctx context.Context, call func(ctx context.Context) error) error {
-	return s.doWithin(ctx, opTimeout, call)
+func (s *Shared) do(ctx context.Context, o op, call func(ctx context.Context) error) error {
+	return s.doWithin(ctx, opTimeout, o, call)
 }
 
-// doWithin is do with a time limit of its own, for calls of several round trips.
-func (s *Shared) doWithin(ctx context.Context, limit time.Duration, call func(ctx context.Context) error) error {
+// doWithin is do with a time limit of its own, for calls of several round
+// trips. A call that fails for a reason repair can fix runs once more; only
+// an outage pauses Redis (trouble.go).
+func (s *Shared) doWithin(ctx context.Context, limit time.Duration, o op, call func(ctx context.Context) error) error {
 	s.mu.Lock()
 	if time.Now().Before(s.downTill) {
 		p := s.problem
@@ -130,13 +132,21 @@ func (s *Shared) doWithin(ctx context.Context, limit time.Duration, call func(ct
 		return fmt.Errorf("%w (%s)", ErrUnavailable, p)
 	}
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	cctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	err := call(ctx)
+	err := call(cctx)
+	for try := 0; try < maxRepairs && err != nil && !errors.Is(err, redis.Nil) && s.repair(cctx, o, err); try++ {
+		err = call(cctx)
+	}
 	if errors.Is(err, redis.Nil) {
 		err = nil
 	}
-	s.record(err)
+	switch {
+	case outage(ctx, o, err):
+		s.record(err)
+	case ctx.Err() == nil:
+		s.record(nil) // Redis answered
+	}
 	return s.wrap(err)
 }
 

@@ -17,6 +17,7 @@ import (
 type Server struct {
 	port     int
 	password string
+	extra    []string // more redis-server arguments, as StartWith was given them
 	cmd      *exec.Cmd
 }
 
@@ -27,6 +28,18 @@ func Start(t testing.TB) *Server { return StartWithPassword(t, "") }
 // StartWithPassword starts a server that asks for a password (requirepass).
 func StartWithPassword(t testing.TB, password string) *Server {
 	t.Helper()
+	return start(t, password, nil)
+}
+
+// StartWith starts a server with more redis-server arguments, such as
+// "--maxmemory", "1mb"; they apply to its restarts too.
+func StartWith(t testing.TB, args ...string) *Server {
+	t.Helper()
+	return start(t, "", args)
+}
+
+func start(t testing.TB, password string, extra []string) *Server {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatal("redis-server is not installed; scripts/check installs it (apt-get install redis-server)")
 	}
@@ -34,7 +47,7 @@ func StartWithPassword(t testing.TB, password string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Server{port: ln.Addr().(*net.TCPAddr).Port, password: password}
+	r := &Server{port: ln.Addr().(*net.TCPAddr).Port, password: password, extra: extra}
 	_ = ln.Close()
 	r.Start(t)
 	t.Cleanup(r.Kill)
@@ -51,6 +64,7 @@ func (r *Server) Start(t testing.TB) {
 	if r.password != "" {
 		args = append(args, "--requirepass", r.password)
 	}
+	args = append(args, r.extra...)
 	r.cmd = exec.Command("redis-server", args...)
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)

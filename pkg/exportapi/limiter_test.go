@@ -1,0 +1,43 @@
+package exportapi
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// flakyPacer fails its first call, as a Redis that restarted or is full does,
+// and lets every request go after that, as a shared limiter whose state was
+// lost does.
+type flakyPacer struct{ calls atomic.Int64 }
+
+func (p *flakyPacer) Reserve(context.Context, string, float64) (time.Duration, error) {
+	if p.calls.Add(1) == 1 {
+		return 0, errors.New("redis is unavailable")
+	}
+	return 0, nil
+}
+
+// TestASharedLimiterThatCameBackDoesNotBurst: right after the shared limiter
+// failed, its answers may come from lost state; the replica keeps to its own
+// share (the rate ÷ replicas) meanwhile, so the two never add up to a burst.
+// (Beside the real-Redis tests of pkg/fetch, which count 429s at the simulator.)
+func TestASharedLimiterThatCameBackDoesNotBurst(t *testing.T) {
+	pool := &LimiterPool{}
+	lease := pool.Acquire("http://127.0.0.1:1", "limiter-test-key", 10)
+	defer lease.Release()
+	lease.Share(&flakyPacer{}, 2) // its own share: 5 a second
+	start := time.Now()
+	for range 3 {
+		if _, err := lease.Messages.wait(context.Background(), EndpointMessages); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Three requests at 5 a second take at least two intervals, however fast
+	// the machine; the bound allows the limiter's own rounding.
+	if took := time.Since(start); took < 350*time.Millisecond {
+		t.Fatalf("three requests right after the shared limiter failed went out within %s", took)
+	}
+}

@@ -1,0 +1,209 @@
+package fetch
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// A flight writes its settled time to the tiers as its legs complete it, not
+// only when it ends: a restart, a kill or a cancel after most of a long read
+// keeps what was read, and another replica waiting on the flight's lease finds
+// it chunk by chunk. One writer per flight, on its own goroutine, so the
+// writes are ordered and a slow disk or Redis never holds up a page.
+
+// tierWriteTimeout bounds how long one write to the tiers may take.
+const tierWriteTimeout = 10 * time.Second
+
+// chunkWriter writes the flight's settled chunks that its legs have wholly read
+// and its retainer holds. Written time stays in the retainer (joiners take it,
+// the memory cache adopts it when the flight ends); written only records which
+// time each tier has, so that the flight's end writes only the rest.
+type chunkWriter[T any] struct {
+	s       *Source
+	f       *flight[T]
+	k       laneKey
+	covered func() []interval
+	// finalEdge splits the flight's settled time: before it, final (never
+	// expires); after it, settled time that expires cacheMinutes after its write.
+	finalEdge time.Time
+
+	kick chan struct{}
+	stop chan struct{}
+	done chan struct{}
+
+	// written is, per tier, the time that tier has from this flight; only the
+	// writer's goroutine touches it until done is closed.
+	written  [][]interval
+	warnings []string
+}
+
+func newChunkWriter[T any](s *Source, f *flight[T], k laneKey, covered func() []interval) *chunkWriter[T] {
+	return &chunkWriter[T]{s: s, f: f, k: k, covered: covered,
+		finalEdge: chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live))),
+		kick:      make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		written: make([][]interval, len(s.cfg.Tiers))}
+}
+
+// progressed tells the writer that the legs have read more; it never blocks.
+func (w *chunkWriter[T]) progressed() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (w *chunkWriter[T]) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.kick:
+			w.writeReady()
+		case <-w.stop:
+			return
+		}
+	}
+}
+
+// finish stops the writer once its last write is over; after it, the caller
+// owns written.
+func (w *chunkWriter[T]) finish() {
+	close(w.stop)
+	<-w.done
+}
+
+// ready is the settled time the legs have wholly read, in whole chunks, that
+// the retainer holds.
+func (w *chunkWriter[T]) ready() []interval {
+	var out []interval
+	for _, c := range w.covered() {
+		whole := interval{from: chunkCeil(c.from), to: chunkFloor(c.to)}
+		if whole.empty() {
+			continue
+		}
+		for _, sp := range w.f.settled {
+			out = append(out, intersect(sp, whole))
+		}
+	}
+	out = merge(out)
+	w.f.mu.Lock()
+	defer w.f.mu.Unlock()
+	if w.f.retain == nil {
+		return nil
+	}
+	return w.f.retain.covers(out)
+}
+
+// writeReady writes to each tier the ready time it does not have yet.
+func (w *chunkWriter[T]) writeReady() {
+	ready := w.ready()
+	for i, t := range w.s.cfg.Tiers {
+		todo := ready
+		for _, done := range w.written[i] {
+			todo = subtract(todo, done)
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		w.f.mu.Lock()
+		var segs []*segment
+		if w.f.retain != nil {
+			target := min(maxSegmentBytes, w.s.cfg.Cache.budget/16)
+			segs = append(w.f.retain.snapshot(overlaps(todo, interval{to: w.finalEdge}), target, maxInstant),
+				w.f.retain.snapshot(overlaps(todo, interval{from: w.finalEdge, to: maxInstant}), target, w.s.cfg.Now().Add(w.s.cfg.TTL))...)
+		}
+		w.f.mu.Unlock()
+		if w.save(t, segs) {
+			for _, sg := range segs {
+				w.written[i] = append(w.written[i], sg.span)
+			}
+			w.written[i] = merge(w.written[i])
+		}
+	}
+}
+
+func (w *chunkWriter[T]) save(t Tier, segs []*segment) bool {
+	if len(segs) == 0 {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
+	defer cancel()
+	warnings := toTiers[T](ctx, []Tier{t}, w.s.laneID(w.k, schemaFor[T]()), segs, w.s.cfg.Now())
+	w.warnings = addWarnings(w.warnings, warnings...)
+	return len(warnings) == 0
+}
+
+// unwritten is, for each tier, the segments of segs it does not wholly have.
+func (w *chunkWriter[T]) unwritten(i int, segs []*segment) []*segment {
+	var out []*segment
+	for _, sg := range segs {
+		if len(subtractAll([]interval{sg.span}, w.written[i])) > 0 {
+			out = append(out, sg)
+		}
+	}
+	return out
+}
+
+// writtenEverywhere is the time every tier has.
+func (w *chunkWriter[T]) writtenEverywhere() []interval {
+	if len(w.written) == 0 {
+		return nil
+	}
+	all := w.written[0]
+	for _, other := range w.written[1:] {
+		var both []interval
+		for _, o := range other {
+			both = append(both, overlaps(all, o)...)
+		}
+		all = merge(both)
+	}
+	return all
+}
+
+// persist writes what the flight's end made and the writer had not written:
+// settled segments to the tiers that lack them, live ones to the live tier.
+func persist[T any](s *Source, k laneKey, w *chunkWriter[T], settled, live []*segment) []string {
+	if len(settled)+len(live) == 0 || len(s.cfg.Tiers) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
+	defer cancel()
+	now := s.cfg.Now()
+	lane := s.laneID(k, schemaFor[T]())
+	var warnings []string
+	for i, t := range s.cfg.Tiers {
+		segs := settled
+		// The shared tier gets everything again: Redis may have lost what it
+		// was given during the read (a restart, an eviction), and the replicas
+		// waiting on this flight's lease find its time nowhere else.
+		if w != nil && t != s.cfg.LiveTier {
+			segs = w.unwritten(i, settled)
+		}
+		warnings = addWarnings(warnings, toTiers[T](ctx, []Tier{t}, lane, segs, now)...)
+	}
+	if s.cfg.LiveTier != nil {
+		warnings = addWarnings(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, lane, live, now)...)
+	}
+	return warnings
+}
+
+// splitAt cuts pieces so that none straddles a boundary of cuts: segments made
+// of each part then line up with what the tiers already have.
+func splitAt(pieces, cuts []interval) []interval {
+	var out []interval
+	for _, p := range pieces {
+		inside := overlaps(cuts, p)
+		out = append(out, inside...)
+		out = append(out, subtractAll([]interval{p}, inside)...)
+	}
+	slices.SortFunc(out, func(a, b interval) int { return a.from.Compare(b.from) })
+	return out
+}
+
+func subtractAll(pieces, cuts []interval) []interval {
+	for _, c := range cuts {
+		pieces = subtract(pieces, c)
+	}
+	return pieces
+}
+

@@ -1,0 +1,115 @@
+package fetch_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+// TestAnInterruptedReadKeepsWhatItRead: a cold read of a settled 3-day range is
+// cancelled after part of its pages; a new process (new memory, the same bbolt
+// file) reading the same range pays only for the pages that were not stored,
+// and its numbers are exact.
+func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 4, PerHour: 600, Seed: 21, Now: func() time.Time { return now }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: -1})
+	var pages atomic.Int64
+	var armed atomic.Bool
+	cut := make(chan struct{})
+	const cutAfter = 20
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if pages.Add(1) == cutAfter && armed.Load() {
+			close(cut)
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	w := exportapi.Window{From: now.Add(-3*24*time.Hour - 7*time.Minute), To: now.Add(-3 * time.Hour)}
+	var want []string
+	for _, c := range data.Conversations("bot", w.From, w.To) {
+		want = append(want, c.ID)
+	}
+	slices.Sort(want)
+	process := func(tiers ...fetch.Tier) (*fetch.Source, *fetch.Flights) {
+		// At 10 requests a second few latencies earn a leg; the bound below
+		// counts the legs each read used, whatever the machine's speed.
+		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, RequestsPerSecond: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(client.Close)
+		fl := fetch.NewFlights()
+		return fetch.New(fetch.Config{Client: client, BaseURL: hs.URL, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
+			Final: 24 * time.Hour, Cache: fetch.NewCache(256 << 20), Tiers: tiers, Flights: fl,
+			Now: func() time.Time { return now }}), fl
+	}
+	read := func(ctx context.Context, s *fetch.Source) ([]string, fetch.Stats, error) {
+		var got []string
+		st, err := s.Conversations(ctx, fetch.Request{Bot: "bot", Window: w}, func(p []exportapi.Conversation) {
+			for _, c := range p {
+				got = append(got, c.ID)
+			}
+		})
+		slices.Sort(got)
+		return got, st, err
+	}
+
+	// What the range costs read whole, cold, without a store.
+	cold, _ := process()
+	got, st, err := read(t.Context(), cold)
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("cold read: %d conversations, want %d (%v)", len(got), len(want), err)
+	}
+	whole := int64(st.Requests)
+	pages.Store(0)
+	armed.Store(true)
+
+	dir := t.TempDir()
+	first := diskcache.Open(dir, 1<<30, quietLog{t})
+	s, fl := process(first)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { <-cut; cancel() }()
+	_, cutSt, err := read(ctx, s)
+	if err == nil {
+		t.Fatal("the interrupted read did not fail")
+	}
+	// The flight ends on its own goroutine, after the query has gone.
+	for deadline := time.Now().Add(time.Minute); fl.Busy() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the cancelled flight did not end within a minute")
+		}
+	}
+	interrupted := pages.Load()
+	armed.Store(false)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := diskcache.Open(dir, 1<<30, quietLog{t})
+	t.Cleanup(func() { _ = second.Close() })
+	before := pages.Load()
+	s, _ = process(second)
+	got, st, err = read(t.Context(), s)
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("after the restart: %d conversations, want %d (%v)", len(got), len(want), err)
+	}
+	again := pages.Load() - before
+	t.Logf("whole range %d pages; interrupted after %d (%d legs); the new process paid %d (%d legs; from the store: %d segments)",
+		whole, interrupted, cutSt.Exports, again, st.Exports, st.TierHits)
+	// Per leg of the interrupted read: the page in flight at the cut is lost,
+	// and the chunk the cut fell in is read again; per leg of the new read,
+	// one more partial page. Everything else was read once.
+	if slack := int64(2*cutSt.Exports + st.Exports); interrupted+again > whole+slack || cutSt.Exports == 0 {
+		t.Fatalf("the interrupted read and the new process paid %d+%d pages for a range of %d", interrupted, again, whole)
+	}
+}

@@ -1,0 +1,168 @@
+package fetch_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
+	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+)
+
+// Three replicas (each its own memory, flights, limiters and disk) share a
+// real Redis and the simulator at its real rate limit, with expectedReplicas
+// 3, and read the same two days of a small bot's messages at once while Redis
+// is in trouble. The API must see no 429 and at most the pages + 10%.
+
+type troubleReplica struct {
+	src   *fetch.Source
+	lease *exportapi.Lease
+}
+
+func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
+	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 3, PerHour: 120, Seed: 5, Now: func() time.Time { return now }})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey})
+	hs := httptest.NewServer(sim)
+	t.Cleanup(hs.Close)
+	w := exportapi.Window{From: now.Add(-48*time.Hour - 3*time.Hour), To: now.Add(-3 * time.Hour)}
+	pages := int64((len(data.Messages("bot", w.From, w.To, "")) + exportapi.MaxPerPage - 1) / exportapi.MaxPerPage)
+	var out []troubleReplica
+	for range 3 {
+		pool := &exportapi.LimiterPool{}
+		lease := pool.Acquire(hs.URL, tierKey, 3)
+		t.Cleanup(lease.Release)
+		sh, err := sharedcache.Open(redisSrv.URL(), "", redisLog{t})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = sh.Close() })
+		lease.Share(sh, 3)
+		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, Limiters: lease})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(client.Close)
+		disk := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+		t.Cleanup(func() { _ = disk.Close() })
+		src := fetch.New(fetch.Config{Client: client, BaseURL: hs.URL, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
+			Final: 24 * time.Hour, Cache: fetch.NewCache(256 << 20), Tiers: []fetch.Tier{disk, sh}, Leases: sh, LiveTier: sh,
+			Flights: fetch.NewFlights(), Now: func() time.Time { return now }})
+		out = append(out, troubleReplica{src: src, lease: lease})
+	}
+	return sim, out, w, pages
+}
+
+// readTogether runs the same messages read on every replica at once, with an
+// alert rule's budget (the whole answer, or an error), and checks the numbers.
+func readTogether(t *testing.T, sim *simulator.Server, replicas []troubleReplica, w exportapi.Window, during func()) {
+	var want []string
+	for _, m := range sim.Dataset().Messages("bot", w.From, w.To, "") {
+		want = append(want, m.ID)
+	}
+	slices.Sort(want)
+	var wg sync.WaitGroup
+	for i, r := range replicas {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+			defer cancel()
+			var mu sync.Mutex
+			var got []string
+			_, err := r.src.Messages(ctx, fetch.Request{Bot: "bot", Window: w}, func(p []exportapi.Message) {
+				mu.Lock()
+				defer mu.Unlock()
+				for _, m := range p {
+					got = append(got, m.ID)
+				}
+			})
+			slices.Sort(got)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("replica %d: %d messages, want %d (%v)", i, len(got), len(want), err)
+			}
+		}()
+	}
+	if during != nil {
+		during()
+	}
+	wg.Wait()
+}
+
+func checkCost(t *testing.T, what string, sim *simulator.Server, pages int64) {
+	c := sim.Counts()
+	t.Logf("%s: %d message requests for %d pages, %d answered 429", what, c.Messages, pages, c.RateLimited)
+	if c.RateLimited != 0 || c.Messages > pages+max(1, pages/10) {
+		t.Fatalf("%s: %d message requests for %d pages, %d answered 429", what, c.Messages, pages, c.RateLimited)
+	}
+}
+
+func TestRedisRestartedMidExport(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
+	srv := redistest.Start(t)
+	sim, replicas, w, pages := troubleSetup(t, srv)
+	readTogether(t, sim, replicas, w, func() {
+		for deadline := time.Now().Add(time.Minute); sim.Counts().Messages < 6; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the export did not start")
+			}
+		}
+		srv.Kill()
+		time.Sleep(time.Second)
+		srv.Start(t)
+	})
+	checkCost(t, "Redis restarted mid-export", sim, pages)
+}
+
+// TestRedisFull: a Redis at its maxmemory with noeviction. At 2 MB our
+// segments fill it and make room for the leases and the rate limit: the
+// replicas read once between them. At 1 MB redis-server 7.0's own 0.95 MB and
+// the replicas' connections leave no room for a single lease: each replica
+// reads for itself, paced at its share, so that still no request is refused.
+func TestRedisFull(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
+	for _, c := range []struct {
+		maxmemory  string
+		perReplica bool
+	}{{"2mb", false}, {"1mb", true}} {
+		t.Run(c.maxmemory, func(t *testing.T) {
+			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
+			sim, replicas, w, pages := troubleSetup(t, srv)
+			readTogether(t, sim, replicas, w, nil)
+			if c.perReplica {
+				pages *= int64(len(replicas))
+			}
+			checkCost(t, "Redis full at "+c.maxmemory, sim, pages)
+		})
+	}
+}
+
+func TestRedisKeysOfAnotherType(t *testing.T) {
+	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
+	srv := redistest.Start(t)
+	sim, replicas, w, pages := troubleSetup(t, srv)
+	raw := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})
+	defer raw.Close()
+	lane := replicas[0].src.MessageLane("bot")
+	rate := "rate:agentx-export:rate:" + replicas[0].lease.Messages.SharedKey()
+	for _, key := range []string{"agentx-export:lease:" + lane, "agentx-export:segs:" + lane} {
+		if err := raw.Set(t.Context(), key, "planted", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.HSet(t.Context(), rate, "planted", 1).Err(); err != nil {
+		t.Fatal(err)
+	}
+	readTogether(t, sim, replicas, w, nil)
+	checkCost(t, "keys of another type", sim, pages)
+}
