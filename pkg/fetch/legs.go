@@ -69,8 +69,7 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	defer r.cancel()
 	r.mu.Lock()
-	// Chunk alignment may add up to a chunk to a week's range: that is still a week.
-	if r.newestFirst && spanTotal(spans) > newestFirstFrom+ChunkSize {
+	if r.newestFirst && ReadsNewestFirst(spanTotal(spans)) {
 		r.queue = newestPieces(spans)
 		for range min(r.initial, len(r.queue)) {
 			r.startNext()
@@ -240,6 +239,13 @@ func (r *legRunner[T]) rebalance() {
 // shorter ones read in time order finish within a response anyway, and each
 // piece costs a partial page.
 const newestFirstFrom = 7 * 24 * time.Hour
+
+// ReadsNewestFirst reports whether a read of a range this long that may answer
+// partially goes newest first. Chunk alignment may add up to a chunk to a week's
+// range: that is still a week.
+func ReadsNewestFirst(length time.Duration) bool {
+	return length > newestFirstFrom+ChunkSize
+}
 
 // newestPieces cuts spans into pieces of at least a day, at most 16 of them,
 // newest first.

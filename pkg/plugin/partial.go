@@ -66,13 +66,17 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	progress := map[string]any{
 		"complete": false, "readSeconds": (total - missing).Seconds(), "rangeSeconds": total.Seconds(), "incomplete": incomplete,
 	}
+	order := ""
+	if fetch.ReadsNewestFirst(total) {
+		order = ", newest first"
+	}
 	for _, f := range out {
 		if f.Meta == nil {
 			f.Meta = &data.FrameMeta{}
 		}
 		f.Meta.Custom = map[string]any{"progress": progress}
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
-			"%s of this range is read so far, newest first; the rest is being read in the background and is empty here (null, not 0). %s Refresh in a minute to see more.", read, why)})
+			"%s of this range is read so far%s; the rest is being read in the background and is empty here (null, not 0). %s Refresh in a minute to see more.", read, order, why)})
 	}
 	return backend.DataResponse{}, false
 }
