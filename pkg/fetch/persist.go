@@ -206,4 +206,3 @@ func subtractAll(pieces, cuts []interval) []interval {
 	}
 	return pieces
 }
-
