@@ -132,7 +132,6 @@ func claimShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 // waited is what waiting on other replicas' exports gave.
 type waited struct {
 	found    []*segment // their segments, landed in the tiers
-	taken    []interval // time taken over: its lease lapsed or could not be real
 	pending  []interval // time still being read by another replica at the end
 	warnings []string
 }

@@ -54,9 +54,7 @@ func validFrame(f *data.Frame) {
 // validValues replaces the text values of a field that are not valid UTF-8.
 // Number and time fields (every series) hold no text and are not walked.
 func validValues(fl *data.Field) {
-	switch fl.Type() {
-	case data.FieldTypeString, data.FieldTypeNullableString, data.FieldTypeJSON, data.FieldTypeNullableJSON:
-	default:
+	if t := fl.Type(); t.Numeric() || t.Time() {
 		return
 	}
 	for i := 0; i < fl.Len(); i++ {
