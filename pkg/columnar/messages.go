@@ -1,0 +1,106 @@
+package columnar
+
+import (
+	"math"
+	"slices"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// Messages is a batch of message records as columns, sorted by time (records
+// of the same instant keep their order).
+type Messages struct {
+	// Time is each record's time in Unix nanoseconds, ascending.
+	Time []int64
+	Type Dict
+	// ConversationID is coded: the join groups a message by its conversation.
+	ConversationID Dict
+	UserActionType Dict
+	// ids, user input and bot text are shown only by tables and transcripts.
+	ids, userInput, botText TextColumn
+}
+
+// BuildMessages builds the columns of recs. It fails, rather than keep an
+// inexact value, on a time outside the range of Unix nanoseconds.
+func BuildMessages(recs []exportapi.Message) (*Messages, error) {
+	n := len(recs)
+	if n > math.MaxInt32 {
+		return nil, errTooLarge
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return recs[a].Time.Compare(recs[b].Time) })
+	rec := func(i int) *exportapi.Message { return &recs[order[i]] }
+
+	b := &Messages{Time: make([]int64, n)}
+	types, convs, actions := newDictBuilder(), newDictBuilder(), newDictBuilder()
+	b.Type.Codes, b.ConversationID.Codes, b.UserActionType.Codes = make([]uint32, n), make([]uint32, n), make([]uint32, n)
+	for i := range n {
+		m := rec(i)
+		v, err := nanos(m.Time)
+		if err != nil {
+			return nil, err
+		}
+		b.Time[i] = v
+		b.Type.Codes[i] = types.code(m.Type)
+		b.ConversationID.Codes[i] = convs.code(m.ConversationID)
+		b.UserActionType.Codes[i] = actions.code(m.UserActionType)
+	}
+	b.Type.Values, b.ConversationID.Values, b.UserActionType.Values = types.packed(), convs.packed(), actions.packed()
+	b.ids = buildText(n, func(i int) (string, bool) { return rec(i).ID, true })
+	b.userInput = buildText(n, func(i int) (string, bool) { return rec(i).UserInput, true })
+	b.botText = buildText(n, func(i int) (string, bool) { return rec(i).BotText, true })
+	return b, nil
+}
+
+// Len is the number of records.
+func (b *Messages) Len() int { return len(b.Time) }
+
+// Message rebuilds record i. It decompresses the record's text blocks: a table
+// or a transcript of many rows uses Records or AppendRecords.
+func (b *Messages) Message(i int) (exportapi.Message, error) {
+	out, err := b.AppendRecords(nil, i, i+1)
+	if err != nil {
+		return exportapi.Message{}, err
+	}
+	return out[0], nil
+}
+
+// Records rebuilds every record, in the batch's order.
+func (b *Messages) Records() ([]exportapi.Message, error) {
+	return b.AppendRecords(make([]exportapi.Message, 0, b.Len()), 0, b.Len())
+}
+
+// AppendRecords appends records [from, to) to dst, decompressing each block they touch once.
+func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]exportapi.Message, error) {
+	for i := from; i < to; {
+		blk := i / blockRecords
+		ids, _, err := b.ids.Block(blk)
+		if err != nil {
+			return dst, err
+		}
+		inputs, _, err := b.userInput.Block(blk)
+		if err != nil {
+			return dst, err
+		}
+		bots, _, err := b.botText.Block(blk)
+		if err != nil {
+			return dst, err
+		}
+		for ; i < to && i/blockRecords == blk; i++ {
+			j := i % blockRecords
+			dst = append(dst, exportapi.Message{
+				ID:             ids[j],
+				Time:           fromNanos(b.Time[i]),
+				Type:           b.Type.At(i),
+				ConversationID: b.ConversationID.At(i),
+				UserInput:      inputs[j],
+				UserActionType: b.UserActionType.At(i),
+				BotText:        bots[j],
+			})
+		}
+	}
+	return dst, nil
+}

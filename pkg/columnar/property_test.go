@@ -1,0 +1,184 @@
+package columnar
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
+)
+
+// sizes cover an empty batch, one record, and batches over one text block.
+var sizes = []int{0, 1, 7, blockRecords - 1, blockRecords, 3*blockRecords + 5}
+
+func stableByStart(recs []exportapi.Conversation) []exportapi.Conversation {
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b exportapi.Conversation) int { return a.StartTime.Compare(b.StartTime) })
+	return out
+}
+
+func stableByTime(recs []exportapi.Message) []exportapi.Message {
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b exportapi.Message) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// checkUTC fails unless every time is in UTC, as the decoder gives them: a
+// rebuilt record must be the decoder's record, location included.
+func checkUTC(t *testing.T, what string, ts ...time.Time) {
+	t.Helper()
+	for _, ts := range ts {
+		if !ts.IsZero() && ts.Location() != time.UTC {
+			t.Fatalf("%s: time %v not in UTC", what, ts)
+		}
+	}
+}
+
+func TestConversationsRebuildAndGroupLikeStructs(t *testing.T) {
+	for seed := range uint64(4) {
+		for _, n := range sizes {
+			rng := rand.New(rand.NewPCG(seed, uint64(n)))
+			recs := randConversations(rng, n)
+			b, err := BuildConversations(recs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := stableByStart(recs)
+			checkConversations(t, b, want)
+		}
+	}
+}
+
+// checkConversations compares a batch with the records it must hold, field by
+// field, and its columns with what pkg/selection makes of the structs.
+func checkConversations(t *testing.T, b *Conversations, want []exportapi.Conversation) {
+	t.Helper()
+	if b.Len() != len(want) {
+		t.Fatalf("%d records, want %d", b.Len(), len(want))
+	}
+	got, err := b.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("rebuilt records differ (-want +got):\n%s", diff)
+	}
+	byTag := selection.Grouper{By: query.GroupTag}
+	byLocale := selection.Grouper{By: query.GroupLocale}
+	keys := append(slices.Clone(metaKeys), "never-seen", "rare1")
+	for i := range want {
+		c := &want[i]
+		if i%37 == 0 || i == len(want)-1 {
+			one, err := b.Conversation(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(*c, one); diff != "" {
+				t.Fatalf("record %d rebuilt alone differs:\n%s", i, diff)
+			}
+		}
+		checkUTC(t, "conversation", got[i].StartTime, got[i].LastActionAt)
+		if b.Start[i] != c.StartTime.UnixNano() {
+			t.Fatalf("record %d: start %d, want %d", i, b.Start[i], c.StartTime.UnixNano())
+		}
+		if i > 0 && b.Start[i] < b.Start[i-1] {
+			t.Fatalf("record %d out of order", i)
+		}
+		// Tag groups: the distinct codes, (none) for no tag.
+		var tagGroups []string
+		for _, code := range b.Tags.Of(i) {
+			if g := b.Tags.Values[code]; !slices.Contains(tagGroups, g) {
+				tagGroups = append(tagGroups, g)
+			}
+		}
+		if len(tagGroups) == 0 {
+			tagGroups = []string{selection.NoneGroup}
+		}
+		if diff := cmp.Diff(byTag.Conversation(c, nil), tagGroups); diff != "" {
+			t.Fatalf("record %d tag groups differ:\n%s", i, diff)
+		}
+		if g := byLocale.Conversation(c, nil); g[0] != selection.OrNone(b.Locale.At(i)) {
+			t.Fatalf("record %d locale group %q, columns say %q", i, g[0], b.Locale.At(i))
+		}
+		for _, k := range keys {
+			wantText, wantOK := c.MetadataText(k)
+			var text string
+			var ok bool
+			if col := b.Metadata(k); col != nil {
+				text, ok = col.Text(i)
+			}
+			if text != wantText || ok != wantOK {
+				t.Fatalf("record %d metadata %q of %q: (%q, %v), want (%q, %v)", i, k, c.Metadata, text, ok, wantText, wantOK)
+			}
+			g := selection.Grouper{By: query.GroupMetadata, MetadataKey: k}.Conversation(c, nil)
+			if g[0] != selection.OrNone(text) {
+				t.Fatalf("record %d metadata group of %q: %q, columns say %q", i, k, g[0], text)
+			}
+		}
+		if diff := cmp.Diff(c.MetadataKeys(), b.MetadataKeys(i)); diff != "" {
+			t.Fatalf("record %d metadata keys of %q differ:\n%s", i, c.Metadata, diff)
+		}
+		if n, ok := b.UserMessages.At(i); n != c.UserMessageCount || ok != c.HasUserMessages {
+			t.Fatalf("record %d count (%d, %v)", i, n, ok)
+		}
+	}
+}
+
+func TestMessagesRebuild(t *testing.T) {
+	for seed := range uint64(4) {
+		for _, n := range sizes {
+			rng := rand.New(rand.NewPCG(seed, uint64(n)))
+			recs := randMessages(rng, n)
+			b, err := BuildMessages(recs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMessages(t, b, stableByTime(recs))
+		}
+	}
+}
+
+func checkMessages(t *testing.T, b *Messages, want []exportapi.Message) {
+	t.Helper()
+	got, err := b.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("rebuilt messages differ (-want +got):\n%s", diff)
+	}
+	byType := selection.Grouper{By: query.GroupType}
+	for i := range want {
+		if i%37 == 0 || i == len(want)-1 {
+			one, err := b.Message(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want[i], one); diff != "" {
+				t.Fatalf("message %d rebuilt alone differs:\n%s", i, diff)
+			}
+		}
+		checkUTC(t, "message", got[i].Time)
+		if g := byType.Message(&want[i], nil, nil); g[0] != selection.OrNone(b.Type.At(i)) {
+			t.Fatalf("message %d type group %q, columns say %q", i, g[0], b.Type.At(i))
+		}
+		if b.ConversationID.At(i) != want[i].ConversationID {
+			t.Fatalf("message %d conversation %q", i, b.ConversationID.At(i))
+		}
+	}
+}
+
+func TestTimesBeyondNanosecondsAreRefused(t *testing.T) {
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := BuildConversations([]exportapi.Conversation{{ID: "c", StartTime: far}}); err == nil {
+		t.Error("a start time beyond Unix nanoseconds was accepted")
+	}
+	if _, err := BuildMessages([]exportapi.Message{{ID: "m", Time: far}}); err == nil {
+		t.Error("a message time beyond Unix nanoseconds was accepted")
+	}
+}
