@@ -6,13 +6,16 @@ import (
 	"strings"
 )
 
-// Strings is a column of distinct strings kept plainly: one allocation for all
-// bytes and the offsets into it (a conversation's id, which the message join needs).
+// Strings is a column of strings kept plainly: one allocation for all bytes and
+// the offsets into it (a conversation's id, which the message join needs; a
+// dictionary's values).
 type Strings struct {
 	all     string
 	offsets []uint32 // len n+1
 }
 
+// buildStrings copies n strings into one allocation, so that a batch pins
+// neither the decoded records' strings nor one heap object per value.
 func buildStrings(n int, at func(i int) string) Strings {
 	s := Strings{offsets: make([]uint32, n+1)}
 	total := 0
@@ -29,6 +32,10 @@ func buildStrings(n int, at func(i int) string) Strings {
 	return s
 }
 
+func stringsOf(values []string) Strings {
+	return buildStrings(len(values), func(i int) string { return values[i] })
+}
+
 // At is record i's string.
 func (s *Strings) At(i int) string { return s.all[s.offsets[i]:s.offsets[i+1]] }
 
@@ -36,14 +43,14 @@ func (s *Strings) At(i int) string { return s.all[s.offsets[i]:s.offsets[i+1]] }
 func (s *Strings) Len() int { return len(s.offsets) - 1 }
 
 // Lists is a dictionary-coded list per record (a conversation's tags, as sent):
-// record i holds Codes[Offsets[i]:Offsets[i+1]] of Dict.
+// record i holds codes [Offsets[i], Offsets[i+1]) of Dict.
 type Lists struct {
 	Offsets []uint32 // len n+1
 	Dict
 }
 
 // Of is record i's codes, in the record's order, repeats included.
-func (l *Lists) Of(i int) []uint32 { return l.Codes[l.Offsets[i]:l.Offsets[i+1]] }
+func (l *Lists) Of(i int) Codes { return l.Codes.Slice(int(l.Offsets[i]), int(l.Offsets[i+1])) }
 
 // Counts is a small non-negative integer per record with a validity bit.
 type Counts struct {
@@ -71,13 +78,13 @@ func (c *Counts) ValidCount() int {
 }
 
 // MetaColumn is one top-level metadata key: each record's text of it as
-// MetadataText gives it, dictionary-coded. Code 0 (Values[0] = "") is "missing or
+// MetadataText gives it, dictionary-coded. Code 0 (value "") is "missing or
 // null", apart from a real empty string. A key most records lack is kept sparse:
 // Rows lists the records that carry it, in order, and Codes follows Rows.
 type MetaColumn struct {
 	Key    string
-	Values []string
-	Codes  []uint32
+	Values Strings
+	Codes  Codes
 	Rows   []uint32 // when sparse
 	sparse bool
 }
@@ -88,10 +95,10 @@ const Absent = 0
 // Code is record i's code.
 func (m *MetaColumn) Code(i int) uint32 {
 	if !m.sparse {
-		return m.Codes[i]
+		return m.Codes.At(i)
 	}
 	if j, ok := slices.BinarySearch(m.Rows, uint32(i)); ok {
-		return m.Codes[j]
+		return m.Codes.At(j)
 	}
 	return Absent
 }
@@ -99,7 +106,7 @@ func (m *MetaColumn) Code(i int) uint32 {
 // Text is record i's text and whether the key holds a non-null value.
 func (m *MetaColumn) Text(i int) (string, bool) {
 	c := m.Code(i)
-	return m.Values[c], c != Absent
+	return m.Values.At(int(c)), c != Absent
 }
 
 // Dense reports whether Codes has one code per record.
@@ -110,5 +117,5 @@ func (m *MetaColumn) Dense() bool { return !m.sparse }
 // list. Set 0 is the empty list.
 type KeySets struct {
 	Sets  [][]uint32
-	Codes []uint32
+	Codes Codes
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
@@ -68,21 +69,19 @@ func BuildConversations(recs []exportapi.Conversation) (*Conversations, error) {
 	if idBytes > maxBatchBytes {
 		return nil, errTooLarge
 	}
-	b.LastAction = buildOptionalTimes(n, func(i int) time.Time { return rec(i).LastActionAt })
+	b.LastAction = buildOptionalTimes(b.Start, func(i int) time.Time { return rec(i).LastActionAt })
 	b.IDs = buildStrings(n, func(i int) string { return rec(i).ID })
 
-	locales := newDictBuilder()
-	b.Locale.Codes = make([]uint32, n)
-	tags := newDictBuilder()
+	locales, tags := newDictBuilder(), newDictBuilder()
 	b.Tags.Offsets = make([]uint32, n+1)
 	b.UserMessages = Counts{Values: make([]uint32, n), valid: make([]uint64, (n+63)/64)}
 	for i := range n {
 		c := rec(i)
-		b.Locale.Codes[i] = locales.code(c.Locale)
+		locales.add(c.Locale)
 		for _, t := range c.Tags {
-			b.Tags.Codes = append(b.Tags.Codes, tags.code(t))
+			tags.add(t)
 		}
-		b.Tags.Offsets[i+1] = uint32(len(b.Tags.Codes))
+		b.Tags.Offsets[i+1] = uint32(len(tags.codes))
 		if c.HasUserMessages {
 			if c.UserMessageCount < 0 || c.UserMessageCount > math.MaxUint32 {
 				return nil, fmt.Errorf("columnar: user message count %d out of range", c.UserMessageCount)
@@ -93,8 +92,7 @@ func BuildConversations(recs []exportapi.Conversation) (*Conversations, error) {
 			return nil, fmt.Errorf("columnar: user message count %d without its flag", c.UserMessageCount)
 		}
 	}
-	b.Locale.Values = locales.packed()
-	b.Tags.Values = tags.packed()
+	b.Locale, b.Tags.Dict = locales.dict(), tags.dict()
 	b.buildMetadata(n, rec)
 	b.metadata = buildText(n, func(i int) (string, bool) {
 		m := rec(i).Metadata
@@ -113,7 +111,8 @@ func (b *Conversations) buildMetadata(n int, rec func(int) *exportapi.Conversati
 	var cols []*building
 	b.metaIdx = map[string]int{}
 	sets := map[string]uint32{"": 0}
-	b.Keys = KeySets{Sets: [][]uint32{nil}, Codes: make([]uint32, n)}
+	b.Keys = KeySets{Sets: [][]uint32{nil}}
+	setCodes := make([]uint32, n)
 	var setKey []byte
 	var set []uint32
 	for i := range n {
@@ -146,19 +145,22 @@ func (b *Conversations) buildMetadata(n int, rec func(int) *exportapi.Conversati
 			sets[string(setKey)] = code
 			b.Keys.Sets = append(b.Keys.Sets, slices.Clone(set))
 		}
-		b.Keys.Codes[i] = code
+		setCodes[i] = code
 	}
+	b.Keys.Codes = narrow(setCodes, len(b.Keys.Sets))
 	for ci, col := range cols {
 		m := &b.Meta[ci]
-		m.Key = packStrings([]string{m.Key})[0]
-		m.Values = packStrings(append([]string{""}, col.dict.values...))
+		m.Key = strings.Clone(m.Key)
+		m.Values = stringsOf(append([]string{""}, col.dict.values...))
+		limit := len(col.dict.values) + 1
 		if 2*len(col.rows) < n {
-			m.Codes, m.Rows, m.sparse = slices.Clip(col.codes), slices.Clip(col.rows), true
+			m.Codes, m.Rows, m.sparse = narrow(col.codes, limit), slices.Clip(col.rows), true
 			continue
 		}
-		m.Codes = make([]uint32, n)
+		dense := make([]uint32, n)
 		for j, r := range col.rows {
-			m.Codes[r] = col.codes[j]
+			dense[r] = col.codes[j]
 		}
+		m.Codes = narrow(dense, limit)
 	}
 }

@@ -20,7 +20,7 @@ func (b *Conversations) Metadata(key string) *MetaColumn {
 
 // MetadataKeys is record i's metadata keys, as exportapi.(*Conversation).MetadataKeys gives them.
 func (b *Conversations) MetadataKeys(i int) []string {
-	set := b.Keys.Sets[b.Keys.Codes[i]]
+	set := b.Keys.Sets[b.Keys.Codes.At(i)]
 	if len(set) == 0 {
 		return nil
 	}
@@ -68,10 +68,10 @@ func (b *Conversations) rebuild(i int, meta string, present bool) exportapi.Conv
 		LastActionAt: b.LastAction.At(i),
 		Locale:       b.Locale.At(i),
 	}
-	if codes := b.Tags.Of(i); len(codes) > 0 {
-		c.Tags = make([]string, len(codes))
-		for j, code := range codes {
-			c.Tags[j] = b.Tags.Values[code]
+	if codes := b.Tags.Of(i); codes.Len() > 0 {
+		c.Tags = make([]string, codes.Len())
+		for j := range c.Tags {
+			c.Tags[j] = b.Tags.Values.At(int(codes.At(j)))
 		}
 	}
 	c.UserMessageCount, c.HasUserMessages = b.UserMessages.At(i)

@@ -1,27 +1,31 @@
 package columnar
 
-import "strings"
-
-// Dict is a dictionary-coded column: record i holds Values[Codes[i]]. Codes are
-// given in order of first appearance within the batch.
+// Dict is a dictionary-coded column: record i holds Values.At(Codes.At(i)).
+// Codes are given in order of first appearance within the batch. In a batch
+// Build made the values are distinct; a query maps codes to its groups by value,
+// batch by batch, so its answer never depends on that.
 type Dict struct {
-	Values []string
-	Codes  []uint32
+	Values Strings
+	Codes  Codes
 }
 
 // At is record i's value.
-func (d *Dict) At(i int) string { return d.Values[d.Codes[i]] }
+func (d *Dict) At(i int) string { return d.Values.At(int(d.Codes.At(i))) }
 
 // Len is the number of records.
-func (d *Dict) Len() int { return len(d.Codes) }
+func (d *Dict) Len() int { return d.Codes.Len() }
 
 // dictBuilder assigns codes while a column is built.
 type dictBuilder struct {
 	values []string
 	index  map[string]uint32
+	codes  []uint32
 }
 
 func newDictBuilder() *dictBuilder { return &dictBuilder{index: map[string]uint32{}} }
+
+// add appends s's code, adding s to the dictionary when new.
+func (b *dictBuilder) add(s string) { b.codes = append(b.codes, b.code(s)) }
 
 // code returns the code of s, adding it when new.
 func (b *dictBuilder) code(s string) uint32 {
@@ -34,26 +38,7 @@ func (b *dictBuilder) code(s string) uint32 {
 	return c
 }
 
-// packed returns the values copied into one allocation, so that a batch pins
-// neither the decoded records' strings nor one heap object per value.
-func (b *dictBuilder) packed() []string { return packStrings(b.values) }
-
-func packStrings(values []string) []string {
-	n := 0
-	for _, v := range values {
-		n += len(v)
-	}
-	var sb strings.Builder
-	sb.Grow(n)
-	for _, v := range values {
-		sb.WriteString(v)
-	}
-	all := sb.String()
-	out := make([]string, len(values))
-	at := 0
-	for i, v := range values {
-		out[i] = all[at : at+len(v)]
-		at += len(v)
-	}
-	return out
+// dict is the column built so far, in its compact form.
+func (b *dictBuilder) dict() Dict {
+	return Dict{Values: stringsOf(b.values), Codes: narrow(b.codes, len(b.values))}
 }

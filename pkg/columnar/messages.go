@@ -36,7 +36,6 @@ func BuildMessages(recs []exportapi.Message) (*Messages, error) {
 
 	b := &Messages{Time: make([]int64, n)}
 	types, convs, actions := newDictBuilder(), newDictBuilder(), newDictBuilder()
-	b.Type.Codes, b.ConversationID.Codes, b.UserActionType.Codes = make([]uint32, n), make([]uint32, n), make([]uint32, n)
 	for i := range n {
 		m := rec(i)
 		v, err := nanos(m.Time)
@@ -44,11 +43,11 @@ func BuildMessages(recs []exportapi.Message) (*Messages, error) {
 			return nil, err
 		}
 		b.Time[i] = v
-		b.Type.Codes[i] = types.code(m.Type)
-		b.ConversationID.Codes[i] = convs.code(m.ConversationID)
-		b.UserActionType.Codes[i] = actions.code(m.UserActionType)
+		types.add(m.Type)
+		convs.add(m.ConversationID)
+		actions.add(m.UserActionType)
 	}
-	b.Type.Values, b.ConversationID.Values, b.UserActionType.Values = types.packed(), convs.packed(), actions.packed()
+	b.Type, b.ConversationID, b.UserActionType = types.dict(), convs.dict(), actions.dict()
 	b.ids = buildText(n, func(i int) (string, bool) { return rec(i).ID, true })
 	b.userInput = buildText(n, func(i int) (string, bool) { return rec(i).UserInput, true })
 	b.botText = buildText(n, func(i int) (string, bool) { return rec(i).BotText, true })

@@ -1,6 +1,7 @@
 package columnar
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -44,12 +45,23 @@ func TestConversationsRebuildAndGroupLikeStructs(t *testing.T) {
 		for _, n := range sizes {
 			rng := rand.New(rand.NewPCG(seed, uint64(n)))
 			recs := randConversations(rng, n)
+			if seed%2 == 1 {
+				// Ids like the API's, which the wire stores as bytes.
+				for i := range recs {
+					recs[i].ID = fmt.Sprintf("%016x%016x", rng.Uint64(), rng.Uint64())
+				}
+			}
 			b, err := BuildConversations(recs)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := stableByStart(recs)
 			checkConversations(t, b, want)
+			decoded, err := DecodeConversations(b.Encode())
+			if err != nil {
+				t.Fatalf("%d records: %v", n, err)
+			}
+			checkConversations(t, decoded, want)
 		}
 	}
 }
@@ -91,8 +103,8 @@ func checkConversations(t *testing.T, b *Conversations, want []exportapi.Convers
 		}
 		// Tag groups: the distinct codes, (none) for no tag.
 		var tagGroups []string
-		for _, code := range b.Tags.Of(i) {
-			if g := b.Tags.Values[code]; !slices.Contains(tagGroups, g) {
+		for j, codes := 0, b.Tags.Of(i); j < codes.Len(); j++ {
+			if g := b.Tags.Values.At(int(codes.At(j))); !slices.Contains(tagGroups, g) {
 				tagGroups = append(tagGroups, g)
 			}
 		}
@@ -139,6 +151,11 @@ func TestMessagesRebuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkMessages(t, b, stableByTime(recs))
+			decoded, err := DecodeMessages(b.Encode())
+			if err != nil {
+				t.Fatalf("%d records: %v", n, err)
+			}
+			checkMessages(t, decoded, stableByTime(recs))
 		}
 	}
 }

@@ -20,6 +20,8 @@ func nanos(t time.Time) (int64, error) {
 	return n, nil
 }
 
+func unixUTC(sec, nsec int64) time.Time { return time.Unix(sec, nsec).UTC() }
+
 // fromNanos is the instant of n as the decoder gives times: UTC.
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
@@ -44,7 +46,13 @@ type timeException struct {
 	t   time.Time
 }
 
-func buildOptionalTimes(n int, at func(i int) time.Time) OptionalTimes {
+// nearRange bounds the instants kept in the column (1823 to 2116): their
+// difference from a record's start always fits the wire's signed varint.
+const nearRange = 1 << 62
+
+// buildOptionalTimes builds the column of n records that start at start.
+func buildOptionalTimes(start []int64, at func(i int) time.Time) OptionalTimes {
+	n := len(start)
 	o := OptionalTimes{Nanos: make([]int64, n)}
 	for i := range n {
 		t := at(i)
@@ -52,7 +60,7 @@ func buildOptionalTimes(n int, at func(i int) time.Time) OptionalTimes {
 			continue
 		}
 		v, err := nanos(t)
-		if err != nil || v == noTime || v == otherTime {
+		if err != nil || v == noTime || v < -nearRange || v > nearRange || start[i] < -nearRange || start[i] > nearRange {
 			o.Nanos[i] = otherTime
 			o.others = append(o.others, timeException{row: uint32(i), t: t.UTC()})
 			continue

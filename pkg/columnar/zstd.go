@@ -27,9 +27,12 @@ func coders() (*zstd.Encoder, *zstd.Decoder) {
 	return zstdEnc, zstdDec
 }
 
+// compress returns raw compressed, in a slice of its own size: a batch keeps its
+// blocks for as long as it is cached.
 func compress(raw []byte) []byte {
 	enc, _ := coders()
-	return enc.EncodeAll(raw, make([]byte, 0, len(raw)/4+16))
+	out := enc.EncodeAll(raw, make([]byte, 0, len(raw)/2+64))
+	return append(make([]byte, 0, len(out)), out...)
 }
 
 func decompress(b []byte) ([]byte, error) {
