@@ -156,7 +156,7 @@ func countStructs(recs []exportapi.Conversation, g selection.Grouper, d *dayGrou
 }
 
 var (
-	byTagGrouper      = selection.Grouper{By: query.GroupTag}
-	byChannelGrouper  = selection.Grouper{By: query.GroupMetadata, MetadataKey: benchMetadataKey}
-	benchMetadataKey  = "channel"
+	byTagGrouper     = selection.Grouper{By: query.GroupTag}
+	byChannelGrouper = selection.Grouper{By: query.GroupMetadata, MetadataKey: benchMetadataKey}
+	benchMetadataKey = "channel"
 )

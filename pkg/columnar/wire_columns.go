@@ -1,6 +1,5 @@
 package columnar
 
-
 // How each column type is written and read back. Readers check what they read
 // against the batch (a code below its dictionary's size, rows in order), so a
 // value that decodes is one the accessors can serve without a fault.
