@@ -30,14 +30,13 @@ func parseMetadata(c *exportapi.Conversation) (keys []string, values []metaValue
 	if it.WhatIsNext() != jsoniter.ObjectValue {
 		return nil, nil
 	}
+	var seen keySeen
 	it.ReadObjectCB(func(it *jsoniter.Iterator, k string) bool {
 		keys = append(keys, k)
-		for _, v := range values {
-			if v.key == k {
-				// MetadataText stops at a key's first occurrence.
-				it.Skip()
-				return it.Error == nil
-			}
+		if seen.has(values, k) {
+			// MetadataText stops at a key's first occurrence.
+			it.Skip()
+			return it.Error == nil
 		}
 		v := metaValue{key: k}
 		switch it.WhatIsNext() {
@@ -52,28 +51,53 @@ func parseMetadata(c *exportapi.Conversation) (keys []string, values []metaValue
 				v.text, v.ok = buf.String(), true
 			}
 		}
-		values = append(values, v)
+		values = seen.add(values, v)
 		return it.Error == nil
 	})
 	if it.Error == nil {
 		return keys, values
 	}
 	keys = c.MetadataKeys()
-	values = values[:0]
+	values, seen = values[:0], keySeen{}
 	for _, k := range keys {
-		if !hasKey(values, k) {
+		if !seen.has(values, k) {
 			text, ok := c.MetadataText(k)
-			values = append(values, metaValue{key: k, text: text, ok: ok})
+			values = seen.add(values, metaValue{key: k, text: text, ok: ok})
 		}
 	}
 	return keys, values
 }
 
-func hasKey(values []metaValue, k string) bool {
+// keySeen tells whether a key was met before: a scan over the few keys of a
+// usual record, a map once a record has many, so hostile metadata with
+// thousands of keys costs linear time.
+type keySeen struct{ index map[string]struct{} }
+
+const keyScanLimit = 16
+
+func (s *keySeen) has(values []metaValue, k string) bool {
+	if s.index != nil {
+		_, ok := s.index[k]
+		return ok
+	}
 	for _, v := range values {
 		if v.key == k {
 			return true
 		}
 	}
 	return false
+}
+
+func (s *keySeen) add(values []metaValue, v metaValue) []metaValue {
+	values = append(values, v)
+	switch {
+	case s.index != nil:
+		s.index[v.key] = struct{}{}
+	case len(values) > keyScanLimit:
+		s.index = make(map[string]struct{}, 2*len(values))
+		for _, v := range values {
+			s.index[v.key] = struct{}{}
+		}
+	}
+	return values
 }

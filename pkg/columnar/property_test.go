@@ -199,3 +199,37 @@ func TestTimesBeyondNanosecondsAreRefused(t *testing.T) {
 		t.Error("a message time beyond Unix nanoseconds was accepted")
 	}
 }
+
+// TestManyMetadataKeys covers records with more keys than a scan handles, repeats included.
+func TestManyMetadataKeys(t *testing.T) {
+	var recs []exportapi.Conversation
+	for r := range 3 {
+		meta := []byte{'{'}
+		for k := range 60 {
+			if k > 0 {
+				meta = append(meta, ',')
+			}
+			meta = fmt.Appendf(meta, `"k%d":%d`, k%(40+r), k)
+		}
+		recs = append(recs, exportapi.Conversation{ID: fmt.Sprint(r), StartTime: base, Metadata: append(meta, '}')})
+	}
+	b, err := BuildConversations(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkConversations(t, b, recs)
+	for i := range recs {
+		for k := range 45 {
+			key := fmt.Sprintf("k%d", k)
+			want, wantOK := recs[i].MetadataText(key)
+			var got string
+			var ok bool
+			if col := b.Metadata(key); col != nil {
+				got, ok = col.Text(i)
+			}
+			if got != want || ok != wantOK {
+				t.Fatalf("record %d key %s: (%q, %v), want (%q, %v)", i, key, got, ok, want, wantOK)
+			}
+		}
+	}
+}
