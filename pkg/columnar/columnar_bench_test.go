@@ -61,78 +61,74 @@ func buildMessageBatches(b *testing.B, parts [][]exportapi.Message) []*Messages 
 	return out
 }
 
+// spanRun is what one batch span keeps once the structs are dropped.
+type spanRun struct {
+	name      string
+	encoded   [][]byte
+	disk      int
+	builtHeap float64
+}
+
+// encodeAll encodes batches and sums their bytes.
+func encodeAll[T interface{ Encode() []byte }](batches []T) ([][]byte, int) {
+	out := make([][]byte, len(batches))
+	disk := 0
+	for i, bt := range batches {
+		out[i] = bt.Encode()
+		disk += len(out[i])
+	}
+	return out, disk
+}
+
+// cpuRate runs fn in a benchmark loop and reports records per CPU-second.
+func cpuRate(b *testing.B, records int, fn func()) {
+	cpu := startCPU(b)
+	for b.Loop() {
+		fn()
+		cpu.records += records
+	}
+	cpu.report("records/CPU-s")
+}
+
 func BenchmarkConversations(b *testing.B) {
 	recs := simulatorRecords(b).conversations
 	n := len(recs)
+	origin := recs[0].StartTime.Truncate(24 * time.Hour)
+	var runs []spanRun
 	for _, span := range benchSpans {
 		parts := bySpan(recs, span, func(c *exportapi.Conversation) time.Time { return c.StartTime })
 		batches, heap := heapPerRecord(n, func() []*Conversations { return buildConversationBatches(b, parts) })
-		encoded := make([][]byte, len(batches))
-		disk := 0
-		for i, bt := range batches {
-			encoded[i] = bt.Encode()
-			disk += len(encoded[i])
-		}
-		decoded, decodedHeap := heapPerRecord(n, func() []*Conversations { return decodeConversationBatches(b, encoded) })
-		origin := recs[0].StartTime.Truncate(24 * time.Hour)
-		checkAggregates(b, recs, decoded, origin)
-		name := fmt.Sprintf("span=%s/records=%d", span, n)
-		b.Run(name+"/build", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				buildConversationBatches(b, parts)
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
+		run := spanRun{name: fmt.Sprintf("span=%s/records=%d", span, n), builtHeap: heap}
+		run.encoded, run.disk = encodeAll(batches)
+		checkAggregates(b, recs, decodeConversationBatches(b, run.encoded), origin)
+		b.Run(run.name+"/build", func(b *testing.B) {
+			cpuRate(b, n, func() { buildConversationBatches(b, parts) })
 			b.ReportMetric(heap, "heap-B/record")
 		})
-		b.Run(name+"/encode", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				for _, bt := range batches {
-					bt.Encode()
-				}
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-			b.ReportMetric(float64(disk)/float64(n), "disk-B/record")
-		})
-		b.Run(name+"/decode", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				decodeConversationBatches(b, encoded)
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-			b.ReportMetric(decodedHeap, "heap-B/record")
-		})
-		b.Run(name+"/count-by-tag-per-day", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				countByTag(decoded, newDayGroups(origin))
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-		})
-		b.Run(name+"/count-by-metadata-per-day", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				countByMetadata(decoded, benchMetadataKey, newDayGroups(origin))
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-		})
-		runtime.KeepAlive(batches)
+		parts, batches = nil, nil
+		runs = append(runs, run)
 	}
 	b.Run("structs/count-by-metadata-per-day", func(b *testing.B) {
-		origin := recs[0].StartTime.Truncate(24 * time.Hour)
-		cpu := startCPU(b)
-		for b.Loop() {
-			countStructs(recs, byChannelGrouper, newDayGroups(origin))
-			cpu.records += n
-		}
-		cpu.report("records/CPU-s")
+		cpuRate(b, n, func() { countStructs(recs, byChannelGrouper, newDayGroups(origin)) })
 	})
+	recs = nil
+	for _, run := range runs {
+		decoded, heap := heapPerRecord(n, func() []*Conversations { return decodeConversationBatches(b, run.encoded) })
+		b.Run(run.name+"/encode", func(b *testing.B) {
+			cpuRate(b, n, func() { encodeAll(decoded) })
+			b.ReportMetric(float64(run.disk)/float64(n), "disk-B/record")
+		})
+		b.Run(run.name+"/decode", func(b *testing.B) {
+			cpuRate(b, n, func() { decodeConversationBatches(b, run.encoded) })
+			b.ReportMetric(heap, "heap-B/record")
+		})
+		b.Run(run.name+"/count-by-tag-per-day", func(b *testing.B) {
+			cpuRate(b, n, func() { countByTag(decoded, newDayGroups(origin)) })
+		})
+		b.Run(run.name+"/count-by-metadata-per-day", func(b *testing.B) {
+			cpuRate(b, n, func() { countByMetadata(decoded, benchMetadataKey, newDayGroups(origin)) })
+		})
+	}
 }
 
 func decodeConversationBatches(b *testing.B, encoded [][]byte) []*Conversations {
@@ -179,46 +175,29 @@ func checkAggregates(b *testing.B, recs []exportapi.Conversation, batches []*Con
 func BenchmarkMessages(b *testing.B) {
 	recs := simulatorRecords(b).messages
 	n := len(recs)
+	var runs []spanRun
 	for _, span := range benchSpans {
 		parts := bySpan(recs, span, func(m *exportapi.Message) time.Time { return m.Time })
 		batches, heap := heapPerRecord(n, func() []*Messages { return buildMessageBatches(b, parts) })
-		encoded := make([][]byte, len(batches))
-		disk := 0
-		for i, bt := range batches {
-			encoded[i] = bt.Encode()
-			disk += len(encoded[i])
-		}
-		_, decodedHeap := heapPerRecord(n, func() []*Messages { return decodeMessageBatches(b, encoded) })
-		name := fmt.Sprintf("span=%s/records=%d", span, n)
-		b.Run(name+"/build", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				buildMessageBatches(b, parts)
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
+		run := spanRun{name: fmt.Sprintf("span=%s/records=%d", span, n), builtHeap: heap}
+		run.encoded, run.disk = encodeAll(batches)
+		b.Run(run.name+"/build", func(b *testing.B) {
+			cpuRate(b, n, func() { buildMessageBatches(b, parts) })
 			b.ReportMetric(heap, "heap-B/record")
 		})
-		b.Run(name+"/encode", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				for _, bt := range batches {
-					bt.Encode()
-				}
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-			b.ReportMetric(float64(disk)/float64(n), "disk-B/record")
+		parts, batches = nil, nil
+		runs = append(runs, run)
+	}
+	recs = nil
+	for _, run := range runs {
+		decoded, heap := heapPerRecord(n, func() []*Messages { return decodeMessageBatches(b, run.encoded) })
+		b.Run(run.name+"/encode", func(b *testing.B) {
+			cpuRate(b, n, func() { encodeAll(decoded) })
+			b.ReportMetric(float64(run.disk)/float64(n), "disk-B/record")
 		})
-		b.Run(name+"/decode", func(b *testing.B) {
-			cpu := startCPU(b)
-			for b.Loop() {
-				decodeMessageBatches(b, encoded)
-				cpu.records += n
-			}
-			cpu.report("records/CPU-s")
-			b.ReportMetric(decodedHeap, "heap-B/record")
+		b.Run(run.name+"/decode", func(b *testing.B) {
+			cpuRate(b, n, func() { decodeMessageBatches(b, run.encoded) })
+			b.ReportMetric(heap, "heap-B/record")
 		})
-		runtime.KeepAlive(batches)
 	}
 }

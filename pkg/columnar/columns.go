@@ -7,8 +7,7 @@ import (
 )
 
 // Strings is a column of strings kept plainly: one allocation for all bytes and
-// the offsets into it (a conversation's id, which the message join needs; a
-// dictionary's values).
+// the offsets into it (a dictionary's values, ids that are not hex).
 type Strings struct {
 	all     string
 	offsets []uint32 // len n+1

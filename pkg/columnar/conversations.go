@@ -19,8 +19,8 @@ type Conversations struct {
 	Start []int64
 	// LastAction is each record's lastActionAt; none (noTime) when unreadable.
 	LastAction OptionalTimes
-	// IDs are the records' ids, kept plainly: the message join needs them.
-	IDs Strings
+	// IDs are the records' ids, kept uncompressed: the message join needs them.
+	IDs IDs
 	// Locale is "" when the record has none.
 	Locale Dict
 	// Tags are each record's tags as sent.
@@ -70,7 +70,7 @@ func BuildConversations(recs []exportapi.Conversation) (*Conversations, error) {
 		return nil, errTooLarge
 	}
 	b.LastAction = buildOptionalTimes(b.Start, func(i int) time.Time { return rec(i).LastActionAt })
-	b.IDs = buildStrings(n, func(i int) string { return rec(i).ID })
+	b.IDs = buildIDs(n, func(i int) string { return rec(i).ID })
 
 	locales, tags := newDictBuilder(), newDictBuilder()
 	b.Tags.Offsets = make([]uint32, n+1)

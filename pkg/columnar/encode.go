@@ -29,13 +29,7 @@ func (b *Conversations) Encode() []byte {
 	p.uv(uint64(b.Len()))
 	p.sortedTimes(b.Start)
 	p.optionalTimes(&b.LastAction, b.Start)
-	width := hexWidth(&b.IDs)
-	p.uv(uint64(width))
-	if width > 0 {
-		p.hexIDs(&b.IDs)
-	} else {
-		w.strings(&b.IDs)
-	}
+	p.ids(&b.IDs, &w)
 	w.dict(&b.Locale)
 	w.lists(&b.Tags)
 	w.counts(&b.UserMessages)
@@ -58,11 +52,7 @@ func DecodeConversations(data []byte) (*Conversations, error) {
 	b := &Conversations{}
 	b.Start = p.sortedTimes(n)
 	b.LastAction = p.optionalTimes(b.Start)
-	if width := int(p.uv()); width > 0 {
-		b.IDs = p.hexIDs(n, width)
-	} else if b.IDs = r.stringsCol(); b.IDs.Len() != n {
-		r.fail()
-	}
+	b.IDs = p.ids(n, r)
 	if err := p.done(); err != nil {
 		return nil, err
 	}
