@@ -73,26 +73,27 @@ func (d *dayGroups) groupsOf(values *Strings, buf []int) []int {
 func countByTag(batches []*Conversations, d *dayGroups) {
 	none := d.group(selection.NoneGroup)
 	var groups []int
+	var offsets, codes []uint32
 	for _, b := range batches {
 		groups = d.groupsOf(&b.Tags.Values, groups)
 		if len(b.Start) == 0 {
 			continue
 		}
+		offsets, codes = b.Tags.Offsets.Widen(offsets), b.Tags.Codes.Widen(codes)
 		row, rowDay := d.row(b.Start[0]), (b.Start[0]-d.origin)/day
 		for i, t := range b.Start {
 			if (t-d.origin)/day != rowDay {
 				row, rowDay = d.row(t), (t-d.origin)/day
 			}
-			from, to := int(b.Tags.Offsets[i]), int(b.Tags.Offsets[i+1])
-			if from == to {
+			tags := codes[offsets[i]:offsets[i+1]]
+			if len(tags) == 0 {
 				row[none]++
 				continue
 			}
 		next:
-			for j := from; j < to; j++ {
-				c := b.Tags.Codes.At(j)
-				for k := from; k < j; k++ {
-					if b.Tags.Codes.At(k) == c {
+			for j, c := range tags {
+				for _, earlier := range tags[:j] {
+					if earlier == c {
 						continue next
 					}
 				}
@@ -106,6 +107,7 @@ func countByTag(batches []*Conversations, d *dayGroups) {
 func countByMetadata(batches []*Conversations, key string, d *dayGroups) {
 	none := d.group(selection.NoneGroup)
 	var groups []int
+	var codes []uint32
 	for _, b := range batches {
 		if len(b.Start) == 0 {
 			continue
@@ -118,13 +120,14 @@ func countByMetadata(batches []*Conversations, key string, d *dayGroups) {
 			continue
 		}
 		groups = d.groupsOf(&col.Values, groups)
+		codes = col.Codes.Widen(codes)
 		row, rowDay := d.row(b.Start[0]), (b.Start[0]-d.origin)/day
 		if col.Dense() {
 			for i, t := range b.Start {
 				if (t-d.origin)/day != rowDay {
 					row, rowDay = d.row(t), (t-d.origin)/day
 				}
-				row[groups[col.Codes.At(i)]]++
+				row[groups[codes[i]]]++
 			}
 			continue
 		}
@@ -135,7 +138,7 @@ func countByMetadata(batches []*Conversations, key string, d *dayGroups) {
 			}
 			code := uint32(Absent)
 			if next < len(col.Rows) && col.Rows[next] == uint32(i) {
-				code = col.Codes.At(next)
+				code = codes[next]
 				next++
 			}
 			row[groups[code]]++

@@ -99,6 +99,14 @@ func arrowUint32s(vs []uint32, valid []uint64) arrow.Array {
 	return array.MakeFromData(array.NewData(arrow.PrimitiveTypes.Uint32, len(vs), []*memory.Buffer{vb, memory.NewBufferBytes(b)}, nil, nulls, 0))
 }
 
+func widen(c Codes) []uint32 {
+	out := make([]uint32, c.Len())
+	for i := range out {
+		out[i] = c.At(i)
+	}
+	return out
+}
+
 func arrowInt64s(vs []int64) arrow.Array {
 	b := make([]byte, 0, 8*len(vs))
 	for _, v := range vs {
@@ -182,9 +190,9 @@ func arrowConversations(b *Conversations) []byte {
 		panic("the Arrow candidate keeps no exceptions")
 	}
 	tagsDict := arrowDict(&b.Tags.Values, b.Tags.Codes, false)
-	offsets := make([]byte, 0, 4*len(b.Tags.Offsets))
-	for _, o := range b.Tags.Offsets {
-		offsets = binary.LittleEndian.AppendUint32(offsets, o)
+	offsets := make([]byte, 0, 4*b.Tags.Offsets.Len())
+	for i := range b.Tags.Offsets.Len() {
+		offsets = binary.LittleEndian.AppendUint32(offsets, b.Tags.Offsets.At(i))
 	}
 	tags := array.NewListData(array.NewData(arrow.ListOf(tagsDict.DataType()), n, []*memory.Buffer{nil, memory.NewBufferBytes(offsets)}, []arrow.ArrayData{tagsDict.Data()}, 0, 0))
 	fields := []arrow.Field{
@@ -197,7 +205,7 @@ func arrowConversations(b *Conversations) []byte {
 		{Name: "keys", Type: indexTypes[b.Keys.Codes.width]},
 	}
 	cols := []arrow.Array{arrowInt64s(b.Start), arrowInt64s(b.LastAction.Nanos), arrowIDs(&b.IDs),
-		arrowDict(&b.Locale.Values, b.Locale.Codes, false), tags, arrowUint32s(b.UserMessages.Values, b.UserMessages.valid),
+		arrowDict(&b.Locale.Values, b.Locale.Codes, false), tags, arrowUint32s(widen(b.UserMessages.values), b.UserMessages.valid),
 		array.MakeFromData(array.NewData(indexTypes[b.Keys.Codes.width], n, []*memory.Buffer{nil, memory.NewBufferBytes(b.Keys.Codes.b)}, nil, 0, 0))}
 	for i := range b.Meta {
 		m := &b.Meta[i]
@@ -231,13 +239,15 @@ func fromArrowConversations(data []byte) (*Conversations, error) {
 	b.Locale.Values, b.Locale.Codes = fromArrowDict(rec.Column(3))
 	tags := rec.Column(4).(*array.List)
 	offs := tags.Offsets()
-	b.Tags.Offsets = make([]uint32, len(offs))
+	offsets := make([]uint32, len(offs))
 	for i, o := range offs {
-		b.Tags.Offsets[i] = uint32(o)
+		offsets[i] = uint32(o)
 	}
+	b.Tags.Offsets = narrowAll(offsets)
 	b.Tags.Values, b.Tags.Codes = fromArrowDict(tags.ListValues())
 	counts := rec.Column(5).(*array.Uint32)
-	b.UserMessages = Counts{Values: counts.Uint32Values(), valid: make([]uint64, (n+63)/64)}
+	// Arrow holds counts 4 bytes wide; the columns, as narrow as they fit.
+	b.UserMessages = Counts{values: narrowAll(counts.Uint32Values()), valid: make([]uint64, (n+63)/64)}
 	for i := range n {
 		if counts.IsValid(i) {
 			b.UserMessages.setValid(i)

@@ -114,6 +114,10 @@ func BenchmarkConversations(b *testing.B) {
 	recs = nil
 	for _, run := range runs {
 		decoded, heap := heapPerRecord(n, func() []*Conversations { return decodeConversationBatches(b, run.encoded) })
+		size := 0
+		for _, d := range decoded {
+			size += d.Size()
+		}
 		b.Run(run.name+"/encode", func(b *testing.B) {
 			cpuRate(b, n, func() { encodeAll(decoded) })
 			b.ReportMetric(float64(run.disk)/float64(n), "disk-B/record")
@@ -121,6 +125,7 @@ func BenchmarkConversations(b *testing.B) {
 		b.Run(run.name+"/decode", func(b *testing.B) {
 			cpuRate(b, n, func() { decodeConversationBatches(b, run.encoded) })
 			b.ReportMetric(heap, "heap-B/record")
+			b.ReportMetric(float64(size)/float64(n), "Size-B/record")
 		})
 		b.Run(run.name+"/count-by-tag-per-day", func(b *testing.B) {
 			cpuRate(b, n, func() { countByTag(decoded, newDayGroups(origin)) })
@@ -191,6 +196,10 @@ func BenchmarkMessages(b *testing.B) {
 	recs = nil
 	for _, run := range runs {
 		decoded, heap := heapPerRecord(n, func() []*Messages { return decodeMessageBatches(b, run.encoded) })
+		size := 0
+		for _, d := range decoded {
+			size += d.Size()
+		}
 		b.Run(run.name+"/encode", func(b *testing.B) {
 			cpuRate(b, n, func() { encodeAll(decoded) })
 			b.ReportMetric(float64(run.disk)/float64(n), "disk-B/record")
@@ -198,6 +207,7 @@ func BenchmarkMessages(b *testing.B) {
 		b.Run(run.name+"/decode", func(b *testing.B) {
 			cpuRate(b, n, func() { decodeMessageBatches(b, run.encoded) })
 			b.ReportMetric(heap, "heap-B/record")
+			b.ReportMetric(float64(size)/float64(n), "Size-B/record")
 		})
 	}
 }

@@ -44,22 +44,22 @@ func (s *Strings) Len() int { return len(s.offsets) - 1 }
 // Lists is a dictionary-coded list per record (a conversation's tags, as sent):
 // record i holds codes [Offsets[i], Offsets[i+1]) of Dict.
 type Lists struct {
-	Offsets []uint32 // len n+1
+	Offsets Codes // n+1 of them
 	Dict
 }
 
 // Of is record i's codes, in the record's order, repeats included.
-func (l *Lists) Of(i int) Codes { return l.Codes.Slice(int(l.Offsets[i]), int(l.Offsets[i+1])) }
+func (l *Lists) Of(i int) Codes { return l.Codes.Slice(int(l.Offsets.At(i)), int(l.Offsets.At(i+1))) }
 
 // Counts is a small non-negative integer per record with a validity bit.
 type Counts struct {
-	Values []uint32
+	values Codes
 	valid  []uint64
 }
 
 // At is record i's count and whether it has one.
 func (c *Counts) At(i int) (int64, bool) {
-	return int64(c.Values[i]), c.Valid(i)
+	return int64(c.values.At(i)), c.Valid(i)
 }
 
 // Valid reports whether record i has a count.

@@ -73,26 +73,27 @@ func BuildConversations(recs []exportapi.Conversation) (*Conversations, error) {
 	b.IDs = buildIDs(n, func(i int) string { return rec(i).ID })
 
 	locales, tags := newDictBuilder(), newDictBuilder()
-	b.Tags.Offsets = make([]uint32, n+1)
-	b.UserMessages = Counts{Values: make([]uint32, n), valid: make([]uint64, (n+63)/64)}
+	offsets, counts := make([]uint32, n+1), make([]uint32, n)
+	b.UserMessages.valid = make([]uint64, (n+63)/64)
 	for i := range n {
 		c := rec(i)
 		locales.add(c.Locale)
 		for _, t := range c.Tags {
 			tags.add(t)
 		}
-		b.Tags.Offsets[i+1] = uint32(len(tags.codes))
+		offsets[i+1] = uint32(len(tags.codes))
 		if c.HasUserMessages {
 			if c.UserMessageCount < 0 || c.UserMessageCount > math.MaxUint32 {
 				return nil, fmt.Errorf("columnar: user message count %d out of range", c.UserMessageCount)
 			}
-			b.UserMessages.Values[i] = uint32(c.UserMessageCount)
+			counts[i] = uint32(c.UserMessageCount)
 			b.UserMessages.setValid(i)
 		} else if c.UserMessageCount != 0 {
 			return nil, fmt.Errorf("columnar: user message count %d without its flag", c.UserMessageCount)
 		}
 	}
 	b.Locale, b.Tags.Dict = locales.dict(), tags.dict()
+	b.Tags.Offsets, b.UserMessages.values = narrowAll(offsets), narrowAll(counts)
 	b.buildMetadata(n, rec)
 	b.metadata = buildText(n, func(i int) (string, bool) {
 		m := rec(i).Metadata

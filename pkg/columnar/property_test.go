@@ -233,3 +233,53 @@ func TestManyMetadataKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsOfAWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	recs := randMessages(rng, 300)
+	b, err := BuildMessages(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := exportapi.Window{From: base.Add(10 * time.Minute), To: base.Add(20*time.Minute + time.Millisecond)}
+	i, j := b.Rows(w.From, w.To)
+	for k := range b.Len() {
+		if in := k >= i && k < j; in != w.Contains(fromNanos(b.Time[k])) {
+			t.Fatalf("record %d at %v: in rows %v", k, fromNanos(b.Time[k]), in)
+		}
+	}
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if i, j := b.Rows(time.Time{}, far); i != 0 || j != b.Len() {
+		t.Fatalf("a window over every record gives rows [%d, %d)", i, j)
+	}
+	if i, j := b.Rows(far, far.Add(time.Hour)); i != j {
+		t.Fatalf("a window after every record gives rows [%d, %d)", i, j)
+	}
+}
+
+// TestWideCodes covers dictionaries that need 2 and 4 bytes a code.
+func TestWideCodes(t *testing.T) {
+	for _, distinct := range []int{300, 1<<16 + 1} {
+		recs := make([]exportapi.Message, distinct+10)
+		for i := range recs {
+			recs[i] = exportapi.Message{ID: fmt.Sprint(i), Time: base.Add(time.Duration(i)), ConversationID: fmt.Sprint(i % distinct), Type: exportapi.TypeBotMessage}
+		}
+		b, err := BuildMessages(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded, err := DecodeMessages(b.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*Messages{b, decoded} {
+			codes := m.ConversationID.Codes.Widen(nil)
+			for i := range recs {
+				if codes[i] != m.ConversationID.Codes.At(i) || m.ConversationID.At(i) != recs[i].ConversationID {
+					t.Fatalf("%d distinct, record %d: code %d, value %q", distinct, i, codes[i], m.ConversationID.At(i))
+				}
+			}
+		}
+		checkMessages(t, decoded, recs)
+	}
+}

@@ -95,7 +95,6 @@ func (t *TextColumn) At(i int) (string, bool, error) {
 	return texts[i%blockRecords], present[i%blockRecords], nil
 }
 
-// size is the column's weight in memory.
 func (t *TextColumn) size() int {
 	n := 24 * len(t.blocks)
 	for _, b := range t.blocks {

@@ -42,6 +42,12 @@ func (r *reader) fail() {
 }
 
 func (r *reader) uv() uint64 {
+	if len(r.nums) > 0 && r.nums[0] < 0x80 {
+		// Most numbers (lengths, counts, small gaps) take one byte.
+		v := r.nums[0]
+		r.nums = r.nums[1:]
+		return uint64(v)
+	}
 	v, n := binary.Uvarint(r.nums)
 	if n <= 0 {
 		r.fail()

@@ -129,11 +129,9 @@ func (r *reader) codes(n, limit int) Codes {
 	}
 	c.b = append([]byte(nil), r.nums[:n*c.width]...)
 	r.nums = r.nums[n*c.width:]
-	for i := range n {
-		if c.At(i) >= uint32(limit) {
-			r.fail()
-			return Codes{width: 1, b: make([]byte, n)}
-		}
+	if !c.below(limit) {
+		r.fail()
+		return Codes{width: 1, b: make([]byte, n)}
 	}
 	return c
 }
@@ -152,22 +150,24 @@ func (r *reader) dict(n int) Dict {
 // Lists: each record's length, then every code.
 func (w *writer) lists(l *Lists) {
 	w.strings(&l.Values)
-	for i := range len(l.Offsets) - 1 {
-		w.uv(uint64(l.Offsets[i+1] - l.Offsets[i]))
+	for i := range l.Offsets.Len() - 1 {
+		w.uv(uint64(l.Offsets.At(i+1) - l.Offsets.At(i)))
 	}
 	w.codes(l.Codes)
 }
 
 func (r *reader) lists(n int) Lists {
-	l := Lists{Offsets: make([]uint32, n+1)}
+	offsets := make([]uint32, n+1)
+	var l Lists
 	l.Values = r.stringsCol()
 	for i := range n {
-		l.Offsets[i+1] = l.Offsets[i] + uint32(r.count())
-		if l.Offsets[i+1] < l.Offsets[i] {
+		offsets[i+1] = offsets[i] + uint32(r.count())
+		if offsets[i+1] < offsets[i] {
 			r.fail()
 		}
 	}
-	l.Codes = r.codes(int(l.Offsets[n]), l.Values.Len())
+	l.Offsets = narrowAll(offsets)
+	l.Codes = r.codes(int(offsets[n]), l.Values.Len())
 	return l
 }
 
@@ -176,30 +176,32 @@ func (w *writer) counts(c *Counts) {
 	for _, word := range c.valid {
 		w.uv(word)
 	}
-	for i, v := range c.Values {
+	for i := range c.values.Len() {
 		if c.Valid(i) {
-			w.uv(uint64(v))
+			w.uv(uint64(c.values.At(i)))
 		}
 	}
 }
 
 func (r *reader) counts(n int) Counts {
-	c := Counts{Values: make([]uint32, n), valid: make([]uint64, (n+63)/64)}
+	values := make([]uint32, n)
+	c := Counts{valid: make([]uint64, (n+63)/64)}
 	for i := range c.valid {
 		c.valid[i] = r.uv()
 	}
 	if n%64 != 0 && len(c.valid) > 0 && c.valid[len(c.valid)-1]>>(n%64) != 0 {
 		r.fail()
 	}
-	for i := range c.Values {
+	for i := range values {
 		if c.Valid(i) {
 			v := r.uv()
 			if v > 1<<32-1 {
 				r.fail()
 			}
-			c.Values[i] = uint32(v)
+			values[i] = uint32(v)
 		}
 	}
+	c.values = narrowAll(values)
 	return c
 }
 
