@@ -109,9 +109,11 @@ func (r *reader) stringsCol() Strings {
 		total += len(r.str())
 		s.offsets[i+1] = uint32(total)
 	}
-	if r.err == nil {
-		s.all = all[:total]
+	if r.err != nil {
+		// Offsets into nothing would fault whoever reads on before the error is returned.
+		return Strings{offsets: make([]uint32, n+1)}
 	}
+	s.all = all[:total]
 	return s
 }
 
