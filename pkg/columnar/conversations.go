@@ -36,7 +36,8 @@ type Conversations struct {
 	metadata TextColumn
 }
 
-// errTooLarge marks a batch beyond what 32-bit offsets hold; segments are far smaller.
+// errTooLarge marks a batch beyond what 32-bit offsets hold; segments are far
+// smaller (a page is at most 64 MB).
 var errTooLarge = errors.New("columnar: batch too large")
 
 const maxBatchBytes = math.MaxUint32
@@ -49,24 +50,24 @@ func BuildConversations(recs []exportapi.Conversation) (*Conversations, error) {
 	if n > math.MaxInt32 {
 		return nil, errTooLarge
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return recs[a].StartTime.Compare(recs[b].StartTime) })
+	order := timeOrder(n, func(i int) time.Time { return recs[i].StartTime })
 	rec := func(i int) *exportapi.Conversation { return &recs[order[i]] }
 
 	b := &Conversations{Start: make([]int64, n)}
-	idBytes := 0
+	textBytes := 0 // a bound on every string column's bytes
 	for i := range n {
-		v, err := nanos(rec(i).StartTime)
+		c := rec(i)
+		v, err := nanos(c.StartTime)
 		if err != nil {
 			return nil, err
 		}
 		b.Start[i] = v
-		idBytes += len(rec(i).ID)
+		textBytes += len(c.ID) + len(c.Locale) + len(c.Metadata)
+		for _, t := range c.Tags {
+			textBytes += len(t)
+		}
 	}
-	if idBytes > maxBatchBytes {
+	if textBytes > maxBatchBytes {
 		return nil, errTooLarge
 	}
 	b.LastAction = buildOptionalTimes(b.Start, func(i int) time.Time { return rec(i).LastActionAt })

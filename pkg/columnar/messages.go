@@ -2,7 +2,7 @@ package columnar
 
 import (
 	"math"
-	"slices"
+	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
@@ -27,15 +27,12 @@ func BuildMessages(recs []exportapi.Message) (*Messages, error) {
 	if n > math.MaxInt32 {
 		return nil, errTooLarge
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return recs[a].Time.Compare(recs[b].Time) })
+	order := timeOrder(n, func(i int) time.Time { return recs[i].Time })
 	rec := func(i int) *exportapi.Message { return &recs[order[i]] }
 
 	b := &Messages{Time: make([]int64, n)}
 	types, convs, actions := newDictBuilder(), newDictBuilder(), newDictBuilder()
+	textBytes := 0 // a bound on the dictionaries' bytes
 	for i := range n {
 		m := rec(i)
 		v, err := nanos(m.Time)
@@ -43,6 +40,9 @@ func BuildMessages(recs []exportapi.Message) (*Messages, error) {
 			return nil, err
 		}
 		b.Time[i] = v
+		if textBytes += len(m.Type) + len(m.ConversationID) + len(m.UserActionType); textBytes > maxBatchBytes {
+			return nil, errTooLarge
+		}
 		types.add(m.Type)
 		convs.add(m.ConversationID)
 		actions.add(m.UserActionType)

@@ -11,6 +11,17 @@ import (
 // errTime marks a record time that Unix nanoseconds cannot hold (before 1678 or after 2262).
 var errTime = errors.New("columnar: record time outside the range of Unix nanoseconds")
 
+// timeOrder is the order of n records by time, records of the same instant in
+// their given order.
+func timeOrder(n int, at func(i int) time.Time) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return at(a).Compare(at(b)) })
+	return order
+}
+
 // nanos is t in Unix nanoseconds, or an error when that would not round-trip.
 func nanos(t time.Time) (int64, error) {
 	n := t.UnixNano()
