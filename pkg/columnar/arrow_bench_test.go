@@ -115,7 +115,7 @@ func arrowInt64s(vs []int64) arrow.Array {
 	return array.MakeFromData(array.NewData(arrow.PrimitiveTypes.Int64, len(vs), []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0))
 }
 
-func arrowBlocks(t *TextColumn) arrow.Array {
+func arrowBlocks(t *textColumn) arrow.Array {
 	bb := array.NewBinaryBuilder(alloc, arrow.BinaryTypes.Binary)
 	for _, b := range t.blocks {
 		bb.Append(b)
@@ -271,7 +271,7 @@ func fromArrowConversations(data []byte) (*Conversations, error) {
 		return nil, err
 	}
 	defer blocks.Release()
-	b.metadata = TextColumn{n: n}
+	b.metadata = textColumn{n: n}
 	col := blocks.Column(0).(*array.Binary)
 	for i := range col.Len() {
 		b.metadata.blocks = append(b.metadata.blocks, col.Value(i))
@@ -311,8 +311,8 @@ func fromArrowMessages(data []byte) (*Messages, error) {
 		return nil, err
 	}
 	defer blocks.Release()
-	text := func(i int) TextColumn {
-		t := TextColumn{n: n}
+	text := func(i int) textColumn {
+		t := textColumn{n: n}
 		col := blocks.Column(i).(*array.Binary)
 		for j := range col.Len() {
 			t.blocks = append(t.blocks, col.Value(j))

@@ -33,7 +33,7 @@ type Conversations struct {
 	// Keys is each record's metadata keys.
 	Keys KeySets
 	// metadata is the metadata JSON as sent, for tables.
-	metadata TextColumn
+	metadata textColumn
 }
 
 // errTooLarge marks a batch beyond what 32-bit offsets hold; segments are far

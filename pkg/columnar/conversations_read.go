@@ -34,7 +34,7 @@ func (b *Conversations) MetadataKeys(i int) []string {
 // Conversation rebuilds record i. It decompresses the record's metadata block:
 // a table of many rows uses Records or AppendRecords.
 func (b *Conversations) Conversation(i int) (exportapi.Conversation, error) {
-	meta, present, err := b.metadata.At(i)
+	meta, present, err := b.metadata.at(i)
 	if err != nil {
 		return exportapi.Conversation{}, err
 	}
@@ -50,7 +50,7 @@ func (b *Conversations) Records() ([]exportapi.Conversation, error) {
 func (b *Conversations) AppendRecords(dst []exportapi.Conversation, from, to int) ([]exportapi.Conversation, error) {
 	for i := from; i < to; {
 		blk := i / blockRecords
-		texts, present, err := b.metadata.Block(blk)
+		texts, present, err := b.metadata.block(blk)
 		if err != nil {
 			return dst, err
 		}

@@ -17,7 +17,7 @@ type Messages struct {
 	ConversationID Dict
 	UserActionType Dict
 	// ids, user input and bot text are shown only by tables and transcripts.
-	ids, userInput, botText TextColumn
+	ids, userInput, botText textColumn
 }
 
 // BuildMessages builds the columns of recs. It fails, rather than keep an
@@ -76,15 +76,15 @@ func (b *Messages) Records() ([]exportapi.Message, error) {
 func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]exportapi.Message, error) {
 	for i := from; i < to; {
 		blk := i / blockRecords
-		ids, _, err := b.ids.Block(blk)
+		ids, _, err := b.ids.block(blk)
 		if err != nil {
 			return dst, err
 		}
-		inputs, _, err := b.userInput.Block(blk)
+		inputs, _, err := b.userInput.block(blk)
 		if err != nil {
 			return dst, err
 		}
-		bots, _, err := b.botText.Block(blk)
+		bots, _, err := b.botText.block(blk)
 		if err != nil {
 			return dst, err
 		}

@@ -13,17 +13,17 @@ const blockRecords = 512
 // damaged and must be read again.
 var errBlock = errors.New("columnar: damaged text block")
 
-// TextColumn is one free-text field in zstd blocks of blockRecords records. A
+// textColumn is one free-text field in zstd blocks of blockRecords records. A
 // block is the records' lengths (uvarint, length+1; 0 for an absent value) then
 // their bytes, compressed.
-type TextColumn struct {
+type textColumn struct {
 	n      int
 	blocks [][]byte
 }
 
 // buildText compresses n values given by at (present false: the value is absent, as nil metadata).
-func buildText(n int, at func(i int) (string, bool)) TextColumn {
-	t := TextColumn{n: n}
+func buildText(n int, at func(i int) (string, bool)) textColumn {
+	t := textColumn{n: n}
 	var raw, body []byte
 	for from := 0; from < n; from += blockRecords {
 		raw, body = raw[:0], body[:0]
@@ -41,14 +41,8 @@ func buildText(n int, at func(i int) (string, bool)) TextColumn {
 	return t
 }
 
-// Blocks is the number of blocks; block b holds records [b*BlockRecords, (b+1)*BlockRecords).
-func (t *TextColumn) Blocks() int { return len(t.blocks) }
-
-// BlockRecords is the number of records of a full block.
-const BlockRecords = blockRecords
-
-// Block decodes block b: each record's text, and whether it is present.
-func (t *TextColumn) Block(b int) (texts []string, present []bool, err error) {
+// block decodes block b: each record's text, and whether it is present.
+func (t *textColumn) block(b int) (texts []string, present []bool, err error) {
 	if b < 0 || b >= len(t.blocks) {
 		return nil, nil, errBlock
 	}
@@ -86,16 +80,16 @@ func (t *TextColumn) Block(b int) (texts []string, present []bool, err error) {
 	return texts, present, nil
 }
 
-// At decodes record i's text: for one record; a table reads whole blocks.
-func (t *TextColumn) At(i int) (string, bool, error) {
-	texts, present, err := t.Block(i / blockRecords)
+// at decodes record i's text: for one record; a table reads whole blocks.
+func (t *textColumn) at(i int) (string, bool, error) {
+	texts, present, err := t.block(i / blockRecords)
 	if err != nil {
 		return "", false, err
 	}
 	return texts[i%blockRecords], present[i%blockRecords], nil
 }
 
-func (t *TextColumn) size() int {
+func (t *textColumn) size() int {
 	n := 24 * len(t.blocks)
 	for _, b := range t.blocks {
 		n += cap(b)

@@ -290,7 +290,7 @@ func (r *reader) keySets(n, columns int) KeySets {
 }
 
 // Text columns: block count, then each block's length and bytes.
-func appendText(out []byte, t *TextColumn) []byte {
+func appendText(out []byte, t *textColumn) []byte {
 	w := writer{nums: out}
 	w.uv(uint64(len(t.blocks)))
 	for _, b := range t.blocks {
@@ -300,8 +300,8 @@ func appendText(out []byte, t *TextColumn) []byte {
 	return w.nums
 }
 
-func (r *reader) text(n int) TextColumn {
-	t := TextColumn{n: n}
+func (r *reader) text(n int) textColumn {
+	t := textColumn{n: n}
 	blocks := r.count()
 	if blocks != (n+blockRecords-1)/blockRecords {
 		r.fail()
