@@ -16,6 +16,10 @@ import (
 // times (as gaps) and hex ids (as bytes); left out of zstd, they cost a reader
 // nothing to decompress. The text blocks are stored as they are held in memory:
 // a batch read from a tier decompresses only its columns, never its free text.
+
+// FormatVersion is the first byte of a batch's bytes. The decoder reads only
+// its own version: a change of layout bumps it, and what an older plugin
+// stored is then a miss.
 const FormatVersion = 1
 
 const (
