@@ -1,0 +1,105 @@
+package columnar
+
+import (
+	"math"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// Messages is a batch of message records as columns, sorted by time (records
+// of the same instant keep their order).
+type Messages struct {
+	// Time is each record's time in Unix nanoseconds, ascending.
+	Time []int64
+	Type Dict
+	// ConversationID is coded: the join groups a message by its conversation.
+	ConversationID Dict
+	UserActionType Dict
+	// ids, user input and bot text are shown only by tables and transcripts.
+	ids, userInput, botText textColumn
+}
+
+// BuildMessages builds the columns of recs. It fails, rather than keep an
+// inexact value, on a time outside the range of Unix nanoseconds.
+func BuildMessages(recs []exportapi.Message) (*Messages, error) {
+	n := len(recs)
+	if n > math.MaxInt32 {
+		return nil, errTooLarge
+	}
+	order := timeOrder(n, func(i int) time.Time { return recs[i].Time })
+	rec := func(i int) *exportapi.Message { return &recs[order[i]] }
+
+	b := &Messages{Time: make([]int64, n)}
+	types, convs, actions := newDictBuilder(), newDictBuilder(), newDictBuilder()
+	textBytes := 0 // a bound on the dictionaries' bytes
+	for i := range n {
+		m := rec(i)
+		v, err := nanos(m.Time)
+		if err != nil {
+			return nil, err
+		}
+		b.Time[i] = v
+		if textBytes += len(m.Type) + len(m.ConversationID) + len(m.UserActionType); textBytes > maxBatchBytes {
+			return nil, errTooLarge
+		}
+		types.add(m.Type)
+		convs.add(m.ConversationID)
+		actions.add(m.UserActionType)
+	}
+	b.Type, b.ConversationID, b.UserActionType = types.dict(), convs.dict(), actions.dict()
+	b.ids = buildText(n, func(i int) (string, bool) { return rec(i).ID, true })
+	b.userInput = buildText(n, func(i int) (string, bool) { return rec(i).UserInput, true })
+	b.botText = buildText(n, func(i int) (string, bool) { return rec(i).BotText, true })
+	return b, nil
+}
+
+// Len is the number of records.
+func (b *Messages) Len() int { return len(b.Time) }
+
+// Message rebuilds record i. It decompresses the record's text blocks: a table
+// or a transcript of many rows uses Records or AppendRecords.
+func (b *Messages) Message(i int) (exportapi.Message, error) {
+	out, err := b.AppendRecords(nil, i, i+1)
+	if err != nil {
+		return exportapi.Message{}, err
+	}
+	return out[0], nil
+}
+
+// Records rebuilds every record, in the batch's order.
+func (b *Messages) Records() ([]exportapi.Message, error) {
+	return b.AppendRecords(make([]exportapi.Message, 0, b.Len()), 0, b.Len())
+}
+
+// AppendRecords appends records [from, to) to dst, decompressing each block they touch once.
+func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]exportapi.Message, error) {
+	for i := from; i < to; {
+		blk := i / blockRecords
+		ids, _, err := b.ids.block(blk)
+		if err != nil {
+			return dst, err
+		}
+		inputs, _, err := b.userInput.block(blk)
+		if err != nil {
+			return dst, err
+		}
+		bots, _, err := b.botText.block(blk)
+		if err != nil {
+			return dst, err
+		}
+		for ; i < to && i/blockRecords == blk; i++ {
+			j := i % blockRecords
+			dst = append(dst, exportapi.Message{
+				ID:             ids[j],
+				Time:           fromNanos(b.Time[i]),
+				Type:           b.Type.At(i),
+				ConversationID: b.ConversationID.At(i),
+				UserInput:      inputs[j],
+				UserActionType: b.UserActionType.At(i),
+				BotText:        bots[j],
+			})
+		}
+	}
+	return dst, nil
+}
