@@ -53,6 +53,15 @@ func overlaps(pieces []interval, cover interval) []interval {
 	return out
 }
 
+// intersectAll is the time both a and b hold, merged.
+func intersectAll(a, b []interval) []interval {
+	var both []interval
+	for _, iv := range b {
+		both = append(both, overlaps(a, iv)...)
+	}
+	return merge(both)
+}
+
 func inAny(pieces []interval, t time.Time) bool {
 	for _, p := range pieces {
 		if p.contains(t) {

@@ -46,23 +46,14 @@ func leaveAll[T any](p plan[T]) {
 // that goes on is over. Complete time is measured before the freeze: its records
 // had all been handed to the query by then.
 func answerPartially[T any](s *Source, w exportapi.Window, p plan[T], cons *consumer[T]) ([]exportapi.Window, <-chan struct{}) {
-	var done []interval
-	for _, h := range p.hits {
-		done = append(done, h.span)
-	}
 	running := map[*flight[T]]*subscriber[T]{}
 	if p.started != nil {
-		done = append(done, p.started.readSoFar()...)
 		running[p.started] = p.own
 	}
 	for _, j := range p.joins {
-		done = append(done, j.f.readSoFar()...)
 		running[j.f] = j.sub
 	}
-	missing := []interval{{from: w.From, to: w.To}}
-	for _, d := range merge(done) {
-		missing = subtract(missing, d)
-	}
+	missing := subtractAll([]interval{{from: w.From, to: w.To}}, p.readSoFar())
 	stop := make(chan struct{})
 	cons.mu.Lock()
 	cons.frozen = true

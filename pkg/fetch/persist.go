@@ -151,11 +151,7 @@ func (w *chunkWriter[T]) writtenEverywhere() []interval {
 	}
 	all := w.written[0]
 	for _, other := range w.written[1:] {
-		var both []interval
-		for _, o := range other {
-			both = append(both, overlaps(all, o)...)
-		}
-		all = merge(both)
+		all = intersectAll(all, other)
 	}
 	return all
 }

@@ -49,6 +49,7 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 				go q.started.launch()
 				p.joins = append(p.joins, joined[T]{f: q.started, sub: q.own, own: true})
 			}
+			trackPlan(req.Progress, req.Window, p)
 		}
 	}
 	res := waitForReplicas(ctx, wait, s, ep, k, hold, blocked, take)
@@ -58,6 +59,7 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 		}
 	}
 	p.hits = append(p.hits, res.found...)
+	trackPlan(req.Progress, req.Window, p)
 	st.TierHits, st.CacheHits = len(res.found), len(res.found)
 	st.Warnings = res.warnings
 	if len(res.pending) == 0 {

@@ -96,6 +96,9 @@ type Request struct {
 	// read has not finished: the read goes on without it, into the cache, and the
 	// Stats say which time is not complete. Zero waits for the whole read.
 	AnswerBy time.Time
+	// Progress, when set, follows which time of the window has been handed on
+	// while the read goes on.
+	Progress *Progress
 }
 
 // Stats is what a query's data cost.
@@ -301,6 +304,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 			cons.take(r)
 		}
 	}
+	trackPlan(req.Progress, w, &p)
 	if p.started != nil {
 		go p.started.launch()
 	}

@@ -24,17 +24,7 @@ func timeoutError[T any](ctx context.Context, s *Source, endpoint string, req Re
 		return exportapi.ContextError(ctx, endpoint)
 	}
 	window := interval{from: req.Window.From, to: req.Window.To}
-	var done []interval
-	for _, h := range p.hits {
-		done = append(done, h.span)
-	}
-	if p.started != nil {
-		done = append(done, p.started.readSoFar()...)
-	}
-	for _, j := range p.joins {
-		done = append(done, j.f.readSoFar()...)
-	}
-	read := totalLength(overlaps(merge(done), window))
+	read := totalLength(overlaps(p.readSoFar(), window))
 	left := window.length() - read
 	cons.mu.Lock()
 	seen := cons.seen

@@ -30,8 +30,10 @@ type ConversationTable struct {
 }
 
 // NewConversationTable keeps the limit most recently started conversations.
-func NewConversationTable(limit int) *ConversationTable {
-	return &ConversationTable{rows: newNewest(limit, func(c *exportapi.Conversation) (time.Time, string) { return c.StartTime, c.ID })}
+// read, when set, is the time wholly read so far (fetch.Progress.Read): rows of
+// it past the newest limit are let go while the read goes on.
+func NewConversationTable(limit int, read func() []exportapi.Window) *ConversationTable {
+	return &ConversationTable{rows: newNewest(limit, func(c *exportapi.Conversation) (time.Time, string) { return c.StartTime, c.ID }, read)}
 }
 
 // Add takes a page of conversations that passed the query's filters.

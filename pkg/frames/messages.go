@@ -24,8 +24,10 @@ type MessageTable struct {
 }
 
 // NewMessageTable keeps the limit most recent messages.
-func NewMessageTable(limit int) *MessageTable {
-	return &MessageTable{rows: newNewest(limit, func(m *exportapi.Message) (time.Time, string) { return m.Time, m.ID })}
+// read, when set, is the time wholly read so far (fetch.Progress.Read): rows of
+// it past the newest limit are let go while the read goes on.
+func NewMessageTable(limit int, read func() []exportapi.Window) *MessageTable {
+	return &MessageTable{rows: newNewest(limit, func(m *exportapi.Message) (time.Time, string) { return m.Time, m.ID }, read)}
 }
 
 // Add takes a page of messages that passed the query's filters.

@@ -15,32 +15,68 @@ import (
 
 // newest keeps the limit newest of the records added to it, in bounded memory.
 // A partial answer drops the rows of time not wholly read before it applies the
-// limit, and such rows may be among the newest (the record a read stopped at), so
-// the buffer keeps limit more rows than it shows: it grows to three times the
-// limit, then sorts and cuts back to twice. Every row cut is older than every row
-// kept, so what is left after dropping unread time is always the newest rows of
-// read time; only when more than limit of the kept rows were unread (a read that
-// hands out records out of time order) can there be fewer than limit of them,
-// and the notice then says the table shows the newest of the time read so far.
+// limit, and the time not read at the end may be anywhere: a read in legs or
+// newest first leaves the newest time unread while older time is complete. So
+// the buffer lets go only of rows it knows it will never show: with read (the
+// time wholly handed on so far, which only grows), a row of read time with limit
+// newer rows of read time; every row of time still being read is kept (a page a
+// leg, about). Without read, or past maxUnreadRows, it keeps the newest rows, and
+// the notice says the table shows the newest of what it kept.
 type newest[T any] struct {
 	limit int
 	key   func(*T) (time.Time, string)
+	read  func() []exportapi.Window
 	rows  []T
+	next  int // the length at which the buffer is trimmed next
 	total int
 	// partial says unread time was dropped: the total is then not what the range holds.
 	partial bool
 }
 
-func newNewest[T any](limit int, key func(*T) (time.Time, string)) *newest[T] {
-	return &newest[T]{limit: limit, key: key}
+// maxUnreadRows bounds the rows of time still being read that the buffer keeps:
+// a read that hands out records out of time order claims no time as read.
+const maxUnreadRows = 100_000
+
+func newNewest[T any](limit int, key func(*T) (time.Time, string), read func() []exportapi.Window) *newest[T] {
+	return &newest[T]{limit: limit, key: key, read: read, next: 3 * limit}
 }
 
 func (n *newest[T]) add(records []T) {
 	n.total += len(records)
 	n.rows = append(n.rows, records...)
-	if len(n.rows) >= 3*n.limit && len(n.rows) > 2*n.limit {
-		n.trim(2 * n.limit)
+	if len(n.rows) < n.next {
+		return
 	}
+	if n.read == nil {
+		n.trim(2 * n.limit)
+	} else {
+		n.trimRead(n.read())
+	}
+	// Trimming again only once the buffer has doubled keeps the work per record
+	// constant however many rows of unread time it holds.
+	n.next = max(3*n.limit, 2*len(n.rows))
+}
+
+// trimRead lets go of the rows of read time past the newest limit of them, and
+// keeps every row of other time (up to maxUnreadRows).
+func (n *newest[T]) trimRead(read []exportapi.Window) {
+	var unread []T
+	kept := slices.DeleteFunc(n.rows, func(r T) bool {
+		t, _ := n.key(&r)
+		if inAny(read, t) {
+			return false
+		}
+		unread = append(unread, r)
+		return true
+	})
+	if len(unread) > maxUnreadRows {
+		n.rows = append(kept, unread...)
+		n.trim(2 * n.limit)
+		return
+	}
+	n.rows = kept
+	n.trim(n.limit)
+	n.rows = append(n.rows, unread...)
 }
 
 // sorted returns the newest limit rows outside the unread windows, newest first;

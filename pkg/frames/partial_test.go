@@ -39,7 +39,7 @@ func TestMaskSeriesNullsWhatIsNotComplete(t *testing.T) {
 // the table still shows limit rows, all of read time.
 func TestAPartialTableDropsUnreadTimeBeforeTheLimit(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	table := NewMessageTable(2)
+	table := NewMessageTable(2, nil)
 	for i := range 10 {
 		table.Add([]exportapi.Message{{ID: string(rune('a' + i)), Time: t0.Add(time.Duration(i) * time.Minute)}})
 	}

@@ -34,20 +34,20 @@ func sampleMessages() []exportapi.Message {
 }
 
 func TestConversationTableGolden(t *testing.T) {
-	table := NewConversationTable(10)
+	table := NewConversationTable(10, nil)
 	table.Add(sampleConversations()[:1])
 	table.Add(sampleConversations()[1:])
 	experimental.CheckGoldenJSONFrame(t, "testdata", "conversations-table", table.Frame(nil), *update)
 }
 
 func TestMessageTableGolden(t *testing.T) {
-	table := NewMessageTable(10)
+	table := NewMessageTable(10, nil)
 	table.Add(sampleMessages())
 	experimental.CheckGoldenJSONFrame(t, "testdata", "messages-table", table.Frame(nil), *update)
 }
 
 func TestLimitKeepsTheNewestAndSaysSo(t *testing.T) {
-	table := NewConversationTable(2)
+	table := NewConversationTable(2, nil)
 	for i := 0; i < 25; i++ {
 		// Pages arrive oldest first, as the API sends them.
 		table.Add([]exportapi.Conversation{{ID: string(rune('a' + i)), StartTime: t0.Add(time.Duration(i) * time.Minute)}})

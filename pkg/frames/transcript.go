@@ -16,8 +16,10 @@ type Transcript struct {
 }
 
 // NewTranscript keeps the limit most recent messages.
-func NewTranscript(limit int) *Transcript {
-	return &Transcript{rows: newNewest(limit, func(m *exportapi.Message) (time.Time, string) { return m.Time, m.ID })}
+// read, when set, is the time wholly read so far (fetch.Progress.Read): rows of
+// it past the newest limit are let go while the read goes on.
+func NewTranscript(limit int, read func() []exportapi.Window) *Transcript {
+	return &Transcript{rows: newNewest(limit, func(m *exportapi.Message) (time.Time, string) { return m.Time, m.ID }, read)}
 }
 
 // Add takes a page of matching messages.

@@ -15,7 +15,9 @@ var _ = answers(query.TypeConversations, answerConversations)
 
 // answerConversations is a table of the newest conversations, up to the limit.
 func answerConversations(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	t := frames.NewConversationTable(q.Limit)
+	pr := &fetch.Progress{}
+	ctx = withTableProgress(ctx, pr)
+	t := frames.NewConversationTable(q.Limit, pr.Read)
 	c, err := d.scanConversations(ctx, q, w, t.Add)
 	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

@@ -16,7 +16,9 @@ var _ = answers(query.TypeMessages, answerMessages)
 
 // answerMessages is a table of the newest messages, up to the limit.
 func answerMessages(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	t := frames.NewMessageTable(q.Limit)
+	pr := &fetch.Progress{}
+	ctx = withTableProgress(ctx, pr)
+	t := frames.NewMessageTable(q.Limit, pr.Read)
 	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
 	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

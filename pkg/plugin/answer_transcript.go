@@ -16,7 +16,9 @@ var _ = answers(query.TypeTranscript, answerTranscript)
 
 // answerTranscript is messages as a logs frame, for Explore.
 func answerTranscript(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	t := frames.NewTranscript(q.Limit)
+	pr := &fetch.Progress{}
+	ctx = withTableProgress(ctx, pr)
+	t := frames.NewTranscript(q.Limit, pr.Read)
 	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
 	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

@@ -56,6 +56,9 @@ type Options struct {
 	// KeepReading is how long a read a dashboard answered partially from goes on
 	// without anyone asking for its time again; zero: 3 minutes.
 	KeepReading time.Duration
+	// MaxPageBytes bounds one page's body; zero: the client's 64 MB. Tests of the
+	// bound use a small one, so that they do not measure how fast 64 MB is parsed.
+	MaxPageBytes int64
 }
 
 // DefaultCacheBytes is the cache's memory budget for the whole plugin process;
@@ -183,6 +186,7 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 		RequestsPerSecond: s.RequestsPerSecond,
 		RequestTimeout:    s.Timeout,
 		Backoff:           opts.Backoff,
+		MaxPageBytes:      opts.MaxPageBytes,
 	})
 	if err != nil {
 		return err

@@ -54,6 +54,10 @@ func (c captureLogger) all() string {
 
 // hardened starts a simulator that takes secretKey and a data source on it with
 // the cache off, so every query reads through the faults.
+// hardenedPageBytes is the page bound of the fault tests: 4 MB parse in a moment
+// even on a busy machine under -race, where 64 MB take minutes.
+const hardenedPageBytes = 4 << 20
+
 func hardened(t *testing.T, faults simulator.Faults, rps float64, jsonData map[string]any) (*simulator.Server, *Datasource) {
 	t.Helper()
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 5, PerHour: 30, Seed: 5, Now: func() time.Time { return testNow }})
@@ -63,7 +67,11 @@ func hardened(t *testing.T, faults simulator.Faults, rps float64, jsonData map[s
 	for k, v := range jsonData {
 		jd[k] = v
 	}
-	inst, err := Factory(testOptions())(t.Context(), instanceSettings(url, jd, secretKey))
+	opts := testOptions()
+	// Pages stay far below it (a thousand messages is under 1 MB); the size-limit
+	// case pads past it.
+	opts.MaxPageBytes = hardenedPageBytes
+	inst, err := Factory(opts)(t.Context(), instanceSettings(url, jd, secretKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +125,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 		{name: "empty pages with cursors", faults: simulator.Faults{EmptyPagesFirst: 3}, exact: true},
 		{name: "answers slower than the timeout", faults: simulator.Faults{Latency: 3 * time.Second}, jd: map[string]any{"timeoutSeconds": 0.5}, message: "no answer within 500ms"},
 		{name: "every answer a 5xx", faults: simulator.Faults{ServerErrors: 1}, message: "still failed after 4 retries"},
-		{name: "page over the size limit", faults: simulator.Faults{PadBytes: 70 << 20}, jd: map[string]any{"timeoutSeconds": 60}, message: "larger than 64 MB"},
+		{name: "page over the size limit", faults: simulator.Faults{PadBytes: 6 << 20}, jd: map[string]any{"timeoutSeconds": 60}, message: "larger than 4 MB"},
 		{name: "cursor loop", faults: simulator.Faults{CursorLoop: true}, message: "sent a cursor it had already sent"},
 		{name: "cursor that never ends", faults: simulator.Faults{EndlessEmptyPages: true}, message: "empty pages in a row"},
 	}

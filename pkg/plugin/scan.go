@@ -35,7 +35,12 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 	join := selection.NewJoin(&q.Filters, g)
 	if join != nil {
 		lookback := exportapi.Window{From: w.From.Add(-conversationLookback), To: w.To}
-		cc, err := d.scanConversations(ctx, q, lookback, join.AddConversations)
+		cc, err := d.scanConversations(withTableProgress(ctx, nil), q, lookback, join.AddConversations)
+		if len(cc.Incomplete) > 0 {
+			// Messages of read time may yet be dropped for their conversations':
+			// the table keeps its newest rows without following the read.
+			ctx = withTableProgress(ctx, nil)
+		}
 		// A message is only as complete as the conversations it may belong to:
 		// those that started up to a lookback before it.
 		for i := range cc.Incomplete {
@@ -60,7 +65,21 @@ func (d *Datasource) scanMessages(ctx context.Context, q *query.Query, w exporta
 }
 
 func (d *Datasource) request(ctx context.Context, q *query.Query, w exportapi.Window) fetch.Request {
-	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords, AnswerBy: answerBy(ctx)}
+	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords, AnswerBy: answerBy(ctx), Progress: tableProgress(ctx)}
+}
+
+type tableProgressKey struct{}
+
+// withTableProgress marks the context of a table's read with the progress its
+// newest-rows buffer follows (nil: none); a query's other reads (a join's
+// conversations) must not report to it.
+func withTableProgress(ctx context.Context, pr *fetch.Progress) context.Context {
+	return context.WithValue(ctx, tableProgressKey{}, pr)
+}
+
+func tableProgress(ctx context.Context) *fetch.Progress {
+	pr, _ := ctx.Value(tableProgressKey{}).(*fetch.Progress)
+	return pr
 }
 
 type answerByKey struct{}
