@@ -63,8 +63,8 @@ func TestAKeyOfAnotherTypeIsDeletedNotAnOutage(t *testing.T) {
 }
 
 // TestAFullRedisKeepsLeasesAndTheRateLimit: in a Redis at its maxmemory with
-// noeviction, segments that do not fit are not kept, but Redis stays in use and
-// the oldest segments make room for leases and the rate limit.
+// noeviction, the oldest segments make room for newer ones, segments that do
+// not fit are not kept, Redis stays in use, and leases and the rate limit work.
 func TestAFullRedisKeepsLeasesAndTheRateLimit(t *testing.T) {
 	// 2 MB: redis-server 7.0 itself takes about 0.95 MB, so at 1 MB nothing of
 	// ours fits, not even a lease, and there is no segment to make room with.
