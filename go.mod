@@ -4,7 +4,6 @@ go 1.26.5
 
 require (
 	github.com/apache/arrow-go/v18 v18.8.0
-	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/google/go-cmp v0.7.0
 	github.com/grafana/grafana-plugin-sdk-go v0.298.0
 	github.com/json-iterator/go v1.1.12

@@ -56,6 +56,9 @@ type Limiter struct {
 	fallback    *rate.Limiter
 	sharedTrend string    // the last trouble with shared, "" when it works
 	sharedLost  time.Time // when shared last failed
+	// fallbackFrom is the earliest the fallback lets a request go after the
+	// replica left the shared rate for it (see waitShared).
+	fallbackFrom time.Time
 
 	// Background requests (priority.go): their own pace, and the interactive
 	// requests waiting, whom they let go first.
@@ -266,6 +269,9 @@ func (lim *Limiter) wait(ctx context.Context, endpoint string) (w waits, err err
 		// this replica sent at its own share. Until it has worked for a while,
 		// the replica keeps to its share as well.
 		limiter = fallback
+		if err := sleepUntil(ctx, endpoint, lim.fallbackStart(), func() error { return pacedError(endpoint, float64(fallback.Limit()), false) }); err != nil {
+			return w, err
+		}
 	}
 	r := limiter.Reserve()
 	delay := r.Delay()
@@ -295,7 +301,14 @@ func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) er
 		d, err := p.Reserve(ctx, key, lim.Rate())
 		lim.pool.mu.Lock()
 		if err != nil {
-			lim.sharedTrend, lim.sharedLost = err.Error(), time.Now()
+			now := time.Now()
+			if lim.sharedLost.IsZero() || now.Sub(lim.sharedLost) >= sharedRecovery {
+				// Leaving the shared rate: the others may have just sent at
+				// it, and may go on at their shares only from now, so this
+				// replica's share starts one shared interval on (burst 1).
+				lim.fallbackFrom = now.Add(time.Duration(float64(time.Second) / lim.Rate()))
+			}
+			lim.sharedTrend, lim.sharedLost = err.Error(), now
 		} else {
 			lim.sharedTrend = ""
 		}
@@ -318,6 +331,12 @@ func (lim *Limiter) waitShared(ctx context.Context, endpoint string, p Pacer) er
 // sharedRecovery is how long after the shared rate limit failed a replica
 // still keeps to its own share too.
 const sharedRecovery = 5 * time.Second
+
+func (lim *Limiter) fallbackStart() time.Time {
+	lim.pool.mu.Lock()
+	defer lim.pool.mu.Unlock()
+	return lim.fallbackFrom
+}
 
 func (lim *Limiter) recovering() bool {
 	lim.pool.mu.Lock()

@@ -41,3 +41,37 @@ func TestASharedLimiterThatCameBackDoesNotBurst(t *testing.T) {
 		t.Fatalf("three requests right after the shared limiter failed went out within %s", took)
 	}
 }
+
+// switchPacer lets requests go until it is told to fail, as a Redis that goes
+// away mid-export does.
+type switchPacer struct{ failing atomic.Bool }
+
+func (p *switchPacer) Reserve(context.Context, string, float64) (time.Duration, error) {
+	if p.failing.Load() {
+		return 0, errors.New("redis is unavailable")
+	}
+	return 0, nil
+}
+
+// TestAReplicaThatFallsBackWaitsOneSharedInterval: the other replicas may have
+// just sent at the shared rate when it fails, so a replica's first request at
+// its own share goes one shared interval after the failure, not at once.
+func TestAReplicaThatFallsBackWaitsOneSharedInterval(t *testing.T) {
+	pool := &LimiterPool{}
+	lease := pool.Acquire("http://127.0.0.1:1", "limiter-test-key", 2)
+	defer lease.Release()
+	p := &switchPacer{}
+	lease.Share(p, 3) // its own share: 2/3 a second
+	if _, err := lease.Messages.wait(context.Background(), EndpointMessages); err != nil {
+		t.Fatal(err)
+	}
+	p.failing.Store(true)
+	start := time.Now()
+	if _, err := lease.Messages.wait(context.Background(), EndpointMessages); err != nil {
+		t.Fatal(err)
+	}
+	// One shared interval is 500 ms; a sleep never ends early.
+	if took := time.Since(start); took < 450*time.Millisecond {
+		t.Fatalf("the first request at the replica's own share went out %s after the shared limiter failed", took)
+	}
+}

@@ -32,7 +32,7 @@ const pollInterval = 200 * time.Millisecond
 
 // renewalGrace is how long a waiting replica leaves time whose lease vanished
 // without its records: a Redis that restarted lost every lease, and the
-// holders re-assert theirs at their next renewal (every leaseTTL/3).
+// holders re-assert theirs at their next renewal (every renewEvery).
 const renewalGrace = leaseTTL / 2
 
 // shared is a read's hold on the time it reads on behalf of every replica.
@@ -212,23 +212,34 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 	return out
 }
 
-// renew keeps the hold alive while the read's export runs. A renewal also
-// re-creates a lease Redis lost (a restart): Claim writes what the hold holds.
+// renewEvery is how often a hold renews its lease. A renewal also re-creates
+// a lease Redis lost (a restart), so the replicas waiting on it must find it
+// again well within renewalGrace, however slow the machine.
+const renewEvery = leaseTTL / 5
+
+// renew keeps the hold alive while the read's export runs: Claim writes what
+// the hold holds. A renewal that failed (a Redis slow to answer, or away) is
+// tried again at once after a poll, not a renewal later: two failures in a
+// row would otherwise let the lease lapse, and the others read the time again.
 func (h *shared) renew() {
 	defer h.done.Done()
-	t := time.NewTicker(leaseTTL / 3)
+	t := time.NewTimer(renewEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-h.stop:
 			return
 		case <-t.C:
+			next := renewEvery
 			// Under h.mu: a claim meanwhile must not be replaced by an older hold.
 			h.mu.Lock()
 			if held := toSpans(h.held); len(held) > 0 {
-				_, _ = h.leases.Claim(context.Background(), h.lane, h.token, leaseTTL, func([]Span) []Span { return held })
+				if _, err := h.leases.Claim(context.Background(), h.lane, h.token, leaseTTL, func([]Span) []Span { return held }); err != nil {
+					next = pollInterval
+				}
 			}
 			h.mu.Unlock()
+			t.Reset(next)
 		}
 	}
 }

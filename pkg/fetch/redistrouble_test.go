@@ -124,11 +124,16 @@ func TestRedisRestartedMidExport(t *testing.T) {
 	checkCost(t, "Redis restarted mid-export", sim, pages)
 }
 
-// TestRedisFull: a Redis at its maxmemory with noeviction. At 2 MB our
-// segments fill it and make room for the leases and the rate limit: the
-// replicas read once between them. At 1 MB redis-server 7.0's own 0.95 MB and
-// the replicas' connections leave no room for a single lease: each replica
-// reads for itself, paced at its share, so that still no request is refused.
+// TestRedisFull: a Redis at its maxmemory with noeviction. Leases and the
+// rate limit are written whatever its memory (allow-oom scripts), so every
+// replica always paces on the one shared rate. At 2 MB the oldest segments
+// make room for the newest, and the waiting replicas take each chunk as it
+// lands: the replicas read once between them. At 1 MB redis-server 7.0's own
+// 0.95 MB and the replicas' connections leave no room for a single segment:
+// the lease holder reads, stores nothing, lets go; the next replica then
+// reads the time for itself, and so on, so the bound is the pages times the
+// replicas (+10%), exactly, whatever the machine's speed: each replica reads
+// the range once and keeps it in its own memory.
 func TestRedisFull(t *testing.T) {
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	for _, c := range []struct {

@@ -2,7 +2,6 @@ package sharedcache
 
 import (
 	"context"
-	"errors"
 	mathrand "math/rand/v2"
 	"strconv"
 	"strings"
@@ -59,6 +58,33 @@ func (s *Shared) fieldOf(sp fetch.Span, token string) string {
 	return strconv.FormatInt(sp.From.UnixNano(), 10) + ":" + strconv.FormatInt(sp.To.UnixNano(), 10) + ":" + s.process + ":" + token
 }
 
+// writeLeases replaces the lease hash KEYS[1] if it still holds the ARGV[2]
+// field and value pairs that follow (an optimistic transaction: WATCH and
+// MULTI cannot run in a full Redis, which refuses whatever a MULTI queues),
+// dropping the fields counted next and setting the pairs after them, and
+// keeps the hash ARGV[1] ms. It returns 1 once written, 0 when the hash
+// changed meanwhile. It runs in a full Redis (roomless.go), for a few fields.
+var writeLeases = newRoomless(`
+local seen = tonumber(ARGV[2])
+if redis.call('HLEN', KEYS[1]) ~= seen then
+	return 0
+end
+for i = 3, 2 + 2 * seen, 2 do
+	if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
+		return 0
+	end
+end
+local at = 3 + 2 * seen
+local drop = tonumber(ARGV[at])
+if drop > 0 then
+	redis.call('HDEL', KEYS[1], unpack(ARGV, at + 1, at + drop))
+end
+for i = at + 1 + drop, #ARGV, 2 do
+	redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`)
+
 // Claim reads the live leases other processes hold on lane, lets decide pick
 // the spans to take, and records them for token with the given time to live,
 // replacing what token held before, all in one optimistic transaction.
@@ -73,41 +99,36 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 				// Another replica won the race: let it finish before looking again.
 				time.Sleep(time.Duration(1+mathrand.IntN(10*try)) * time.Millisecond)
 			}
-			err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-				all, err := tx.HGetAll(ctx, key).Result()
-				if err != nil {
-					return err
-				}
-				now := time.Now()
-				var others []fetch.Span
-				var drop []string
-				for field, value := range all {
-					l, ok := parseLease(field, value)
-					switch {
-					// A lease that expires further ahead than any holder sets
-					// one (a planted field, or a holder's clock far ahead) would
-					// block the time for good: it counts as lapsed.
-					case !ok || now.After(l.expiry) || l.token == token || l.expiry.After(now.Add(ttl+maxClockSkew)):
-						drop = append(drop, field)
-					case l.process != s.process:
-						others = append(others, l.span)
-					}
-				}
-				taken = decide(others)
-				_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-					if len(drop) > 0 {
-						p.HDel(ctx, key, drop...)
-					}
-					expiry := strconv.FormatInt(now.Add(ttl).UnixMilli(), 10)
-					for _, sp := range taken {
-						p.HSet(ctx, key, s.fieldOf(sp, token), expiry)
-					}
-					p.PExpire(ctx, key, 4*ttl)
-					return nil
-				})
+			all, err := s.rdb.HGetAll(ctx, key).Result()
+			if err != nil {
 				return err
-			}, key)
-			if !errors.Is(err, redis.TxFailedErr) {
+			}
+			now := time.Now()
+			var others []fetch.Span
+			// The write goes through only if the hash is still what was read.
+			args := []any{(4 * ttl).Milliseconds(), len(all)}
+			var drop []any
+			for field, value := range all {
+				args = append(args, field, value)
+				l, ok := parseLease(field, value)
+				switch {
+				// A lease that expires further ahead than any holder sets
+				// one (a planted field, or a holder's clock far ahead) would
+				// block the time for good: it counts as lapsed.
+				case !ok || now.After(l.expiry) || l.token == token || l.expiry.After(now.Add(ttl+maxClockSkew)):
+					drop = append(drop, field)
+				case l.process != s.process:
+					others = append(others, l.span)
+				}
+			}
+			taken = decide(others)
+			args = append(append(args, len(drop)), drop...)
+			expiry := strconv.FormatInt(now.Add(ttl).UnixMilli(), 10)
+			for _, sp := range taken {
+				args = append(args, s.fieldOf(sp, token), expiry)
+			}
+			written, err := s.run(ctx, writeLeases, []string{key}, args...).Int()
+			if err != nil || written == 1 {
 				return err
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -51,6 +52,8 @@ type Shared struct {
 	since         time.Time
 	ops, failures int64
 	claiming      map[string]*sync.Mutex // per lane; lanes are few per process
+	// noFlags is set once Redis proved older than 7.0 (roomless.go).
+	noFlags atomic.Bool
 }
 
 // ErrUnavailable is returned, wrapped, by every call while Redis cannot be used.

@@ -11,9 +11,9 @@ import (
 // Not every error of Redis is an outage. A key of ours holding another type
 // (WRONGTYPE: overwritten by someone else), or a value the rate limit's script
 // cannot read, is a data problem: the key is deleted and the call made again. A full Redis (OOM under a noeviction
-// policy) is a lack of room: leases and the rate limit come first, so the
-// oldest segments make room for them; a segment that still does not fit is
-// not kept, and Redis stays in use. A call the caller gave up on says nothing
+// policy) is a lack of room: leases and the rate limit are written whatever
+// Redis's memory (roomless.go); the oldest segments make room for newer ones,
+// and a segment that still does not fit is not kept. Redis stays in use. A call the caller gave up on says nothing
 // of Redis either.
 
 // op names what a call touches, for those repairs.

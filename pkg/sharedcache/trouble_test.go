@@ -63,8 +63,8 @@ func TestAKeyOfAnotherTypeIsDeletedNotAnOutage(t *testing.T) {
 }
 
 // TestAFullRedisKeepsLeasesAndTheRateLimit: in a Redis at its maxmemory with
-// noeviction, segments that do not fit are not kept, but Redis stays in use and
-// the oldest segments make room for leases and the rate limit.
+// noeviction, the oldest segments make room for newer ones, segments that do
+// not fit are not kept, Redis stays in use, and leases and the rate limit work.
 func TestAFullRedisKeepsLeasesAndTheRateLimit(t *testing.T) {
 	// 2 MB: redis-server 7.0 itself takes about 0.95 MB, so at 1 MB nothing of
 	// ours fits, not even a lease, and there is no segment to make room with.
@@ -107,5 +107,36 @@ func TestAFullRedisKeepsLeasesAndTheRateLimit(t *testing.T) {
 	}
 	if st := s.Status(); !st.Healthy {
 		t.Fatalf("a full Redis: %+v", st)
+	}
+}
+
+// TestAtOneMegabyteLeasesAndTheRateLimitStillWork: at 1 MB redis-server's own
+// memory is past the limit, so that every write is refused and there is no
+// segment to make room with; leases and the rate limit still work, and still
+// pace: a replica that found them refused would go to its own share while
+// the others went on at the shared rate.
+func TestAtOneMegabyteLeasesAndTheRateLimitStillWork(t *testing.T) {
+	srv := redistest.StartWith(t, "--maxmemory", "1mb", "--maxmemory-policy", "noeviction")
+	a, b := replica(t, srv.URL(), "a"), replica(t, srv.URL(), "b")
+	ctx := context.Background()
+	// A segment does not fit: it is not kept, and Redis stays in use.
+	_ = a.Save(ctx, lane, []fetch.Stored{{From: t0, To: t0.Add(time.Hour), Data: make([]byte, 64<<10)}}, t0)
+	if _, err := a.Claim(ctx, lane, "t1", time.Minute, func([]fetch.Span) []fetch.Span { return []fetch.Span{hours(0, 1)} }); err != nil {
+		t.Fatalf("claim at 1 MB: %v", err)
+	}
+	var others []fetch.Span
+	if _, err := b.Claim(ctx, lane, "t2", time.Minute, func(o []fetch.Span) []fetch.Span { others = o; return nil }); err != nil || len(others) != 1 {
+		t.Fatalf("another replica's claim at 1 MB: it saw %v (%v)", others, err)
+	}
+	if wait, err := a.Reserve(ctx, "k", 0.01); err != nil || wait != 0 {
+		t.Fatalf("the first reservation at 1 MB: wait %v (%v)", wait, err)
+	}
+	if wait, err := b.Reserve(ctx, "k", 0.01); err != nil || wait < 50*time.Second {
+		t.Fatalf("another replica's reservation right after, at one per 100 s: wait %v (%v)", wait, err)
+	}
+	for _, s := range []*Shared{a, b} {
+		if st := s.Status(); !st.Healthy {
+			t.Fatalf("a Redis at 1 MB: %+v", st)
+		}
 	}
 }
