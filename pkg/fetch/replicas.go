@@ -27,15 +27,21 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 			defer cancel()
 		}
 	}
+	// A segment that does not decode leaves its time incomplete, never uncounted.
+	var failed []interval
+	feed := func(sg *segment) {
+		if err := consume(ctx, s, ep, k, sg, cons.take); err != nil {
+			failed = append(failed, sg.span)
+			st.Warnings = addWarnings(st.Warnings, err.Error())
+		}
+	}
 	take := func(taken []interval) {
 		for _, iv := range taken {
 			part := req
 			part.Window = exportapi.Window{From: iv.from, To: iv.to}
 			q := makePlan(ctx, s, ep, part, cons, nil, nil)
 			for _, h := range q.hits {
-				for _, frag := range h.records.([][]T) {
-					cons.take(frag)
-				}
+				feed(h)
 			}
 			for _, j := range q.joins {
 				for _, r := range j.replay {
@@ -51,15 +57,11 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 			}
 		}
 	}
-	res := waitForReplicas(ctx, wait, s, ep, k, hold, blocked, take)
-	for _, sg := range res.found {
-		for _, frag := range sg.records.([][]T) {
-			cons.take(frag)
-		}
-	}
+	res := waitForReplicas(ctx, wait, s, ep, k, hold, blocked, take, feed)
 	p.hits = append(p.hits, res.found...)
 	st.TierHits, st.CacheHits = len(res.found), len(res.found)
-	st.Warnings = res.warnings
+	st.Warnings = addWarnings(res.warnings, st.Warnings...)
+	res.pending = append(res.pending, failed...)
 	if len(res.pending) == 0 {
 		return nil, st
 	}

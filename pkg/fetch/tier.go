@@ -55,8 +55,11 @@ func schemaFor[T any]() uint32 {
 }
 
 // fromTiers finds, tier by tier, the settled time of zone that the memory cache
-// does not hold (gaps), decodes it and offers it to the memory cache. It returns
-// the segments found, disjoint and inside gaps, and a warning per tier that failed.
+// does not hold (gaps). It checks what it finds but does not decode it: the
+// records stay encoded (a fraction of their decoded size) until the query
+// consumes the segment (see consume), so that a range far larger than memory
+// streams through the query a segment at a time. It returns the segments found,
+// disjoint and inside gaps, and a warning per tier that failed.
 func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, gaps []interval, now time.Time) ([]*segment, []string) {
 	var found []*segment
 	var warnings []string
@@ -88,8 +91,8 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if len(parts) == 0 {
 					continue
 				}
-				recs, err := decodeRecords[T](st.Data, schema, bindingOf(lane, st))
-				if err != nil {
+				enc := &encoded{data: st.Data, schema: schema, binding: bindingOf(lane, st), tier: t, lane: lane, stored: st}
+				if _, err := unframe(st.Data, schema, enc.binding); err != nil {
 					// A miss: the time is read from the API and written again.
 					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = addWarnings(warnings, tierWarning(t, "read", err))
@@ -101,28 +104,11 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 					expires = maxInstant
 				}
 				for _, part := range parts {
-					in := keep(recs, func(r *T) bool { return part.contains(ep.when(r)) })
-					size := int64(segmentOverhead)
-					for i := range in {
-						size += ep.size(&in[i])
-					}
-					found = append(found, &segment{span: part, records: [][]T{in}, size: size, expires: expires})
+					found = append(found, &segment{span: part, enc: enc, expires: expires})
 					gaps = subtract(gaps, part)
 				}
 			}
 		}
-	}
-	if s.cfg.Cache != nil && len(found) > 0 {
-		// Live segments (shared by a replica for the reuse time) stay out of the
-		// memory cache, which holds settled time only.
-		settledEnd := chunkFloor(now.Add(-s.cfg.Live))
-		var settled []*segment
-		for _, sg := range found {
-			if !sg.span.to.After(settledEnd) {
-				settled = append(settled, sg)
-			}
-		}
-		s.cfg.Cache.offer(k, settled)
 	}
 	return found, warnings
 }
