@@ -290,22 +290,17 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	// Time another replica is exporting is left to it: the rest is planned and
 	// read meanwhile.
 	p := makePlan(ctx, s, ep, req, cons, append(held, stored...), blocked)
-	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
-	// The export starts first: decoding what the tiers gave takes a while.
+	// The export starts first: loading and decoding what the tiers hold takes a while.
 	if p.started != nil {
 		go p.started.launch()
-	}
-	for _, h := range p.hits {
-		if err := consume(ctx, s, ep, k, h, cons.take); err != nil {
-			leaveAll(p)
-			return st, err
-		}
 	}
 	for _, j := range p.joins {
 		for _, r := range j.replay {
 			cons.take(r)
 		}
 	}
+	st.TierHits = consumeHits(ctx, s, ep, req, k, cons, &p, &st)
+	st.CacheHits, st.CacheMisses = len(p.hits), p.misses
 	answer := ctx
 	if !req.AnswerBy.IsZero() {
 		var cancel context.CancelFunc

@@ -24,6 +24,14 @@ type Tier interface {
 	Save(ctx context.Context, lane string, segs []Stored, now time.Time) error
 }
 
+// Lister is a tier that can say which segments it holds without loading their
+// records (the disk): a query plans with the spans and loads each segment only
+// when it consumes it, so a range far larger than memory streams through.
+type Lister interface {
+	// Spans is Load with every Stored's Data nil.
+	Spans(ctx context.Context, lane string, from, to, now time.Time) ([]Stored, error)
+}
+
 // Forgetter is a tier that can drop a value that did not check out, so that
 // later reads do not find it again (a value filed under a span or lane it does
 // not belong to may overlap time that is stored whole, where nothing rewrites it).
@@ -55,10 +63,10 @@ func schemaFor[T any]() uint32 {
 }
 
 // fromTiers finds, tier by tier, the settled time of zone that the memory cache
-// does not hold (gaps). It checks what it finds but does not decode it: the
-// records stay encoded (a fraction of their decoded size) until the query
-// consumes the segment (see consume), so that a range far larger than memory
-// streams through the query a segment at a time. It returns the segments found,
+// does not hold (gaps). It does not decode what it finds: a segment is loaded
+// (from a Lister) and decoded only when the query consumes it (see consume), so
+// that a range far larger than memory streams through the query a segment at a
+// time. It returns the segments found,
 // disjoint and inside gaps, and a warning per tier that failed.
 func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, gaps []interval, now time.Time) ([]*segment, []string) {
 	var found []*segment
@@ -73,9 +81,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 			break
 		}
 		for _, g := range slices.Clone(gaps) {
-			tctx, span := tracer.Start(ctx, "fetch.tier_load")
-			stored, err := t.Load(tctx, lane, g.from, g.to, now)
-			span.End()
+			stored, err := listOrLoad(ctx, t, lane, g, now)
 			if err != nil {
 				tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 				warnings = addWarnings(warnings, tierWarning(t, "read", err))
@@ -91,14 +97,16 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if len(parts) == 0 {
 					continue
 				}
-				enc := &encoded{data: st.Data, schema: schema, binding: bindingOf(lane, st), tier: t, lane: lane, stored: st}
-				if _, err := unframe(st.Data, schema, enc.binding); err != nil {
-					// A miss: the time is read from the API and written again.
+				// A value that does not check out is a miss, read from the
+				// API and written again.
+				st, err := checkFound(ctx, t, st, schema, lane, now)
+				if err != nil {
 					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = addWarnings(warnings, tierWarning(t, "read", err))
 					forget(ctx, t, lane, st)
 					continue
 				}
+				enc := &encoded{tier: t, lane: lane, schema: schema, stored: st}
 				expires := st.Expires
 				if expires.IsZero() {
 					expires = maxInstant
@@ -111,6 +119,37 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 		}
 	}
 	return found, warnings
+}
+
+// checkFound checks a stored value as far as it can before it is consumed: all
+// of it when it came with its records. A listed one (without them) whose span is
+// not whole chunks, as every settled segment's is, is loaded and checked now:
+// taken on trust it would hide a genuine neighbour, whose time, planned again
+// when the value failed to decode, would reach past the span into time counted
+// already. It returns st, with its records if they were loaded.
+func checkFound(ctx context.Context, t Tier, st Stored, schema uint32, lane string, now time.Time) (Stored, error) {
+	if st.Data == nil {
+		if chunkFloor(st.From).Equal(st.From) && chunkFloor(st.To).Equal(st.To) {
+			return st, nil
+		}
+		var err error
+		if st, err = loadStored(ctx, t, lane, st, now); err != nil {
+			return st, err
+		}
+	}
+	_, err := unframe(st.Data, schema, bindingOf(lane, st))
+	return st, err
+}
+
+// listOrLoad asks a tier what it holds of g: only the spans where it can tell
+// them without the records.
+func listOrLoad(ctx context.Context, t Tier, lane string, g interval, now time.Time) ([]Stored, error) {
+	tctx, span := tracer.Start(ctx, "fetch.tier_load")
+	defer span.End()
+	if l, ok := t.(Lister); ok {
+		return l.Spans(tctx, lane, g.from, g.to, now)
+	}
+	return t.Load(tctx, lane, g.from, g.to, now)
 }
 
 // toTiers writes segments an export has just read to tiers, under lane.
