@@ -33,8 +33,8 @@ type segment struct {
 	lane    laneKey
 	span    interval
 	records any // [][]T: the fragments of records as the export read them
-	// enc, for a segment a tier gave a query, is its records still encoded
-	// (records is nil then): decoded when the query consumes it.
+	// enc, for a segment a tier gave a query, is where its records are (records
+	// is nil then): loaded and decoded when the query consumes it.
 	enc     *encoded
 	size    int64
 	expires time.Time
