@@ -43,7 +43,10 @@ func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, s
 		}
 	}
 	if err != nil {
-		tierErrors.WithLabelValues(tierLabel(enc.tier), "read").Inc()
+		// A segment the tier's budget evicted meanwhile is no fault of the tier.
+		if !errors.Is(err, errGone) {
+			tierErrors.WithLabelValues(tierLabel(enc.tier), "read").Inc()
+		}
 		return false, tierWarning(enc.tier, "read", err)
 	}
 	in := keep(recs, func(r *T) bool { return sg.span.contains(ep.when(r)) })
