@@ -201,7 +201,12 @@ func (s *Store) Close() error {
 }
 
 // Load returns the unexpired stored segments of lane overlapping [from, to).
-func (s *Store) Load(_ context.Context, lane string, from, to, now time.Time) (out []fetch.Stored, err error) {
+func (s *Store) Load(_ context.Context, lane string, from, to, now time.Time) ([]fetch.Stored, error) {
+	return s.scan(lane, from, to, now, true)
+}
+
+// scan is Load, with the records or (withData false) only their spans.
+func (s *Store) scan(lane string, from, to, now time.Time, withData bool) (out []fetch.Stored, err error) {
 	s.mu.Lock()
 	db := s.db
 	s.mu.Unlock()
@@ -219,7 +224,7 @@ func (s *Store) Load(_ context.Context, lane string, from, to, now time.Time) (o
 	err = db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketSegments).Cursor()
 		for k, v := startAt(c, ln, from); k != nil && sameLane(k, ln) && keyTime(k).Before(to); k, v = c.Next() {
-			st, ok := decodeValue(k, v)
+			st, ok := decodeValue(k, v, withData)
 			if !ok {
 				continue
 			}
@@ -386,15 +391,14 @@ func startAt(c *bolt.Cursor, ln []byte, from time.Time) ([]byte, []byte) {
 	return c.Seek(segKey(ln, from))
 }
 
-func decodeValue(k, v []byte) (fetch.Stored, bool) {
+func decodeValue(k, v []byte, withData bool) (fetch.Stored, bool) {
 	if len(v) < 24 {
 		return fetch.Stored{}, false
 	}
-	st := fetch.Stored{
-		From: keyTime(k),
-		To:   time.Unix(0, int64(binary.BigEndian.Uint64(v[0:8]))).UTC(),
+	st := fetch.Stored{From: keyTime(k), To: time.Unix(0, int64(binary.BigEndian.Uint64(v[0:8]))).UTC()}
+	if withData {
 		// The value is copied: bbolt's memory is valid only inside the transaction.
-		Data: append([]byte(nil), v[24:]...),
+		st.Data = append([]byte(nil), v[24:]...)
 	}
 	if e := binary.BigEndian.Uint64(v[8:16]); e != 0 {
 		st.Expires = time.Unix(0, int64(e)).UTC()

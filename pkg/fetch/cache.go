@@ -33,6 +33,9 @@ type segment struct {
 	lane    laneKey
 	span    interval
 	records any // [][]T: the fragments of records as the export read them
+	// enc, for a segment a tier gave a query, is where its records are (records
+	// is nil then): loaded and decoded when the query consumes it.
+	enc     *encoded
 	size    int64
 	expires time.Time
 	el      *list.Element
@@ -101,19 +104,18 @@ func (c *Cache) holds(k laneKey, w interval, now time.Time) []interval {
 	return out
 }
 
-// offer keeps segments a tier gave, if the budget has room for them after
-// evicting what was used least recently.
-func (c *Cache) offer(k laneKey, segs []*segment) {
+// offer keeps a segment a tier gave if the budget has room for it as it is:
+// it never evicts. The tier still holds the segment, so evicting another to make
+// room would buy nothing but churn: over a range larger than the budget, each
+// query's loads would push out what the next query (or this one) is about to
+// use, and every refresh would decode the whole range again anyway.
+func (c *Cache) offer(k laneKey, sg *segment) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// put links each segment into the cache, so the query's own list must not share them.
-	copies := make([]*segment, len(segs))
-	for i, s := range segs {
-		cp := *s
-		cp.el = nil
-		copies[i] = &cp
+	if c.used+c.reserved+sg.size > c.budget {
+		return
 	}
-	c.put(k, copies)
+	c.put(k, []*segment{sg})
 }
 
 // adopt stores segs (of one lane, sorted) whose records an export had reserved

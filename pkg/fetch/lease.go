@@ -138,11 +138,12 @@ type waited struct {
 
 // waitForReplicas polls the tiers for the time other replicas hold until it has
 // all landed or wait ends. Time whose lease lapses (or is found implausible)
-// this replica takes over: take starts its read at once.
+// this replica takes over: take starts its read at once. feed consumes each
+// segment as it lands, so the decoding is done by the time the wait ends.
 // Own reads meanwhile go on: only the waited-on time is held up.
 // Redis calls run on ctx, not wait: a call cut short by the answer's time
 // would look like Redis failing.
-func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T], k laneKey, h *shared, blocked []interval, take func([]interval)) waited {
+func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T], k laneKey, h *shared, blocked []interval, take func([]interval), feed func(*segment)) waited {
 	var out waited
 	var failedAt time.Time     // the last time Redis failed a claim
 	var failingSince time.Time // since when every claim failed
@@ -160,6 +161,7 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 		out.warnings = addWarnings(out.warnings, w...)
 		for _, sg := range more {
 			blocked = subtract(blocked, sg.span)
+			feed(sg)
 		}
 		out.found = append(out.found, more...)
 		if len(blocked) == 0 {
@@ -202,6 +204,7 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 			out.found = append(out.found, more...)
 			for _, sg := range more {
 				newly = subtract(newly, sg.span)
+				feed(sg)
 			}
 			if len(newly) > 0 {
 				take(newly)

@@ -35,6 +35,17 @@ func (pr *Progress) Read() []exportapi.Window {
 	return out
 }
 
+// handedOn adds a span whose records have all reached the query.
+func (pr *Progress) handedOn(w exportapi.Window, span interval) {
+	if pr == nil {
+		return
+	}
+	pr.mu.Lock()
+	pr.window = interval{from: w.From, to: w.To}
+	pr.done = append(pr.done, span)
+	pr.mu.Unlock()
+}
+
 // trackPlan tells pr what p has handed on or reads: called after the records of
 // each hit and replay reached the consumer, never before.
 func trackPlan[T any](pr *Progress, w exportapi.Window, p *plan[T]) {

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
@@ -29,39 +30,27 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 	}
 	take := func(taken []interval) {
 		for _, iv := range taken {
-			part := req
-			part.Window = exportapi.Window{From: iv.from, To: iv.to}
-			q := makePlan(ctx, s, ep, part, cons, nil, nil)
-			for _, h := range q.hits {
-				for _, frag := range h.records.([][]T) {
-					cons.take(frag)
-				}
-			}
-			for _, j := range q.joins {
-				for _, r := range j.replay {
-					cons.take(r)
-				}
-			}
-			p.hits = append(p.hits, q.hits...)
-			p.joins = append(p.joins, q.joins...)
-			p.misses += q.misses
-			if q.started != nil {
-				go q.started.launch()
-				p.joins = append(p.joins, joined[T]{f: q.started, sub: q.own, own: true})
-			}
-			trackPlan(req.Progress, req.Window, p)
+			planMore(ctx, s, ep, req, cons, p, iv)
 		}
 	}
-	res := waitForReplicas(ctx, wait, s, ep, k, hold, blocked, take)
-	for _, sg := range res.found {
-		for _, frag := range sg.records.([][]T) {
-			cons.take(frag)
+	// A segment that is gone or damaged by the time it is consumed is read
+	// again from wherever its time is now.
+	var missed []*segment
+	feed := func(sg *segment) {
+		if ok, warning := consume(ctx, s, ep, k, sg, cons.take); !ok {
+			st.Warnings = addWarnings(st.Warnings, warning)
+			missed = append(missed, sg)
+			take([]interval{sg.span})
+			return
 		}
+		req.Progress.handedOn(req.Window, sg.span)
 	}
+	res := waitForReplicas(ctx, wait, s, ep, k, hold, blocked, take, feed)
+	res.found = slices.DeleteFunc(res.found, func(sg *segment) bool { return slices.Contains(missed, sg) })
 	p.hits = append(p.hits, res.found...)
 	trackPlan(req.Progress, req.Window, p)
 	st.TierHits, st.CacheHits = len(res.found), len(res.found)
-	st.Warnings = res.warnings
+	st.Warnings = addWarnings(res.warnings, st.Warnings...)
 	if len(res.pending) == 0 {
 		return nil, st
 	}

@@ -277,9 +277,9 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		recordCosts(ep.name, st)
 	}()
 	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
-	stored, warnings := storedFor(ctx, s, ep, req)
+	held, stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
-	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, stored)
+	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, append(slices.Clone(held), stored...))
 	// Released only when the read is over, so its export has reached the tiers;
 	// after a partial answer, when the reading that goes on is over.
 	keepHold := false
@@ -292,22 +292,22 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 	st.Warnings = addWarnings(addWarnings(nil, warnings...), shareWarnings...)
 	// Time another replica is exporting is left to it: the rest is planned and
 	// read meanwhile.
-	p := makePlan(ctx, s, ep, req, cons, stored, blocked)
-	st.CacheHits, st.CacheMisses, st.TierHits = len(p.hits), p.misses, len(stored)
-	for _, h := range p.hits {
-		for _, frag := range h.records.([][]T) {
-			cons.take(frag)
-		}
+	p := makePlan(ctx, s, ep, req, cons, append(held, stored...), blocked)
+	// The export starts first: loading and decoding what the tiers hold takes a while.
+	if p.started != nil {
+		go p.started.launch()
 	}
 	for _, j := range p.joins {
 		for _, r := range j.replay {
 			cons.take(r)
 		}
 	}
+	// What the plan reads counts for the progress from now on; its hits as each
+	// reaches the query.
+	trackPlan(req.Progress, w, &plan[T]{joins: p.joins, started: p.started, own: p.own})
+	st.TierHits = consumeHits(ctx, s, ep, req, k, cons, &p, &st)
+	st.CacheHits, st.CacheMisses = len(p.hits), p.misses
 	trackPlan(req.Progress, w, &p)
-	if p.started != nil {
-		go p.started.launch()
-	}
 	answer := ctx
 	if !req.AnswerBy.IsZero() {
 		var cancel context.CancelFunc
@@ -403,32 +403,38 @@ func (s *Source) settledZone(w exportapi.Window, now time.Time) (interval, bool)
 	return interval{from: chunkFloor(w.From), to: minTime(chunkCeil(w.To), settledEnd)}, true
 }
 
-// storedFor finds in the tiers the settled time of a request the memory cache
-// does not hold. It runs before planning, outside the registry's lock: a tier
-// may be a disk or a network away.
-func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Request) ([]*segment, []string) {
-	if len(s.cfg.Tiers) == 0 {
-		return nil, nil
-	}
+// storedFor takes hold of the settled segments of a request that memory holds,
+// then finds in the tiers the settled time memory lacks. The query keeps every
+// segment it found until it has consumed them, so what a tier load or another
+// query puts into memory meanwhile can never make it miss time that was held
+// when it started. It runs before planning, outside the registry's lock: a tier
+// may be a disk or a network away. held and stored are disjoint.
+func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Request) (held, stored []*segment, warnings []string) {
 	now := s.cfg.Now()
 	zone, ok := s.settledZone(req.Window, now)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
+	held = s.cfg.Cache.lookup(k, zone, now)
+	if len(s.cfg.Tiers) == 0 {
+		return held, nil, nil
+	}
 	gaps := []interval{zone}
-	for _, held := range s.cfg.Cache.holds(k, zone, now) {
-		gaps = subtract(gaps, held)
+	for _, h := range held {
+		gaps = subtract(gaps, h.span)
 	}
 	if len(gaps) == 0 {
-		return nil, nil
+		return held, nil, nil
 	}
-	return fromTiers(ctx, s, ep, k, gaps, now)
+	stored, warnings = fromTiers(ctx, s, ep, k, gaps, now)
+	return held, stored, warnings
 }
 
 // makePlan decides, under the registry's lock, where each part of the query's
-// range comes from, subscribing the query to every flight it takes from.
-func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], stored []*segment, exclude []interval) plan[T] {
+// range comes from, subscribing the query to every flight it takes from. found
+// are the segments the query already holds, disjoint.
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], found []*segment, exclude []interval) plan[T] {
 	var p plan[T]
 	now := s.cfg.Now()
 	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
@@ -444,26 +450,25 @@ func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 	ln.prune(now)
 
 	pieces := []interval{w}
-	var settled []interval
 	if caching {
 		// Settled time is cached in whole chunks: read the chunks the range touches.
-		p.hits = s.cfg.Cache.lookup(k, zone, now)
-		settled = []interval{zone}
-		for _, h := range p.hits {
-			settled = subtract(settled, h.span)
-		}
-		pieces = settled
+		pieces = []interval{zone}
 		if live := (interval{from: maxTime(w.from, settledEnd), to: w.to}); !live.empty() {
-			pieces = append(slices.Clone(settled), live)
+			pieces = append(pieces, live)
 		}
 	}
-	// What the tiers gave counts where memory did not meanwhile get the same
-	// time from an export that just ended: never both.
-	for _, sg := range stored {
-		if !slices.ContainsFunc(p.hits, func(h *segment) bool { return !intersect(h.span, sg.span).empty() }) {
-			p.hits = append(p.hits, sg)
-			pieces = subtract(pieces, sg.span)
+	// What the query found before (memory and tiers) it holds; memory may
+	// meanwhile have got more from an export that just ended. Never both.
+	p.hits = found
+	if caching {
+		for _, h := range s.cfg.Cache.lookup(k, zone, now) {
+			if !slices.ContainsFunc(found, func(sg *segment) bool { return !intersect(h.span, sg.span).empty() }) {
+				p.hits = append(p.hits, h)
+			}
 		}
+	}
+	for _, h := range p.hits {
+		pieces = subtract(pieces, h.span)
 	}
 	pieces = subtractAll(pieces, exclude)
 	for _, f := range ln.flights {

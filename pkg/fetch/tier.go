@@ -24,6 +24,14 @@ type Tier interface {
 	Save(ctx context.Context, lane string, segs []Stored, now time.Time) error
 }
 
+// Lister is a tier that can say which segments it holds without loading their
+// records (the disk): a query plans with the spans and loads each segment only
+// when it consumes it, so a range far larger than memory streams through.
+type Lister interface {
+	// Spans is Load with every Stored's Data nil.
+	Spans(ctx context.Context, lane string, from, to, now time.Time) ([]Stored, error)
+}
+
 // Forgetter is a tier that can drop a value that did not check out, so that
 // later reads do not find it again (a value filed under a span or lane it does
 // not belong to may overlap time that is stored whole, where nothing rewrites it).
@@ -55,8 +63,11 @@ func schemaFor[T any]() uint32 {
 }
 
 // fromTiers finds, tier by tier, the settled time of zone that the memory cache
-// does not hold (gaps), decodes it and offers it to the memory cache. It returns
-// the segments found, disjoint and inside gaps, and a warning per tier that failed.
+// does not hold (gaps). It does not decode what it finds: a segment is loaded
+// (from a Lister) and decoded only when the query consumes it (see consume), so
+// that a range far larger than memory streams through the query a segment at a
+// time. It returns the segments found,
+// disjoint and inside gaps, and a warning per tier that failed.
 func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, gaps []interval, now time.Time) ([]*segment, []string) {
 	var found []*segment
 	var warnings []string
@@ -70,9 +81,7 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 			break
 		}
 		for _, g := range slices.Clone(gaps) {
-			tctx, span := tracer.Start(ctx, "fetch.tier_load")
-			stored, err := t.Load(tctx, lane, g.from, g.to, now)
-			span.End()
+			stored, err := listOrLoad(ctx, t, lane, g, now)
 			if err != nil {
 				tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 				warnings = addWarnings(warnings, tierWarning(t, "read", err))
@@ -88,43 +97,59 @@ func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey,
 				if len(parts) == 0 {
 					continue
 				}
-				recs, err := decodeRecords[T](st.Data, schema, bindingOf(lane, st))
+				// A value that does not check out is a miss, read from the
+				// API and written again.
+				st, err := checkFound(ctx, t, st, schema, lane, now)
 				if err != nil {
-					// A miss: the time is read from the API and written again.
 					tierErrors.WithLabelValues(tierLabel(t), "read").Inc()
 					warnings = addWarnings(warnings, tierWarning(t, "read", err))
 					forget(ctx, t, lane, st)
 					continue
 				}
+				enc := &encoded{tier: t, lane: lane, schema: schema, stored: st}
 				expires := st.Expires
 				if expires.IsZero() {
 					expires = maxInstant
 				}
 				for _, part := range parts {
-					in := keep(recs, func(r *T) bool { return part.contains(ep.when(r)) })
-					size := int64(segmentOverhead)
-					for i := range in {
-						size += ep.size(&in[i])
-					}
-					found = append(found, &segment{span: part, records: [][]T{in}, size: size, expires: expires})
+					found = append(found, &segment{span: part, enc: enc, expires: expires})
 					gaps = subtract(gaps, part)
 				}
 			}
 		}
 	}
-	if s.cfg.Cache != nil && len(found) > 0 {
-		// Live segments (shared by a replica for the reuse time) stay out of the
-		// memory cache, which holds settled time only.
-		settledEnd := chunkFloor(now.Add(-s.cfg.Live))
-		var settled []*segment
-		for _, sg := range found {
-			if !sg.span.to.After(settledEnd) {
-				settled = append(settled, sg)
-			}
-		}
-		s.cfg.Cache.offer(k, settled)
-	}
 	return found, warnings
+}
+
+// checkFound checks a stored value as far as it can before it is consumed: all
+// of it when it came with its records. A listed one (without them) whose span is
+// not whole chunks, as every settled segment's is, is loaded and checked now:
+// taken on trust it would hide a genuine neighbour, whose time, planned again
+// when the value failed to decode, would reach past the span into time counted
+// already. It returns st, with its records if they were loaded.
+func checkFound(ctx context.Context, t Tier, st Stored, schema uint32, lane string, now time.Time) (Stored, error) {
+	if st.Data == nil {
+		if chunkFloor(st.From).Equal(st.From) && chunkFloor(st.To).Equal(st.To) {
+			return st, nil
+		}
+		var err error
+		if st, err = loadStored(ctx, t, lane, st, now); err != nil {
+			return st, err
+		}
+	}
+	_, err := unframe(st.Data, schema, bindingOf(lane, st))
+	return st, err
+}
+
+// listOrLoad asks a tier what it holds of g: only the spans where it can tell
+// them without the records.
+func listOrLoad(ctx context.Context, t Tier, lane string, g interval, now time.Time) ([]Stored, error) {
+	tctx, span := tracer.Start(ctx, "fetch.tier_load")
+	defer span.End()
+	if l, ok := t.(Lister); ok {
+		return l.Spans(tctx, lane, g.from, g.to, now)
+	}
+	return t.Load(tctx, lane, g.from, g.to, now)
 }
 
 // toTiers writes segments an export has just read to tiers, under lane.

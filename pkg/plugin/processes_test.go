@@ -33,7 +33,8 @@ func TestPluginProcess(t *testing.T) {
 	if addr == "" {
 		t.Skip("runs only as a child plugin process")
 	}
-	ExitWithHost() // as the plugin's main does
+	ApplyMemoryLimit() // as the plugin's main does
+	ExitWithHost()
 	tp, err := datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,152 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+)
+
+// encoded is a tier segment a query planned to take, not yet decoded: with its
+// records (checked when found) from a tier that only loads them whole, or
+// without them from a Lister, which loads them when the query consumes it.
+type encoded struct {
+	tier   Tier
+	lane   string
+	schema uint32
+	stored Stored
+}
+
+// consume hands a segment the query planned to take to the query. A memory
+// segment's records go as they are; a tier segment is loaded (if need be) and
+// decoded now, handed over and let go, so that a query over a range far larger
+// than memory holds one decoded segment at a time, not the whole range. The
+// decoded records are offered to memory, which keeps them only where it has room
+// (see Cache.offer). false: the segment was gone or did not check out, nothing
+// of it reached the query, and its time must be planned again (planMore); the
+// warning says why.
+func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, sg *segment, take func([]T)) (bool, string) {
+	if sg.enc == nil {
+		takeAll(sg, take)
+		return true, ""
+	}
+	enc := sg.enc
+	// Other parts of the same stored value may still need it; this one does not.
+	sg.enc = nil
+	st, err := loadStored(ctx, enc.tier, enc.lane, enc.stored, s.cfg.Now())
+	var recs []T
+	if err == nil {
+		if recs, err = decodeRecords[T](st.Data, enc.schema, bindingOf(enc.lane, st)); err != nil {
+			forget(ctx, enc.tier, enc.lane, st)
+		}
+	}
+	if err != nil {
+		// A segment the tier's budget evicted meanwhile is no fault of the tier.
+		if !errors.Is(err, errGone) {
+			tierErrors.WithLabelValues(tierLabel(enc.tier), "read").Inc()
+		}
+		return false, tierWarning(enc.tier, "read", err)
+	}
+	in := keep(recs, func(r *T) bool { return sg.span.contains(ep.when(r)) })
+	take(in)
+	// Live segments (shared by a replica for the reuse time) stay out of the
+	// memory cache, which holds settled time only.
+	if s.cfg.Cache == nil || sg.span.to.After(chunkFloor(s.cfg.Now().Add(-s.cfg.Live))) {
+		return true, ""
+	}
+	size := int64(segmentOverhead)
+	for i := range in {
+		size += ep.size(&in[i])
+	}
+	s.cfg.Cache.offer(k, &segment{span: sg.span, records: [][]T{in}, size: size, expires: sg.expires})
+	return true, ""
+}
+
+// takeAll hands a memory segment's records to take.
+func takeAll[T any](sg *segment, take func([]T)) {
+	for _, frag := range sg.records.([][]T) {
+		take(frag)
+	}
+}
+
+// errGone is a segment a Lister listed that was no longer there to load: the
+// tier's budget evicted it, or a write replaced it, meanwhile.
+var errGone = errors.New("a segment was evicted or replaced meanwhile")
+
+// loadStored returns st with its records, loaded from the tier if st came
+// without them.
+func loadStored(ctx context.Context, t Tier, lane string, st Stored, now time.Time) (Stored, error) {
+	if st.Data != nil {
+		return st, nil
+	}
+	tctx, span := tracer.Start(ctx, "fetch.tier_load")
+	found, err := t.Load(tctx, lane, st.From, st.To, now)
+	span.End()
+	if err != nil {
+		return st, err
+	}
+	i := slices.IndexFunc(found, func(f Stored) bool {
+		return f.From.Equal(st.From) && f.To.Equal(st.To) && f.Expires.Equal(st.Expires)
+	})
+	if i < 0 {
+		return st, errGone
+	}
+	return found[i], nil
+}
+
+// planMore plans iv, time the query counted on finding stored and did not, as a
+// query of its own on the same consumer, and adds it to p: what memory holds now,
+// what a flight is reading, or a new export.
+func planMore[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], p *plan[T], iv interval) {
+	part := req
+	part.Window = exportapi.Window{From: iv.from, To: iv.to}
+	q := makePlan(ctx, s, ep, part, cons, nil, nil)
+	// Planned without tier segments: what it hits is in memory.
+	for _, h := range q.hits {
+		takeAll(h, cons.take)
+	}
+	for _, j := range q.joins {
+		for _, r := range j.replay {
+			cons.take(r)
+		}
+	}
+	p.hits = append(p.hits, q.hits...)
+	p.joins = append(p.joins, q.joins...)
+	p.misses += q.misses
+	if q.started != nil {
+		go q.started.launch()
+		p.joins = append(p.joins, joined[T]{f: q.started, sub: q.own, own: true})
+	}
+	trackPlan(req.Progress, req.Window, p)
+}
+
+// consumeHits consumes the segments p planned to take, one at a time, and plans
+// again the time of those that turned out gone or damaged, so that it is read
+// from wherever it is now, never left out. It returns how many tier segments
+// reached the query.
+func consumeHits[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey, cons *consumer[T], p *plan[T], st *Stats) int {
+	planned := p.hits
+	p.hits = nil
+	var missed []interval
+	fromTiers := 0
+	for _, h := range planned {
+		tier := h.enc != nil
+		ok, warning := consume(ctx, s, ep, k, h, cons.take)
+		switch {
+		case !ok:
+			st.Warnings = addWarnings(st.Warnings, warning)
+			missed = append(missed, h.span)
+			continue
+		case tier:
+			fromTiers++
+		}
+		p.hits = append(p.hits, h)
+		req.Progress.handedOn(req.Window, h.span)
+	}
+	for _, iv := range missed {
+		planMore(ctx, s, ep, req, cons, p, iv)
+	}
+	return fromTiers
+}
