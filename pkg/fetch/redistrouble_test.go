@@ -139,7 +139,17 @@ func TestRedisFull(t *testing.T) {
 	for _, c := range []struct {
 		maxmemory  string
 		perReplica bool
-	}{{"2mb", false}, {"1mb", true}} {
+	}{
+		// What the replicas share does not fit: chunks are freed for room, and one a
+		// replica waited for may be gone before it takes it (the more likely the busier
+		// the machine: 31 requests for 30 pages idle, up to 50 under load), so that
+		// replica reads that time itself. What holds whatever the machine: no 429, exact
+		// numbers, and no replica reads any time twice.
+		{"2mb", true},
+		// Redis itself takes about 0.95 MB: no segment fits, leases and the rate limit
+		// still work, and each replica reads the range once, in turn.
+		{"1mb", true},
+	} {
 		t.Run(c.maxmemory, func(t *testing.T) {
 			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
 			sim, replicas, w, pages := troubleSetup(t, srv)
