@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"testing"
@@ -151,7 +152,7 @@ func readStream(data []byte) (arrow.RecordBatch, []byte, error) {
 	}
 	defer r.Release()
 	if !r.Next() {
-		if r.Err() != nil && r.Err() != io.EOF {
+		if r.Err() != nil && !errors.Is(r.Err(), io.EOF) {
 			return nil, nil, r.Err()
 		}
 		return nil, nil, errFormat
@@ -335,7 +336,7 @@ func BenchmarkArrowCandidate(b *testing.B) {
 	msgs := buildMessageBatches(b, msgParts)
 	checkArrowRoundTrip(b, convs, msgs)
 	nc, nm := len(sim.conversations), len(sim.messages)
-	sim, convParts, msgParts = simRecords{}, nil, nil // as in BenchmarkConversations
+	sim, convParts, msgParts = simRecords{}, nil, nil //nolint:ineffassign // drops the records before the decode is measured, as in BenchmarkConversations
 	name := fmt.Sprintf("span=%s", span)
 	arrowKind(b, name+"/conversations", nc, len(convs),
 		func(i int) []byte { return arrowConversations(convs[i]) },

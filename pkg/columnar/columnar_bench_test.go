@@ -105,13 +105,13 @@ func BenchmarkConversations(b *testing.B) {
 			cpuRate(b, n, func() { buildConversationBatches(b, parts) })
 			b.ReportMetric(heap, "heap-B/record")
 		})
-		parts, batches = nil, nil
+		parts, batches = nil, nil //nolint:ineffassign // drops the records before the next build is measured
 		runs = append(runs, run)
 	}
 	b.Run("structs/count-by-metadata-per-day", func(b *testing.B) {
 		cpuRate(b, n, func() { countStructs(recs, byChannelGrouper, newDayGroups(origin)) })
 	})
-	recs = nil
+	recs = nil //nolint:ineffassign // drops the records before the decode is measured
 	for _, run := range runs {
 		decoded, heap := heapPerRecord(n, func() []*Conversations { return decodeConversationBatches(b, run.encoded) })
 		size := 0
@@ -190,10 +190,10 @@ func BenchmarkMessages(b *testing.B) {
 			cpuRate(b, n, func() { buildMessageBatches(b, parts) })
 			b.ReportMetric(heap, "heap-B/record")
 		})
-		parts, batches = nil, nil
+		parts, batches = nil, nil //nolint:ineffassign // drops the records before the next build is measured
 		runs = append(runs, run)
 	}
-	recs = nil
+	recs = nil //nolint:ineffassign // drops the records before the decode is measured
 	for _, run := range runs {
 		decoded, heap := heapPerRecord(n, func() []*Messages { return decodeMessageBatches(b, run.encoded) })
 		size := 0

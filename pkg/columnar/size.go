@@ -8,7 +8,7 @@ import "unsafe"
 // heap it measures).
 func (b *Conversations) Size() int {
 	n := int(unsafe.Sizeof(*b)) + 8*cap(b.Start) + b.LastAction.size() + b.IDs.size() +
-		b.Locale.size() + b.Tags.Offsets.size() + b.Tags.Dict.size() + b.UserMessages.size() +
+		b.Locale.size() + b.Tags.Offsets.size() + b.Tags.size() + b.UserMessages.size() +
 		b.Keys.size() + b.metadata.size()
 	for i := range b.Meta {
 		n += b.Meta[i].size()
