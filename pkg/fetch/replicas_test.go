@@ -116,10 +116,10 @@ func (f *haFixture) exactWhereComplete(what string, a *answer) time.Duration {
 	for _, inc := range a.st.Incomplete {
 		var next []exportapi.Window
 		for _, c := range complete {
-			if head := (exportapi.Window{From: c.From, To: minT(c.To, inc.From)}); head.From.Before(head.To) {
+			if head := c.Intersect(exportapi.Window{From: c.From, To: inc.From}); !head.Empty() {
 				next = append(next, head)
 			}
-			if tail := (exportapi.Window{From: maxT(c.From, inc.To), To: c.To}); tail.From.Before(tail.To) {
+			if tail := c.Intersect(exportapi.Window{From: inc.To, To: c.To}); !tail.Empty() {
 				next = append(next, tail)
 			}
 		}
@@ -144,20 +144,6 @@ func (f *haFixture) exactWhereComplete(what string, a *answer) time.Duration {
 		}
 	}
 	return total
-}
-
-func minT(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func maxT(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // startExport starts replica A's read of the window and returns once it has
