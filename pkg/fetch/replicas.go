@@ -24,7 +24,7 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 	if req.AnswerBy.IsZero() {
 		if deadline, ok := ctx.Deadline(); ok {
 			var cancel context.CancelFunc
-			wait, cancel = context.WithDeadline(ctx, deadline.Add(-errorMargin(time.Until(deadline))))
+			wait, cancel = context.WithDeadline(ctx, deadline.Add(-AnswerMargin(time.Until(deadline))))
 			defer cancel()
 		}
 	}
@@ -81,12 +81,6 @@ func readOnAfterAnswer[T any](ctx context.Context, s *Source, ep endpoint[T], re
 			return
 		}
 	}
-}
-
-// errorMargin is how long before its deadline a query stops waiting on another
-// replica, to fail with its own words rather than a bare deadline.
-func errorMargin(left time.Duration) time.Duration {
-	return min(max(left/10, 250*time.Millisecond), 3*time.Second)
 }
 
 // replicaError says that an alert rule could not wait for another replica's

@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
@@ -116,9 +117,9 @@ func answerDue(ctx context.Context) (<-chan time.Time, func()) {
 	return t.C, func() { t.Stop() }
 }
 
-// answerMargin is a tenth of the time left before deadline, within bounds.
+// answerMargin is fetch.AnswerMargin of the time left before deadline.
 func answerMargin(deadline time.Time) time.Duration {
-	return min(max(time.Until(deadline)/10, minAnswerMargin), maxAnswerMargin)
+	return fetch.AnswerMargin(time.Until(deadline))
 }
 
 // The times a query can name: nanoseconds since 1970 in 64 bits.
@@ -132,12 +133,6 @@ const rangeBounds = "the time range must lie within 1970-01-01 and 2262-04-11 (t
 
 // answerDueMargin keeps a partial answer clear of the query's own deadline.
 const answerDueMargin = 200 * time.Millisecond
-
-// The answer margin is a tenth of the time left, within these bounds.
-const (
-	minAnswerMargin = 250 * time.Millisecond
-	maxAnswerMargin = 3 * time.Second
-)
 
 // safeQuery turns a panic into that query's error so the rest of the request survives it.
 func (d *Datasource) safeQuery(ctx context.Context, dq backend.DataQuery, fromAlert bool) (r backend.DataResponse) {
