@@ -2,7 +2,6 @@ package frames
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -21,20 +20,38 @@ type Statistic struct {
 	stat  string
 	unit  float64 // what one unit of the value is worth in the series' unit
 	cells map[string][]cell
+	// percentile: the stat is p50 or p90, so cells keep their values.
+	percentile bool
 	*groupCap
 }
 
-// cell accumulates one bucket of one group. Percentiles keep a histogram of
-// counts, which are small integers, so they stay exact in bounded memory.
+// cell accumulates one bucket of one group; its values are kept only for a
+// percentile, so that the other stats stay 32 bytes a cell.
 type cell struct {
 	n, sum, max int64
-	hist        map[int64]int64
+	values      *rankedValues
+}
+
+// add records one conversation's value in the cell.
+func (c *cell) add(v int64, percentile bool) {
+	c.n++
+	c.sum += v
+	if v > c.max {
+		c.max = v
+	}
+	if percentile {
+		if c.values == nil {
+			c.values = &rankedValues{}
+		}
+		c.values.add(v, c.n)
+	}
 }
 
 // NewStatistic starts a statistic (sum, avg, p50, p90 or max) over b whose
 // values are shown multiplied by unit.
 func NewStatistic(b Buckets, spec SeriesSpec, g selection.Grouper, stat string, unit float64, seeds []string) *Statistic {
-	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{}, groupCap: seriesCap(g, b.Len())}
+	s := &Statistic{b: b, spec: spec, g: g, stat: stat, unit: unit, cells: map[string][]cell{},
+		percentile: stat == query.StatP50 || stat == query.StatP90, groupCap: seriesCap(g, b.Len())}
 	if !g.Grouped() {
 		s.row("")
 	}
@@ -55,24 +72,12 @@ func (s *Statistic) Add(t time.Time, groups []string, count int64) {
 	if i < 0 {
 		return
 	}
-	percentile := s.stat == query.StatP50 || s.stat == query.StatP90
 	for _, g := range groups {
 		r := s.row(g)
 		if r == nil {
 			continue
 		}
-		c := &r[i]
-		c.n++
-		c.sum += count
-		if count > c.max {
-			c.max = count
-		}
-		if percentile {
-			if c.hist == nil {
-				c.hist = map[int64]int64{}
-			}
-			c.hist[count]++
-		}
+		r[i].add(count, s.percentile)
 	}
 }
 
@@ -103,31 +108,14 @@ func (s *Statistic) value(c *cell) *float64 {
 	case query.StatMax:
 		v = float64(c.max)
 	case query.StatP50:
-		v = float64(nearestRank(c.hist, c.n, 50))
+		v = float64(c.values.nearestRank(c.n, 50))
 	case query.StatP90:
-		v = float64(nearestRank(c.hist, c.n, 90))
+		v = float64(c.values.nearestRank(c.n, 90))
 	default:
 		v = float64(c.sum) / float64(c.n)
 	}
 	v *= s.unit
 	return &v
-}
-
-// nearestRank is the smallest count that at least p% of the n conversations do not exceed.
-func nearestRank(hist map[int64]int64, n int64, p int64) int64 {
-	keys := make([]int64, 0, len(hist))
-	for k := range hist {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var seen int64
-	for _, k := range keys {
-		seen += hist[k]
-		if seen*100 >= p*n {
-			return k
-		}
-	}
-	return keys[len(keys)-1]
 }
 
 // HistogramCap is the first user message count the histogram does not list on a
