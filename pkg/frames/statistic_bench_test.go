@@ -3,6 +3,7 @@ package frames
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -49,44 +50,93 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkStatistic measures Add and Frames of a p90 over 1M conversations:
-// hourly buckets by locale (about 280 values a cell) and one bucket for the
-// whole range (a stat panel: 1M values in one cell). records/CPU-s counts the
-// process's CPU, the collector's included.
+// statShapes are the cells of the benchmark: hourly buckets by locale (about
+// 280 values a cell) and one bucket for the whole range (a stat panel: 1M
+// values in one cell).
+func statShapes(records []statRecord) []statShape {
+	from := records[0].t
+	to := records[len(records)-1].t.Add(time.Second)
+	return []statShape{
+		{"hourly-by-locale", NewBuckets(from, to, time.Hour), selection.Grouper{By: query.GroupLocale}},
+		{"whole-range", RangeBucket(from, to), selection.Grouper{}},
+	}
+}
+
+type statShape struct {
+	name    string
+	buckets Buckets
+	g       selection.Grouper
+}
+
+// addAll adds records to a statistic (Statistic or the reference) as an answerer would.
+func (shape statShape) addAll(records []statRecord, add func(t time.Time, groups []string, v int64)) {
+	none := []string{""}
+	for i := range records {
+		groups := records[i].group
+		if !shape.g.Grouped() {
+			groups = none
+		}
+		add(records[i].t, groups, records[i].value)
+	}
+}
+
+// BenchmarkStatistic measures Add and Frames of a p90 over 1M conversations,
+// and the same over referenceStatistic (the map histogram percentiles had
+// before; Add and the value of every cell, without building frames).
+// records/CPU-s counts the process's CPU, the collector's included; B/value is
+// the heap the cells hold once every value is added.
 func BenchmarkStatistic(b *testing.B) {
 	for _, values := range []string{"userMessages", "durations"} {
 		records := statRecords(values == "durations")
-		from := records[0].t
-		to := records[len(records)-1].t.Add(time.Second)
-		for _, shape := range []struct {
-			name    string
-			buckets Buckets
-			g       selection.Grouper
-		}{
-			{"hourly-by-locale", NewBuckets(from, to, time.Hour), selection.Grouper{By: query.GroupLocale}},
-			{"whole-range", RangeBucket(from, to), selection.Grouper{}},
-		} {
-			b.Run(values+"/"+shape.name, func(b *testing.B) {
-				b.ReportAllocs()
-				cpu := cpuTime()
-				for b.Loop() {
-					s := NewStatistic(shape.buckets, SeriesSpec{Field: "p90"}, shape.g, query.StatP90, 1, nil)
-					none := []string{""}
-					for i := range records {
-						groups := records[i].group
-						if !shape.g.Grouped() {
-							groups = none
+		for _, shape := range statShapes(records) {
+			for _, impl := range []string{"rankedValues", "mapHistogram"} {
+				b.Run(values+"/"+shape.name+"/"+impl, func(b *testing.B) {
+					b.ReportAllocs()
+					run := func() (held any, answer func()) {
+						if impl == "mapHistogram" {
+							s := newReferenceStatistic(shape.buckets, query.StatP90, 1)
+							shape.addAll(records, s.Add)
+							return s, func() {
+								for _, row := range s.cells {
+									for i := range row {
+										_ = s.value(&row[i])
+									}
+								}
+							}
 						}
-						s.Add(records[i].t, groups, records[i].value)
+						s := NewStatistic(shape.buckets, SeriesSpec{Field: "p90"}, shape.g, query.StatP90, 1, nil)
+						shape.addAll(records, s.Add)
+						return s, func() { _ = s.Frames() }
 					}
-					_ = s.Frames()
-				}
-				used := (cpuTime() - cpu).Seconds()
-				b.ReportMetric(float64(len(records))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-				if used > 0 {
-					b.ReportMetric(float64(len(records))*float64(b.N)/used, "records/CPU-s")
-				}
-			})
+					held := heldBytes(func() any { h, _ := run(); return h })
+					cpu := cpuTime()
+					for b.Loop() {
+						_, answer := run()
+						answer()
+					}
+					used := (cpuTime() - cpu).Seconds()
+					b.ReportMetric(float64(len(records))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+					if used > 0 {
+						b.ReportMetric(float64(len(records))*float64(b.N)/used, "records/CPU-s")
+					}
+					b.ReportMetric(float64(held)/float64(len(records)), "B/value")
+				})
+			}
 		}
 	}
+}
+
+// heldBytes is the heap that what build returns holds, after a collection.
+func heldBytes(build func() any) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	held := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(held)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
 }
