@@ -13,7 +13,7 @@ const countedBelow = 1024
 // countSlack lets a cell's per-value slice hold this many slots more than twice
 // its values, so a cell of few conversations still counts small values per
 // value without the slice outgrowing what it counts.
-const countSlack = 32
+const countSlack = 16
 
 // rankedValues keeps every value of one cell exactly, in memory bounded by its
 // values (not by their range), for nearest-rank percentiles: small values are
@@ -43,7 +43,7 @@ func (r *rankedValues) add(v, n int64) {
 // in a cell's life, not once a value.
 func (r *rankedValues) grow(v, n int64) bool {
 	old := int64(len(r.counts))
-	size := min(max(v+1, 2*old, 16), countedBelow)
+	size := min(max(v+1, 2*old, 8), countedBelow)
 	if v < 0 || v >= countedBelow || size > 2*n+countSlack {
 		return false
 	}

@@ -50,13 +50,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// statShapes are the cells of the benchmark: hourly buckets by locale (about
-// 280 values a cell) and one bucket for the whole range (a stat panel: 1M
+// statShapes are the cells of the benchmark: minute buckets by locale (about 5
+// values a cell, where a cell's own memory counts most), hourly buckets by
+// locale (about 280) and one bucket for the whole range (a stat panel: 1M
 // values in one cell).
 func statShapes(records []statRecord) []statShape {
 	from := records[0].t
 	to := records[len(records)-1].t.Add(time.Second)
 	return []statShape{
+		{"minutely-by-locale", NewBuckets(from, to, time.Minute), selection.Grouper{By: query.GroupLocale}},
 		{"hourly-by-locale", NewBuckets(from, to, time.Hour), selection.Grouper{By: query.GroupLocale}},
 		{"whole-range", RangeBucket(from, to), selection.Grouper{}},
 	}

@@ -81,7 +81,8 @@ func (s *Statistic) Add(t time.Time, groups []string, count int64) {
 	}
 }
 
-// Frames returns one series per group.
+// Frames returns one series per group. A percentile reorders the values its
+// cells keep: call it after the last Add, never beside another call.
 func (s *Statistic) Frames() data.Frames {
 	return timeSeries(s.b, s.spec, s.g, sortedGroups(s.cells), func(g string) any {
 		row := s.cells[g]
