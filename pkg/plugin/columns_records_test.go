@@ -1,0 +1,92 @@
+package plugin
+
+import (
+	"context"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
+)
+
+// structRecords hands the same pages of records to both paths: as pages to the
+// struct path, as batches of columns (one a page, the window a row range of it,
+// as the fetch layer hands out segments) to the columnar one.
+type structRecords struct {
+	conversationPages [][]exportapi.Conversation
+	messagePages      [][]exportapi.Message
+	bots              []string
+}
+
+func (d *structRecords) request(_ context.Context, q *query.Query, w exportapi.Window) fetch.Request {
+	return fetch.Request{Bot: q.Bot, Window: w}
+}
+
+func (d *structRecords) knownBots() []string { return d.bots }
+
+// conversations calls fn with each page's records in the window, in the page's order.
+func (d *structRecords) conversations(req fetch.Request, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
+	for _, p := range d.conversationPages {
+		var in []exportapi.Conversation
+		for i := range p {
+			if req.Window.Contains(p[i].StartTime) {
+				in = append(in, p[i])
+			}
+		}
+		if len(in) > 0 {
+			fn(in)
+		}
+	}
+	return fetch.Stats{}, nil
+}
+
+func (d *structRecords) messages(req fetch.Request, fn func([]exportapi.Message)) (fetch.Stats, error) {
+	for _, p := range d.messagePages {
+		var in []exportapi.Message
+		for i := range p {
+			if req.Window.Contains(p[i].Time) && (req.ConversationID == "" || p[i].ConversationID == req.ConversationID) {
+				in = append(in, p[i])
+			}
+		}
+		if len(in) > 0 {
+			fn(in)
+		}
+	}
+	return fetch.Stats{}, nil
+}
+
+func (d *structRecords) conversationColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Conversations, from, to int)) (fetch.Stats, error) {
+	for _, p := range d.conversationPages {
+		b, err := columnar.BuildConversations(p)
+		if err != nil {
+			return fetch.Stats{}, err
+		}
+		if from, to := b.Rows(req.Window.From, req.Window.To); to > from {
+			fn(b, from, to)
+		}
+	}
+	return fetch.Stats{}, nil
+}
+
+func (d *structRecords) messageColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Messages, from, to int)) (fetch.Stats, error) {
+	for _, p := range d.messagePages {
+		if req.ConversationID != "" {
+			// The export filters by conversation before a page is made.
+			var in []exportapi.Message
+			for i := range p {
+				if p[i].ConversationID == req.ConversationID {
+					in = append(in, p[i])
+				}
+			}
+			p = in
+		}
+		b, err := columnar.BuildMessages(p)
+		if err != nil {
+			return fetch.Stats{}, err
+		}
+		if from, to := b.Rows(req.Window.From, req.Window.To); to > from {
+			fn(b, from, to)
+		}
+	}
+	return fetch.Stats{}, nil
+}
