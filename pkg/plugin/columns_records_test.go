@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
@@ -27,6 +28,10 @@ func (d *structRecords) knownBots() []string { return d.bots }
 // conversations calls fn with each page's records in the window, in the page's order.
 func (d *structRecords) conversations(req fetch.Request, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
 	for _, p := range d.conversationPages {
+		if len(p) > 0 && req.Window.Contains(p[0].StartTime) && req.Window.Contains(p[len(p)-1].StartTime) && sortedBy(p, func(c *exportapi.Conversation) time.Time { return c.StartTime }) {
+			fn(p) // a page wholly inside, as the struct cache handed it on
+			continue
+		}
 		var in []exportapi.Conversation
 		for i := range p {
 			if req.Window.Contains(p[i].StartTime) {
@@ -42,6 +47,10 @@ func (d *structRecords) conversations(req fetch.Request, fn func([]exportapi.Con
 
 func (d *structRecords) messages(req fetch.Request, fn func([]exportapi.Message)) (fetch.Stats, error) {
 	for _, p := range d.messagePages {
+		if len(p) > 0 && req.ConversationID == "" && req.Window.Contains(p[0].Time) && req.Window.Contains(p[len(p)-1].Time) && sortedBy(p, func(m *exportapi.Message) time.Time { return m.Time }) {
+			fn(p)
+			continue
+		}
 		var in []exportapi.Message
 		for i := range p {
 			if req.Window.Contains(p[i].Time) && (req.ConversationID == "" || p[i].ConversationID == req.ConversationID) {
@@ -53,6 +62,16 @@ func (d *structRecords) messages(req fetch.Request, fn func([]exportapi.Message)
 		}
 	}
 	return fetch.Stats{}, nil
+}
+
+// sortedBy reports whether recs are in time order (then the first and last bound them all).
+func sortedBy[T any](recs []T, at func(*T) time.Time) bool {
+	for i := 1; i < len(recs); i++ {
+		if at(&recs[i]).Before(at(&recs[i-1])) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *structRecords) conversationColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Conversations, from, to int)) (fetch.Stats, error) {
