@@ -40,3 +40,34 @@ func (c *Counts) AddGroup(group string, n int64) bool {
 	}
 	return false
 }
+
+// BucketCursor finds the buckets of instants that mostly come in ascending
+// order (a batch's records) with a comparison rather than a division each.
+type BucketCursor struct {
+	b      Buckets
+	i      int
+	lo, hi int64 // bucket i is [lo, hi); empty when unknown
+}
+
+// Cursor starts a cursor over b.
+func (b Buckets) Cursor() BucketCursor { return BucketCursor{b: b, lo: 1} }
+
+// Index is b.IndexNanos(t).
+func (c *BucketCursor) Index(t int64) int {
+	if t >= c.lo && t < c.hi {
+		return c.i
+	}
+	return c.seek(t)
+}
+
+func (c *BucketCursor) seek(t int64) int {
+	i := c.b.IndexNanos(t)
+	c.i, c.lo, c.hi = i, 1, 0
+	if i >= 0 {
+		lo := c.b.start + int64(i)*c.b.step
+		if hi := lo + c.b.step; hi > lo {
+			c.lo, c.hi = lo, hi
+		}
+	}
+	return i
+}

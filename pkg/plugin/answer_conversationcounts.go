@@ -34,9 +34,17 @@ func answerConversationCounts(d reader, ctx context.Context, q *query.Query, w e
 	c, err := scanConversationRows(d, b.ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
 		cg.batch(batch)
 		counts.AddTotal(int64(len(recs)))
-		for _, i := range recs {
-			for _, slot := range cg.of(int(i)) {
-				n[slot]++
+		if cg.single() {
+			for _, i := range recs {
+				if slot := cg.one(int(i)); slot >= 0 {
+					n[slot]++
+				}
+			}
+		} else {
+			for _, i := range recs {
+				for _, slot := range cg.of(int(i)) {
+					n[slot]++
+				}
 			}
 		}
 		for slot, k := range n {

@@ -29,23 +29,23 @@ func answerConversationDuration(d reader, ctx context.Context, q *query.Query, w
 	st := frames.NewStatistic(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "Conversation duration (" + q.Stat + ")", Unit: "s"},
 		s.grouper, q.Stat, 1e-6, s.seeds)
 	rows, cg := statisticGroups(st, s)
+	cur := s.buckets.Cursor()
+	var known []int32
 	b := boundGroups(ctx, st.Err)
 	defer b.cancel()
 	c, err := scanConversationRows(d, b.ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
 		cg.batch(batch)
+		// Only the records with a duration count: their rows, in a buffer of their own.
+		known = known[:0]
 		for _, i := range recs {
-			micros, ok := durationMicros(batch, int(i))
-			if !ok {
-				continue
-			}
-			k := s.buckets.IndexNanos(batch.Start[i])
-			if k < 0 {
-				continue
-			}
-			for _, slot := range cg.of(int(i)) {
-				st.AddAt(k, (*rows)[slot], micros)
+			if _, ok := durationMicros(batch, int(i)); ok {
+				known = append(known, i)
 			}
 		}
+		cg.each(known, batch.Start, &cur, func(i int32, k int, slot int32) {
+			micros, _ := durationMicros(batch, int(i))
+			st.AddAt(k, (*rows)[slot], micros)
+		})
 		b.check()
 	})
 	return st.Frames(), c, b.err(err)

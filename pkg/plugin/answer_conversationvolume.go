@@ -30,19 +30,12 @@ func answerConversationVolume(d reader, ctx context.Context, q *query.Query, w e
 		rows = append(rows, r)
 		return true
 	}))
+	cur := s.buckets.Cursor()
 	b := boundGroups(ctx, v.Err)
 	defer b.cancel()
 	c, err := scanConversationRows(d, b.ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
 		cg.batch(batch)
-		for _, i := range recs {
-			k := s.buckets.IndexNanos(batch.Start[i])
-			if k < 0 {
-				continue
-			}
-			for _, slot := range cg.of(int(i)) {
-				rows[slot][k]++
-			}
-		}
+		cg.each(recs, batch.Start, &cur, func(_ int32, k int, slot int32) { rows[slot][k]++ })
 		b.check()
 	})
 	return v.Frames(), c, b.err(err)

@@ -31,12 +31,13 @@ func answerMessageVolume(d reader, ctx context.Context, q *query.Query, w export
 		rows = append(rows, r)
 		return true
 	}))
+	cur := s.buckets.Cursor()
 	b := boundGroups(ctx, v.Err)
 	defer b.cancel()
 	c, err := scanMessageRows(d, b.ctx, q, w, s.grouper, func(batch *columnar.Messages, recs []int32, j *columnJoin) {
 		mg.batch(batch)
 		for _, i := range recs {
-			k := s.buckets.IndexNanos(batch.Time[i])
+			k := cur.Index(batch.Time[i])
 			if k < 0 {
 				continue
 			}

@@ -32,6 +32,7 @@ func answerTagRate(d reader, ctx context.Context, q *query.Query, w exportapi.Wi
 	}))
 	var isTag []bool
 	var offs, codes []uint32
+	cur := s.buckets.Cursor()
 	b := boundGroups(ctx, r.Err)
 	defer b.cancel()
 	c, err := scanConversationRows(d, b.ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
@@ -42,25 +43,15 @@ func answerTagRate(d reader, ctx context.Context, q *query.Query, w exportapi.Wi
 			isTag[code] = tags.Values.At(code) == q.Tag
 		}
 		offs, codes = tags.Offsets.Widen(offs), tags.Codes.Widen(codes)
-		for _, i := range recs {
-			k := s.buckets.IndexNanos(batch.Start[i])
-			if k < 0 {
-				continue
-			}
-			hit := false
+		cg.each(recs, batch.Start, &cur, func(i int32, k int, slot int32) {
+			totals[slot][k]++
 			for _, code := range codes[offs[i]:offs[i+1]] {
 				if isTag[code] {
-					hit = true
+					hits[slot][k]++
 					break
 				}
 			}
-			for _, slot := range cg.of(int(i)) {
-				totals[slot][k]++
-				if hit {
-					hits[slot][k]++
-				}
-			}
-		}
+		})
 		b.check()
 	})
 	return r.Frames(), c, b.err(err)

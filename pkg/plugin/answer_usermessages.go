@@ -23,21 +23,14 @@ func answerUserMessages(d reader, ctx context.Context, q *query.Query, w exporta
 	st := frames.NewStatistic(s.buckets, frames.SeriesSpec{Field: q.Stat, Title: "User messages per conversation (" + q.Stat + ")"}, s.grouper, q.Stat, 1, s.seeds)
 	rows, cg := statisticGroups(st, s)
 	var counts []uint32
+	cur := s.buckets.Cursor()
 	b := boundGroups(ctx, st.Err)
 	defer b.cancel()
 	c, err := scanConversationRows(d, b.ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
 		cg.batch(batch)
 		// A conversation without a count counts 0, as its record reads.
 		counts = batch.UserMessages.Widen(counts)
-		for _, i := range recs {
-			k := s.buckets.IndexNanos(batch.Start[i])
-			if k < 0 {
-				continue
-			}
-			for _, slot := range cg.of(int(i)) {
-				st.AddAt(k, (*rows)[slot], int64(counts[i]))
-			}
-		}
+		cg.each(recs, batch.Start, &cur, func(i int32, k int, slot int32) { st.AddAt(k, (*rows)[slot], int64(counts[i])) })
 		b.check()
 	})
 	return st.Frames(), c, b.err(err)

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
@@ -75,7 +76,34 @@ func (cg *convGrouping) batch(b *columnar.Conversations) {
 	}
 	if cg.values != nil {
 		cg.byCode = resetSlots(cg.byCode, cg.values.Len())
+		return
 	}
+	// No column to group by: every record has code 0, the group of a record
+	// without a value.
+	cg.codes = zeros(cg.codes, b.Len())
+	cg.byCode = resetSlots(cg.byCode, 1)
+}
+
+// single reports whether each record falls in one group (all but groupBy tag):
+// then one gives it.
+func (cg *convGrouping) single() bool { return cg.g.By != query.GroupTag }
+
+// one is record i's slot when single, -1 when its group is refused.
+func (cg *convGrouping) one(i int) int32 {
+	s := cg.byCode[cg.codes[i]]
+	if s == unresolved {
+		s = cg.code(cg.codes[i])
+	}
+	return s
+}
+
+func zeros(buf []uint32, n int) []uint32 {
+	if cap(buf) < n {
+		return make([]uint32, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 func resetSlots(buf []int32, n int) []int32 {
@@ -93,11 +121,15 @@ func resetSlots(buf []int32, n int) []int32 {
 func (cg *convGrouping) code(c uint32) int32 {
 	s := cg.byCode[c]
 	if s == unresolved {
-		v := cg.values.At(int(c))
-		if cg.orNone {
-			v = selection.OrNone(v)
+		if cg.values == nil {
+			s = cg.noneSlot()
+		} else {
+			v := cg.values.At(int(c))
+			if cg.orNone {
+				v = selection.OrNone(v)
+			}
+			s = cg.s.of(v)
 		}
-		s = cg.s.of(v)
 		cg.byCode[c] = s
 	}
 	return s
@@ -119,31 +151,57 @@ func (cg *convGrouping) noneSlot() int32 {
 // of returns record i's slots, in a buffer the next call reuses; refused groups are left out.
 func (cg *convGrouping) of(i int) []int32 {
 	buf := cg.buf[:0]
-	switch {
-	case cg.values == nil:
+	if cg.single() {
+		if s := cg.one(i); s >= 0 {
+			buf = append(buf, s)
+		}
+		cg.buf = buf
+		return buf
+	}
+	codes := cg.codes[cg.offs[i]:cg.offs[i+1]]
+	if len(codes) == 0 {
 		if s := cg.noneSlot(); s >= 0 {
 			buf = append(buf, s)
 		}
-	case cg.g.By == query.GroupTag:
-		codes := cg.codes[cg.offs[i]:cg.offs[i+1]]
-		if len(codes) == 0 {
-			if s := cg.noneSlot(); s >= 0 {
-				buf = append(buf, s)
-			}
-			break
-		}
-		for _, c := range codes {
-			if s := cg.code(c); s >= 0 && !containsSlot(buf, s) {
-				buf = append(buf, s)
-			}
-		}
-	default:
-		if s := cg.code(cg.codes[i]); s >= 0 {
+	}
+	for _, c := range codes {
+		if s := cg.code(c); s >= 0 && !containsSlot(buf, s) {
 			buf = append(buf, s)
 		}
 	}
 	cg.buf = buf
 	return buf
+}
+
+// each calls fn with each record of rows that falls in a bucket (times are the
+// batch's record times), its bucket and each of its slots: the loop of every
+// time series over conversations.
+func (cg *convGrouping) each(rows []int32, times []int64, cur *frames.BucketCursor, fn func(i int32, k int, slot int32)) {
+	if cg.single() {
+		for _, i := range rows {
+			k := cur.Index(times[i])
+			if k < 0 {
+				continue
+			}
+			s := cg.byCode[cg.codes[i]]
+			if s == unresolved {
+				s = cg.code(cg.codes[i])
+			}
+			if s >= 0 {
+				fn(i, k, s)
+			}
+		}
+		return
+	}
+	for _, i := range rows {
+		k := cur.Index(times[i])
+		if k < 0 {
+			continue
+		}
+		for _, s := range cg.of(int(i)) {
+			fn(i, k, s)
+		}
+	}
 }
 
 func containsSlot(buf []int32, s int32) bool {

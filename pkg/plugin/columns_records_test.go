@@ -17,6 +17,10 @@ type structRecords struct {
 	conversationPages [][]exportapi.Conversation
 	messagePages      [][]exportapi.Message
 	bots              []string
+
+	// The pages as batches, built once: the records never change.
+	conversationBatches []*columnar.Conversations
+	messageBatches      []*columnar.Messages
 }
 
 func (d *structRecords) request(_ context.Context, q *query.Query, w exportapi.Window) fetch.Request {
@@ -75,11 +79,16 @@ func sortedBy[T any](recs []T, at func(*T) time.Time) bool {
 }
 
 func (d *structRecords) conversationColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Conversations, from, to int)) (fetch.Stats, error) {
-	for _, p := range d.conversationPages {
-		b, err := columnar.BuildConversations(p)
-		if err != nil {
-			return fetch.Stats{}, err
+	if d.conversationBatches == nil {
+		for _, p := range d.conversationPages {
+			b, err := columnar.BuildConversations(p)
+			if err != nil {
+				return fetch.Stats{}, err
+			}
+			d.conversationBatches = append(d.conversationBatches, b)
 		}
+	}
+	for _, b := range d.conversationBatches {
 		if from, to := b.Rows(req.Window.From, req.Window.To); to > from {
 			fn(b, from, to)
 		}
@@ -88,6 +97,15 @@ func (d *structRecords) conversationColumns(_ context.Context, req fetch.Request
 }
 
 func (d *structRecords) messageColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Messages, from, to int)) (fetch.Stats, error) {
+	if req.ConversationID == "" && d.messageBatches != nil {
+		for _, b := range d.messageBatches {
+			if from, to := b.Rows(req.Window.From, req.Window.To); to > from {
+				fn(b, from, to)
+			}
+		}
+		return fetch.Stats{}, nil
+	}
+	var built []*columnar.Messages
 	for _, p := range d.messagePages {
 		if req.ConversationID != "" {
 			// The export filters by conversation before a page is made.
@@ -103,9 +121,13 @@ func (d *structRecords) messageColumns(_ context.Context, req fetch.Request, fn 
 		if err != nil {
 			return fetch.Stats{}, err
 		}
+		built = append(built, b)
 		if from, to := b.Rows(req.Window.From, req.Window.To); to > from {
 			fn(b, from, to)
 		}
+	}
+	if req.ConversationID == "" {
+		d.messageBatches = built
 	}
 	return fetch.Stats{}, nil
 }
