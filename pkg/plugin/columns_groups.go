@@ -136,12 +136,14 @@ func (cg *convGrouping) code(c uint32) int32 {
 }
 
 // noneSlot is the slot of a record without a value: (none), or the one group
-// of an ungrouped query.
+// of a query not grouped by the conversation.
 func (cg *convGrouping) noneSlot() int32 {
 	if cg.none == unresolved {
-		group := selection.NoneGroup
-		if !cg.g.Grouped() {
-			group = ""
+		// As Grouper.Conversation: (none) for a grouping by the conversation's
+		// values, the one group "" for any other.
+		group := ""
+		if cg.g.ByConversation() {
+			group = selection.NoneGroup
 		}
 		cg.none = cg.s.of(group)
 	}

@@ -154,7 +154,7 @@ type grouping struct{ by, key string }
 
 var conversationGroupings = []grouping{{"", ""}, {"tag", ""}, {"locale", ""},
 	{"metadata", "channel"}, {"metadata", "plan"}, {"metadata", "count"}, {"metadata", "flag"},
-	{"metadata", "sparse"}, {"metadata", "missing"}}
+	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}}
 
 // TestColumnsEqualStructs is the columnar path against the struct path it
 // replaced, on random records, for every query type, grouping and filter: the
