@@ -3,6 +3,7 @@ package frames
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -19,19 +20,12 @@ func TestBucketCursorIsIndex(t *testing.T) {
 		for range 2000 {
 			times = append(times, from.UnixNano()+rng.Int64N(int64(50*time.Hour))-int64(time.Hour))
 		}
-		for k, tn := range times {
+		for k := range times {
 			if k == len(times)/2 {
 				// The rest ascending, as a batch's records come.
-				rest := times[k:]
-				for i := range rest {
-					for j := i + 1; j < len(rest); j++ {
-						if rest[j] < rest[i] {
-							rest[i], rest[j] = rest[j], rest[i]
-						}
-					}
-				}
+				slices.Sort(times[k:])
 			}
-			tn = times[k]
+			tn := times[k]
 			want := b.Index(time.Unix(0, tn))
 			if got := b.IndexNanos(tn); got != want {
 				t.Fatalf("IndexNanos(%d) = %d, want %d", tn, got, want)
