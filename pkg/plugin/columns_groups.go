@@ -200,6 +200,18 @@ func (cg *convGrouping) each(rows []int32, times []int64, cur *frames.BucketCurs
 		if k < 0 {
 			continue
 		}
+		// Most records carry one tag: its slot needs no list.
+		if from := cg.offs[i]; cg.offs[i+1] == from+1 {
+			c := cg.codes[from]
+			s := cg.byCode[c]
+			if s == unresolved {
+				s = cg.code(c)
+			}
+			if s >= 0 {
+				fn(i, k, s)
+			}
+			continue
+		}
 		for _, s := range cg.of(int(i)) {
 			fn(i, k, s)
 		}
