@@ -36,15 +36,7 @@ func answerMessageVolume(d reader, ctx context.Context, q *query.Query, w export
 	defer b.cancel()
 	c, err := scanMessageRows(d, b.ctx, q, w, s.grouper, func(batch *columnar.Messages, recs []int32, j *columnJoin) {
 		mg.batch(batch)
-		for _, i := range recs {
-			k := cur.Index(batch.Time[i])
-			if k < 0 {
-				continue
-			}
-			for _, slot := range mg.of(int(i), j) {
-				rows[slot][k]++
-			}
-		}
+		mg.each(recs, batch.Time, j, &cur, func(_ int32, k int, slot int32) { rows[slot][k]++ })
 		b.check()
 	})
 	return v.Frames(), c, b.err(err)

@@ -6,6 +6,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
@@ -114,6 +115,39 @@ func (mg *msgGrouping) noneSlot() int32 {
 		mg.none = mg.s.of(group)
 	}
 	return mg.none
+}
+
+// each calls fn with each message of rows that falls in a bucket (times are the
+// batch's message times), its bucket and each of its slots.
+func (mg *msgGrouping) each(rows []int32, times []int64, j *columnJoin, cur *frames.BucketCursor, fn func(i int32, k int, slot int32)) {
+	if mg.g.By == query.GroupType {
+		// One group a message, by its type's code: no list.
+		for _, i := range rows {
+			k := cur.Index(times[i])
+			if k < 0 {
+				continue
+			}
+			c := mg.codes[i]
+			s := mg.byCode[c]
+			if s == unresolved {
+				s = mg.s.of(selection.OrNone(mg.values.At(int(c))))
+				mg.byCode[c] = s
+			}
+			if s >= 0 {
+				fn(i, k, s)
+			}
+		}
+		return
+	}
+	for _, i := range rows {
+		k := cur.Index(times[i])
+		if k < 0 {
+			continue
+		}
+		for _, s := range mg.of(int(i), j) {
+			fn(i, k, s)
+		}
+	}
 }
 
 // of returns message i's slots, in a buffer the next call reuses; refused groups are left out.
