@@ -73,8 +73,16 @@ func randomRecords(rng *rand.Rand, n int, uniqueKey bool) *structRecords {
 		for range rng.IntN(4) {
 			c.Tags = append(c.Tags, propertyTags[rng.IntN(len(propertyTags))]) // repeats included
 		}
-		switch rng.IntN(5) {
+		if rng.IntN(40) == 0 {
+			c.Tags = append(c.Tags, manyTags...) // more tags than a word of filter bits
+		}
+		switch rng.IntN(7) {
 		case 0: // no lastActionAt
+		case 5:
+			// Past Unix nanoseconds: a duration Sub saturates.
+			c.LastActionAt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)
+		case 6:
+			c.LastActionAt = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC)
 		case 1:
 			c.LastActionAt = start.Add(-time.Duration(rng.Int64N(int64(time.Hour)))) // before the start
 		case 2:
@@ -148,6 +156,22 @@ var propertyFilters = []query.Filters{
 	{Metadata: []query.MetadataFilter{{Key: "missing", Op: "=", Value: "x"}}},
 	{Metadata: []query.MetadataFilter{{Key: "sparse", Op: "=", Value: ""}}},
 	{Tags: []string{"resolved"}, Locales: []string{"en_us"}, Metadata: []query.MetadataFilter{{Key: "channel", Op: "=", Value: "app"}}},
+}
+
+// manyTags is a filter list longer than a word of bits.
+var manyTags = func() []string {
+	out := []string{"resolved", "liveChat"}
+	for i := range 70 {
+		out = append(out, fmt.Sprint("other", i))
+	}
+	return out
+}()
+
+func init() {
+	propertyFilters = append(propertyFilters,
+		query.Filters{Tags: manyTags},
+		query.Filters{Tags: []string{"resolved", "resolved", "(none)"}},
+		query.Filters{ExcludeTags: manyTags})
 }
 
 type grouping struct{ by, key string }
