@@ -5,6 +5,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
@@ -14,10 +15,25 @@ import (
 var _ = answers(query.TypeConversations, answerConversations)
 
 // answerConversations is a table of the newest conversations, up to the limit.
-func answerConversations(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
+func answerConversations(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	pr := &fetch.Progress{}
 	ctx = withTableProgress(ctx, pr)
 	t := frames.NewConversationTable(q.Limit, pr.Read)
-	c, err := d.scanConversations(ctx, q, w, t.Add)
-	return data.Frames{t.Frame(unread(w, c))}, c, err
+	var recs []exportapi.Conversation
+	var rebuild rebuildFailure
+	c, err := scanConversationRows(d, ctx, q, w, func(b *columnar.Conversations, rows []int32) {
+		recs = recs[:0]
+		var err error
+		forRuns(rows, func(from, to int) {
+			if err == nil {
+				recs, err = b.AppendRecords(recs, from, to)
+			}
+		})
+		if rebuild.failed(err) {
+			return
+		}
+		// The table copies what it keeps: the buffer serves the next batch.
+		t.Add(recs)
+	})
+	return data.Frames{t.Frame(unread(w, c))}, c, rebuild.or(err)
 }

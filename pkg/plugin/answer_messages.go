@@ -9,16 +9,15 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
-	"github.com/agentx-support/agentx-export-datasource/pkg/selection"
 )
 
 var _ = answers(query.TypeMessages, answerMessages)
 
 // answerMessages is a table of the newest messages, up to the limit.
-func answerMessages(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
+func answerMessages(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	pr := &fetch.Progress{}
 	ctx = withTableProgress(ctx, pr)
 	t := frames.NewMessageTable(q.Limit, pr.Read)
-	c, err := d.scanMessages(ctx, q, w, selection.Grouper{}, func(page []exportapi.Message, _ [][]string) { t.Add(page) })
+	c, err := scanMessageRecords(d, ctx, q, w, t.Add)
 	return data.Frames{t.Frame(unread(w, c))}, c, err
 }

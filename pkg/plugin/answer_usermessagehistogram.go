@@ -5,6 +5,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
@@ -14,11 +15,14 @@ import (
 var _ = answers(query.TypeUserMessageHistogram, answerUserMessageHistogram)
 
 // answerUserMessageHistogram is a table of conversations per user message count.
-func answerUserMessageHistogram(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
+func answerUserMessageHistogram(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
 	h := frames.NewHistogram()
-	c, err := d.scanConversations(ctx, q, w, func(page []exportapi.Conversation) {
-		for i := range page {
-			h.Add(page[i].UserMessageCount)
+	var counts []uint32
+	c, err := scanConversationRows(d, ctx, q, w, func(batch *columnar.Conversations, recs []int32) {
+		// A conversation without a count counts 0, as its record reads.
+		counts = batch.UserMessages.Widen(counts)
+		for _, i := range recs {
+			h.Add(int64(counts[i]))
 		}
 	})
 	return data.Frames{h.Frame()}, c, err

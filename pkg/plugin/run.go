@@ -16,7 +16,7 @@ import (
 
 // answerer reads what a query type needs and aggregates it into frames. Each
 // query type has one, in answer_<type>.go, registered with answers.
-type answerer func(d *Datasource, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error)
+type answerer func(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error)
 
 // answerers holds one answerer per query type; a test checks that every type of
 // the registry has one.
