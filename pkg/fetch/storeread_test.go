@@ -48,6 +48,51 @@ func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
 	}
 }
 
+// TestAColdReadUnderASmallBudgetStoresAllItReads: a first read of a range many
+// times the memory budget keeps every chunk until the disk has it (the memory
+// then holds the columns, and gives up what is stored), so a new process on the
+// same store answers the range with 0 requests, exactly, and so does a repeat in
+// the first process.
+func TestAColdReadUnderASmallBudgetStoresAllItReads(t *testing.T) {
+	f := newTierFixture(t)
+	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
+	wantC, wantM := f.want(w)
+	store := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+	t.Cleanup(func() { _ = store.Close() })
+	small := func() (*fetch.Source, *fetch.Cache) {
+		client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(client.Close)
+		cache := fetch.NewCache(1 << 20)
+		return fetch.New(fetch.Config{Client: client, BaseURL: f.url, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
+			Final: 24 * time.Hour, Cache: cache, Tiers: []fetch.Tier{store}, Flights: fetch.NewFlights(),
+			Now: func() time.Time { return f.now }}), cache
+	}
+	first, cache := small()
+	before := f.requests()
+	c, m, st := counts(t, first, w)
+	same(t, "cold, conversations", c, wantC)
+	same(t, "cold, messages", m, wantM)
+	t.Logf("cold read: %d requests for %d conversations and %d messages; memory %+v", f.requests()-before, len(c), len(m), cache.Stats())
+	if len(st.Warnings) > 0 {
+		t.Fatalf("cold read: %q", st.Warnings)
+	}
+	if cs := cache.Stats(); cs.Reserved != 0 || cs.Bytes > cs.Budget {
+		t.Fatalf("after the read the memory holds %d of %d bytes and %d reserved", cs.Bytes, cs.Budget, cs.Reserved)
+	}
+	for _, s := range []*fetch.Source{first, func() *fetch.Source { s, _ := small(); return s }()} {
+		before := f.requests()
+		c, m, st := counts(t, s, w)
+		same(t, "again, conversations", c, wantC)
+		same(t, "again, messages", m, wantM)
+		if n := f.requests() - before; n != 0 || st.CacheMisses != 0 {
+			t.Fatalf("a range the cold read stored cost %d requests (%d misses)", n, st.CacheMisses)
+		}
+	}
+}
+
 // vanishing is the real disk store with one interleaving forced: every other
 // segment it lists is gone (as its budget or a rewrite would drop it) by the time
 // the query loads it.
