@@ -228,11 +228,12 @@ func (r *retainer[T]) replay(pieces []interval) []held[T] {
 	return out
 }
 
-// pending is a run of held chunks to become a segment: records, not columns
-// yet, so that the columns are built outside the flight's lock (see form).
+// pending is a run of held chunks to become a segment: its fragments, not
+// columns yet, so that the columns are built outside the flight's lock (see
+// form), one run at a time.
 type pending[T any] struct {
 	span    interval
-	recs    []T
+	frags   [][]T
 	chunks  []int64
 	size    int64 // the chunks' reservation
 	expires time.Time
@@ -264,23 +265,17 @@ func (r *retainer[T]) plan(settled []interval, target int64, expires time.Time) 
 		start := iv.from
 		var group []int64
 		var size int64
-		var n int
 		flush := func(end time.Time) {
-			recs := make([]T, 0, n)
+			var frags [][]T
 			for _, c := range group {
-				for _, f := range r.chunks[c] {
-					recs = append(recs, f...)
-				}
+				frags = append(frags, r.chunks[c]...)
 			}
-			out = append(out, pending[T]{span: interval{from: start, to: end}, recs: recs, chunks: group, size: size, expires: expires})
-			start, group, size, n = end, nil, 0, 0
+			out = append(out, pending[T]{span: interval{from: start, to: end}, frags: frags, chunks: group, size: size, expires: expires})
+			start, group, size = end, nil, 0
 		}
 		for i, c := range keys {
 			group = append(group, c)
 			size += r.sizes[c]
-			for _, f := range r.chunks[c] {
-				n += len(f)
-			}
 			switch {
 			case i == len(keys)-1:
 				flush(iv.to)
@@ -303,12 +298,21 @@ type built struct {
 }
 
 // form builds the columns of pending runs, without any lock: records are
-// never changed once held. A run whose records the columns cannot hold is
-// left out (its time is read again later).
+// never changed once held. Each run's records are copied into one list only
+// while its columns are built, so the copies never add up. A run whose records
+// the columns cannot hold is left out (its time is read again later).
 func form[T any](cols columns[T], ps []pending[T]) []built {
 	out := make([]built, 0, len(ps))
 	for _, p := range ps {
-		b, err := cols.build(p.recs)
+		n := 0
+		for _, f := range p.frags {
+			n += len(f)
+		}
+		recs := make([]T, 0, n)
+		for _, f := range p.frags {
+			recs = append(recs, f...)
+		}
+		b, err := cols.build(recs)
 		if err != nil {
 			continue
 		}
@@ -394,7 +398,9 @@ func (r *retainer[T]) live(live []interval) []pending[T] {
 			}
 			p.chunks = append(p.chunks, c)
 			for _, f := range frags {
-				p.recs = append(p.recs, keep(f, func(rec *T) bool { return iv.contains(r.when(rec)) })...)
+				if in := keep(f, func(rec *T) bool { return iv.contains(r.when(rec)) }); len(in) > 0 {
+					p.frags = append(p.frags, in)
+				}
 			}
 		}
 		out = append(out, p)
