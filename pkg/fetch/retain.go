@@ -162,8 +162,21 @@ func (r *retainer[T]) forgetSealed(gone func(*segment) bool) {
 // and not in a run a tier has.
 func (r *retainer[T]) keeps(c int64) bool {
 	at := chunkAt(c)
-	return !at.from.Before(r.keepFrom) && !inAny(r.dropped, at.from) &&
-		!slices.ContainsFunc(r.sealed, func(sg *segment) bool { return sg.span.contains(at.from) })
+	return !at.from.Before(r.keepFrom) && !inAny(r.dropped, at.from) && r.sealedAt(at.from) < 0
+}
+
+// sealedAt is the index of the sealed run holding t, or -1.
+func (r *retainer[T]) sealedAt(t time.Time) int {
+	i, _ := slices.BinarySearchFunc(r.sealed, t, func(sg *segment, t time.Time) int {
+		if !sg.span.to.After(t) {
+			return -1
+		}
+		return 1
+	})
+	if i < len(r.sealed) && r.sealed[i].span.contains(t) {
+		return i
+	}
+	return -1
 }
 
 func (r *retainer[T]) forget(c int64) {
