@@ -201,8 +201,8 @@ func (s *subscriber[T]) close() {
 
 // join subscribes sub and returns the records the flight already holds for its
 // pieces; the caller holds f.mu, so no page falls between the two.
-func (f *flight[T]) join(sub *subscriber[T]) []held[T] {
-	var replay []held[T]
+func (f *flight[T]) join(sub *subscriber[T]) []replayed[T] {
+	var replay []replayed[T]
 	if f.retain != nil {
 		replay = f.retain.replay(sub.pieces)
 	}

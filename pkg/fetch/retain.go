@@ -212,30 +212,30 @@ func (r *retainer[T]) stored(reads []interval) []interval {
 	return out
 }
 
-// held is what a flight hands a query that joins it: a page's records as they
+// replayed is what a flight hands a query that joins it: a page's records as they
 // came, or the rows of a sealed batch inside span.
-type held[T any] struct {
+type replayed[T any] struct {
 	recs []T
 	b    batch
 	span interval
 }
 
 // replay returns what is held that lies in pieces.
-func (r *retainer[T]) replay(pieces []interval) []held[T] {
-	var out []held[T]
+func (r *retainer[T]) replay(pieces []interval) []replayed[T] {
+	var out []replayed[T]
 	for c, frags := range r.chunks {
 		if len(overlaps(pieces, chunkAt(c))) == 0 {
 			continue
 		}
 		for _, f := range frags {
 			if kept := keep(f, func(rec *T) bool { return inAny(pieces, r.when(rec)) }); len(kept) > 0 {
-				out = append(out, held[T]{recs: kept})
+				out = append(out, replayed[T]{recs: kept})
 			}
 		}
 	}
 	for _, sg := range r.sealed {
 		for _, p := range overlaps(pieces, sg.span) {
-			out = append(out, held[T]{b: sg.batch, span: p})
+			out = append(out, replayed[T]{b: sg.batch, span: p})
 		}
 	}
 	return out

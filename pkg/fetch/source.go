@@ -312,7 +312,7 @@ func (c *consumer[T]) takeSegment(sg *segment) {
 }
 
 // takeReplay hands on what a flight held for the query when it joined.
-func (c *consumer[T]) takeReplay(rs []held[T]) {
+func (c *consumer[T]) takeReplay(rs []replayed[T]) {
 	for _, r := range rs {
 		if r.b == nil {
 			c.take(r.recs)
@@ -352,7 +352,7 @@ func (c *consumer[T]) fail(err error) {
 type joined[T any] struct {
 	f      *flight[T]
 	sub    *subscriber[T]
-	replay []held[T]
+	replay []replayed[T]
 	recent bool // the flight had already ended: its records, not its cost
 	own    bool // the query started it (time it took over from another replica)
 }
