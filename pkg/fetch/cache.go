@@ -31,8 +31,8 @@ type laneKey struct {
 // segment is settled time [span.from, span.to) and every record in it. Its size
 // is its batch's Size and segmentOverhead: what it really holds.
 type segment struct {
-	lane    laneKey
-	span    interval
+	lane laneKey
+	span interval
 	// batch holds the records of span as columns (it may hold more, when the
 	// segment is part of a stored one: readers take the rows of span only).
 	batch batch

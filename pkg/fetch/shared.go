@@ -84,10 +84,3 @@ func sharedDecode[T any](cols columns[T], st Stored, lane string, schema uint32)
 	close(e.ready)
 	return b, nil
 }
-
-// sharedDecodes is how many decoded values are filed, for tests.
-func sharedDecodes() int {
-	decodes.mu.Lock()
-	defer decodes.mu.Unlock()
-	return len(decodes.m)
-}
