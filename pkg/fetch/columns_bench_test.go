@@ -68,24 +68,40 @@ func cpuSeconds() float64 {
 }
 
 // BenchmarkColumnsMemoryPerRecord: what a read leaves in the memory cache,
-// per record, on the heap and as the cache counts it.
+// per record, on the heap and as the cache counts it: conversations, then
+// messages, then both.
 func BenchmarkColumnsMemoryPerRecord(b *testing.B) {
 	url, w, now := benchBot(b)
 	// A first read warms what the simulator, in this process, keeps of its own.
 	columnCounts(b, benchSource(b, url, now, nil), w)
+	heap := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	ctx := context.Background()
+	req := fetch.Request{Bot: "bot", Window: w}
 	for b.Loop() {
 		cache := fetch.NewCache(1 << 30)
 		s := benchSource(b, url, now, cache)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		c, m := columnCounts(b, s, w)
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		records := float64(c + m)
-		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/records, "heap-B/record")
-		b.ReportMetric(float64(cache.Stats().Bytes)/records, "counted-B/record")
-		b.ReportMetric(records, "records")
+		before := heap()
+		var c, m int
+		if _, err := s.ConversationColumns(ctx, req, func(_ *columnar.Conversations, from, to int) { c += to - from }); err != nil {
+			b.Fatal(err)
+		}
+		mid, counted := heap(), cache.Stats().Bytes
+		if _, err := s.MessageColumns(ctx, req, func(_ *columnar.Messages, from, to int) { m += to - from }); err != nil {
+			b.Fatal(err)
+		}
+		after := heap()
+		b.ReportMetric(float64(mid-before)/float64(c), "conversation-heap-B")
+		b.ReportMetric(float64(counted)/float64(c), "conversation-counted-B")
+		b.ReportMetric(float64(after-mid)/float64(m), "message-heap-B")
+		b.ReportMetric(float64(cache.Stats().Bytes-counted)/float64(m), "message-counted-B")
+		b.ReportMetric(float64(after-before)/float64(c+m), "heap-B/record")
+		b.ReportMetric(float64(cache.Stats().Bytes)/float64(c+m), "counted-B/record")
+		b.ReportMetric(float64(c+m), "records")
 		runtime.KeepAlive(s)
 	}
 }
