@@ -102,3 +102,13 @@ func rowsIn(b batch, sp interval, w exportapi.Window) (int, int) {
 	}
 	return b.Rows(iv.from, iv.to)
 }
+
+// segmentSize is what a segment of b costs the memory budget. Size counts the
+// columns and the allocator's average rounding; the heap measured through the
+// fetch path holds up to 4% more for conversation segments of a few hundred
+// records (the rounding of their particular allocations), so a sixteenth more
+// keeps the count at or above the heap.
+func segmentSize(b batch) int64 {
+	n := int64(b.Size())
+	return n + n/16 + segmentOverhead
+}

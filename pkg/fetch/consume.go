@@ -57,7 +57,7 @@ func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, s
 	if s.cfg.Cache == nil || sg.span.to.After(chunkFloor(s.cfg.Now().Add(-s.cfg.Live))) {
 		return true, ""
 	}
-	s.cfg.Cache.offer(k, &segment{span: sg.span, batch: b, size: int64(b.Size()) + segmentOverhead, expires: sg.expires})
+	s.cfg.Cache.offer(k, &segment{span: sg.span, batch: b, size: segmentSize(b), expires: sg.expires})
 	return true, ""
 }
 

@@ -329,7 +329,7 @@ func form[T any](cols columns[T], ps []pending[T]) []built {
 		if err != nil {
 			continue
 		}
-		out = append(out, built{seg: &segment{span: p.span, batch: b, size: int64(b.Size()) + segmentOverhead, expires: p.expires},
+		out = append(out, built{seg: &segment{span: p.span, batch: b, size: segmentSize(b), expires: p.expires},
 			chunks: p.chunks, reserved: p.size})
 	}
 	return out
