@@ -28,12 +28,15 @@ type laneKey struct {
 	scope, bot, endpoint, conversationID string
 }
 
-// segment is settled time [span.from, span.to) and every record in it.
+// segment is settled time [span.from, span.to) and every record in it. Its size
+// is its batch's Size and segmentOverhead: what it really holds.
 type segment struct {
-	lane    laneKey
-	span    interval
-	records any // [][]T: the fragments of records as the export read them
-	// enc, for a segment a tier gave a query, is where its records are (records
+	lane laneKey
+	span interval
+	// batch holds the records of span as columns (it may hold more, when the
+	// segment is part of a stored one: readers take the rows of span only).
+	batch batch
+	// enc, for a segment a tier gave a query, is where its records are (batch
 	// is nil then): loaded and decoded when the query consumes it.
 	enc     *encoded
 	size    int64
@@ -209,6 +212,27 @@ func (c *Cache) reserve(n int64) bool {
 	}
 	c.reserved += n
 	return true
+}
+
+// force reserves n bytes even past the budget, after evicting what it can:
+// records an export holds that no tier has yet, which it keeps until its
+// writer has stored them rather than read them again.
+func (c *Cache) force(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.used+c.reserved+n > c.budget && c.lru.Len() > 0 {
+		c.remove(c.lru.Back().Value.(*segment))
+		c.evicted++
+	}
+	c.reserved += n
+}
+
+// adjust changes a reservation by delta, without evicting: an export's
+// records now held as columns, usually far fewer bytes.
+func (c *Cache) adjust(delta int64) {
+	c.mu.Lock()
+	c.reserved += delta
+	c.mu.Unlock()
 }
 
 func (c *Cache) release(n int64) {

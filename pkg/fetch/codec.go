@@ -1,18 +1,16 @@
 package fetch
 
 import (
-	"bytes"
-	"encoding/gob"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"reflect"
-	"sync"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 )
 
-// The records of a stored segment are gob, compressed with zstd, inside a
-// frame that binds them to their lane and span (frame.go).
+// The records of a stored segment are its batch's bytes (columnar.Encode), inside
+// a frame that binds them to their lane and span (frame.go).
 
 // schemaOf fingerprints a record type's fields, so that records written before a
 // field was added, removed or retyped are never decoded into the new type.
@@ -33,55 +31,17 @@ func schemaOf(t reflect.Type) uint32 {
 	return h.Sum32()
 }
 
-// zstd coders are safe for concurrent use and costly to create: one of each per process.
-var (
-	zstdOnce sync.Once
-	zstdEnc  *zstd.Encoder
-	zstdDec  *zstd.Decoder
-)
-
-func coders() (*zstd.Encoder, *zstd.Decoder) {
-	zstdOnce.Do(func() {
-		zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
-		zstdDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
-	})
-	return zstdEnc, zstdDec
+// payloadSchema is the schema a frame of T's columns carries: the record type's
+// fingerprint and the columns' format version. A lane keeps its name across a
+// change of encoding (see laneID), so what an older encoding wrote there, gob
+// records among them, is found, refused as a miss, dropped and written again,
+// never decoded as columns.
+func payloadSchema[T any]() uint32 {
+	b := binary.BigEndian.AppendUint32([]byte("columnar/"), schemaFor[T]())
+	return crc32.Checksum(append(b, columnar.FormatVersion), castagnoli)
 }
 
-// encodeRecords frames a segment's fragments, as one list in no particular
-// order, for the lane and span b.
-func encodeRecords[T any](frags [][]T, schema uint32, b binding) ([]byte, error) {
-	var n int
-	for _, f := range frags {
-		n += len(f)
-	}
-	flat := make([]T, 0, n)
-	for _, f := range frags {
-		flat = append(flat, f...)
-	}
-	var raw bytes.Buffer
-	if err := gob.NewEncoder(&raw).Encode(flat); err != nil {
-		return nil, err
-	}
-	enc, _ := coders()
-	return frame(b, schema, enc.EncodeAll(raw.Bytes(), make([]byte, 0, raw.Len()/4)))
-}
-
-// decodeRecords reverses encodeRecords, refusing any frame that does not check
-// out or that was written for another lane or span than want.
-func decodeRecords[T any](data []byte, schema uint32, want binding) ([]T, error) {
-	body, err := unframe(data, schema, want)
-	if err != nil {
-		return nil, err
-	}
-	_, dec := coders()
-	raw, err := dec.DecodeAll(body, nil)
-	if err != nil {
-		return nil, errFrame
-	}
-	var out []T
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&out); err != nil {
-		return nil, errFrame
-	}
-	return out, nil
+// encodeBatch frames a segment's batch for the lane and span b.
+func encodeBatch(bt batch, schema uint32, b binding) ([]byte, error) {
+	return frame(b, schema, bt.Encode())
 }

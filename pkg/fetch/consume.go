@@ -20,25 +20,25 @@ type encoded struct {
 }
 
 // consume hands a segment the query planned to take to the query. A memory
-// segment's records go as they are; a tier segment is loaded (if need be) and
+// segment's batch goes as it is; a tier segment is loaded (if need be) and
 // decoded now, handed over and let go, so that a query over a range far larger
-// than memory holds one decoded segment at a time, not the whole range. The
-// decoded records are offered to memory, which keeps them only where it has room
-// (see Cache.offer). false: the segment was gone or did not check out, nothing
-// of it reached the query, and its time must be planned again (planMore); the
-// warning says why.
-func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, sg *segment, take func([]T)) (bool, string) {
+// than memory holds one decoded segment at a time, not the whole range (and
+// queries at once share one decode, see shared.go). The decoded batch is
+// offered to memory, which keeps it only where it has room (see Cache.offer).
+// false: the segment was gone or did not check out, nothing of it reached the
+// query, and its time must be planned again (planMore); the warning says why.
+func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, sg *segment, cons *consumer[T]) (bool, string) {
 	if sg.enc == nil {
-		takeAll(sg, take)
+		cons.takeSegment(sg)
 		return true, ""
 	}
 	enc := sg.enc
 	// Other parts of the same stored value may still need it; this one does not.
 	sg.enc = nil
 	st, err := loadStored(ctx, enc.tier, enc.lane, enc.stored, s.cfg.Now())
-	var recs []T
+	var b batch
 	if err == nil {
-		if recs, err = decodeRecords[T](st.Data, enc.schema, bindingOf(enc.lane, st)); err != nil {
+		if b, err = sharedDecode(ep.cols, st, enc.lane, enc.schema); err != nil {
 			forget(ctx, enc.tier, enc.lane, st)
 		}
 	}
@@ -49,26 +49,16 @@ func consume[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, s
 		}
 		return false, tierWarning(enc.tier, "read", err)
 	}
-	in := keep(recs, func(r *T) bool { return sg.span.contains(ep.when(r)) })
-	take(in)
+	// The segment the query consumes is not kept with its batch: the plan
+	// holds its segments until the query ends, the batch only this long.
+	cons.takeSegment(&segment{span: sg.span, batch: b})
 	// Live segments (shared by a replica for the reuse time) stay out of the
 	// memory cache, which holds settled time only.
 	if s.cfg.Cache == nil || sg.span.to.After(chunkFloor(s.cfg.Now().Add(-s.cfg.Live))) {
 		return true, ""
 	}
-	size := int64(segmentOverhead)
-	for i := range in {
-		size += ep.size(&in[i])
-	}
-	s.cfg.Cache.offer(k, &segment{span: sg.span, records: [][]T{in}, size: size, expires: sg.expires})
+	s.cfg.Cache.offer(k, &segment{span: sg.span, batch: b, size: segmentSize(b), expires: sg.expires})
 	return true, ""
-}
-
-// takeAll hands a memory segment's records to take.
-func takeAll[T any](sg *segment, take func([]T)) {
-	for _, frag := range sg.records.([][]T) {
-		take(frag)
-	}
 }
 
 // errGone is a segment a Lister listed that was no longer there to load: the
@@ -105,12 +95,10 @@ func planMore[T any](ctx context.Context, s *Source, ep endpoint[T], req Request
 	q := makePlan(ctx, s, ep, part, cons, nil, nil)
 	// Planned without tier segments: what it hits is in memory.
 	for _, h := range q.hits {
-		takeAll(h, cons.take)
+		cons.takeSegment(h)
 	}
 	for _, j := range q.joins {
-		for _, r := range j.replay {
-			cons.take(r)
-		}
+		cons.takeReplay(j.replay)
 	}
 	p.hits = append(p.hits, q.hits...)
 	p.joins = append(p.joins, q.joins...)
@@ -133,7 +121,7 @@ func consumeHits[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	fromTiers := 0
 	for _, h := range planned {
 		tier := h.enc != nil
-		ok, warning := consume(ctx, s, ep, k, h, cons.take)
+		ok, warning := consume(ctx, s, ep, k, h, cons)
 		switch {
 		case !ok:
 			st.Warnings = addWarnings(st.Warnings, warning)

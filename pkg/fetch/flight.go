@@ -70,7 +70,12 @@ func reading[T any](fl *Flights, k laneKey) []interval {
 	for _, f := range ln.flights {
 		f.mu.Lock()
 		if !f.finished && !f.canceled {
-			out = append(out, f.reads...)
+			// Time its retainer gave up once a tier had it is the tier's to give.
+			reads := f.reads
+			if f.retain != nil {
+				reads = subtractAll(reads, f.retain.stored(reads))
+			}
+			out = append(out, reads...)
 		}
 		f.mu.Unlock()
 	}
@@ -85,7 +90,7 @@ func (ln *lane[T]) prune(now time.Time) {
 	kept := ln.flights[:0]
 	for _, f := range ln.flights {
 		f.mu.Lock()
-		stale := f.finished && (f.retain == nil || !f.retain.held() || now.Sub(f.finishedAt) > f.reuse)
+		stale := f.finished && (f.retain == nil || !f.retain.holds() || now.Sub(f.finishedAt) > f.reuse)
 		if stale && f.retain != nil {
 			f.retain.drop()
 		}
@@ -196,8 +201,8 @@ func (s *subscriber[T]) close() {
 
 // join subscribes sub and returns the records the flight already holds for its
 // pieces; the caller holds f.mu, so no page falls between the two.
-func (f *flight[T]) join(sub *subscriber[T]) [][]T {
-	var replay [][]T
+func (f *flight[T]) join(sub *subscriber[T]) []replayed[T] {
+	var replay []replayed[T]
 	if f.retain != nil {
 		replay = f.retain.replay(sub.pieces)
 	}

@@ -16,13 +16,16 @@ import (
 const tierWriteTimeout = 10 * time.Second
 
 // chunkWriter writes the flight's settled chunks that its legs have wholly read
-// and its retainer holds. Written time stays in the retainer (joiners take it,
-// the memory cache adopts it when the flight ends); written only records which
-// time each tier has, so that the flight's end writes only the rest.
+// and its retainer holds. Written time stays in the retainer, as the batches
+// written (joiners take it, the memory cache adopts it when the flight ends,
+// and the retainer may give it up when memory is short: the tier has it);
+// written records which time each tier has, so that the flight's end writes
+// only the rest.
 type chunkWriter[T any] struct {
 	s       *Source
 	f       *flight[T]
 	k       laneKey
+	cols    columns[T]
 	covered func() []interval
 	// finalEdge splits the flight's settled time: before it, final (never
 	// expires); after it, settled time that expires cacheMinutes after its write.
@@ -38,8 +41,8 @@ type chunkWriter[T any] struct {
 	warnings []string
 }
 
-func newChunkWriter[T any](s *Source, f *flight[T], k laneKey, covered func() []interval) *chunkWriter[T] {
-	return &chunkWriter[T]{s: s, f: f, k: k, covered: covered,
+func newChunkWriter[T any](s *Source, f *flight[T], k laneKey, cols columns[T], covered func() []interval) *chunkWriter[T] {
+	return &chunkWriter[T]{s: s, f: f, k: k, cols: cols, covered: covered,
 		finalEdge: chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live))),
 		kick:      make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 		written: make([][]interval, len(s.cfg.Tiers))}
@@ -107,13 +110,32 @@ func (w *chunkWriter[T]) writeReady() {
 		}
 		w.f.mu.Lock()
 		var segs []*segment
+		var pend []pending[T]
 		if w.f.retain != nil {
 			target := min(maxSegmentBytes, w.s.cfg.Cache.budget/16)
-			segs = append(w.f.retain.snapshot(overlaps(todo, interval{to: w.finalEdge}), target, maxInstant),
-				w.f.retain.snapshot(overlaps(todo, interval{from: w.finalEdge, to: maxInstant}), target, w.s.cfg.Now().Add(w.s.cfg.TTL))...)
+			sf, pf := w.f.retain.plan(overlaps(todo, interval{to: w.finalEdge}), target, maxInstant)
+			sr, pr := w.f.retain.plan(overlaps(todo, interval{from: w.finalEdge, to: maxInstant}), target, w.s.cfg.Now().Add(w.s.cfg.TTL))
+			segs, pend = append(sf, sr...), append(pf, pr...)
 		}
 		w.f.mu.Unlock()
-		if w.save(t, segs) {
+		// Built without the flight's lock: pages go on arriving meanwhile.
+		runs := form(w.cols, pend)
+		for _, bt := range runs {
+			segs = append(segs, bt.seg)
+		}
+		ok := w.save(t, segs)
+		w.f.mu.Lock()
+		if w.f.retain != nil {
+			if ok {
+				w.f.retain.seal(runs)
+			} else if len(segs) > 0 {
+				// A tier that fails may go on failing: the retainer no longer
+				// counts on it to give up what memory cannot hold.
+				w.f.retain.persisting = false
+			}
+		}
+		w.f.mu.Unlock()
+		if ok {
 			for _, sg := range segs {
 				w.written[i] = append(w.written[i], sg.span)
 			}

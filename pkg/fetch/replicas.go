@@ -37,7 +37,7 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 	// again from wherever its time is now.
 	var missed []*segment
 	feed := func(sg *segment) {
-		if ok, warning := consume(ctx, s, ep, k, sg, cons.take); !ok {
+		if ok, warning := consume(ctx, s, ep, k, sg, cons); !ok {
 			st.Warnings = addWarnings(st.Warnings, warning)
 			missed = append(missed, sg)
 			take([]interval{sg.span})
@@ -77,7 +77,7 @@ func readOnAfterAnswer[T any](ctx context.Context, s *Source, ep endpoint[T], re
 	defer cancel()
 	for _, iv := range pending {
 		part := Request{Bot: req.Bot, ConversationID: req.ConversationID, Window: exportapi.Window{From: iv.from, To: iv.to}}
-		if _, err := read(bctx, s, ep, part, func([]T) {}); err != nil {
+		if _, err := read(bctx, s, ep, part, delivery[T]{}); err != nil {
 			return
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/columnar"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
@@ -155,6 +156,7 @@ type endpoint[T any] struct {
 	export func(*exportapi.Client, context.Context, exportapi.Request, func([]T) error) (exportapi.Stats, error)
 	when   func(*T) time.Time
 	size   func(*T) int64
+	cols   columns[T]
 }
 
 var conversations = endpoint[exportapi.Conversation]{
@@ -168,6 +170,7 @@ var conversations = endpoint[exportapi.Conversation]{
 		}
 		return n + n/4 // retained slices grow by doubling
 	},
+	cols: conversationColumns,
 }
 
 var messages = endpoint[exportapi.Message]{
@@ -178,18 +181,37 @@ var messages = endpoint[exportapi.Message]{
 		n := int64(unsafe.Sizeof(*m)) + int64(len(m.ID)+len(m.Type)+len(m.ConversationID)+len(m.UserInput)+len(m.UserActionType)+len(m.BotText)) + allocSlack
 		return n + n/4
 	},
+	cols: messageColumns,
 }
 
 // Conversations calls fn with pages of the conversations that started in the
 // request's window, each exactly once. fn may be called from several goroutines,
 // never at once; it must not keep or change the pages.
 func (s *Source) Conversations(ctx context.Context, req Request, fn func([]exportapi.Conversation)) (Stats, error) {
-	return read(ctx, s, conversations, req, fn)
+	return read(ctx, s, conversations, req, deliverRecords(fn))
 }
 
 // Messages calls fn with pages of the messages sent in the request's window.
 func (s *Source) Messages(ctx context.Context, req Request, fn func([]exportapi.Message)) (Stats, error) {
-	return read(ctx, s, messages, req, fn)
+	return read(ctx, s, messages, req, deliverRecords(fn))
+}
+
+// ConversationColumns calls fn with batches of the conversations that started in
+// the request's window, each record exactly once: rows [from, to) of b, all inside
+// the window (b.Start is ascending, so a window is a row range). fn may be called
+// from several goroutines, never at once; b is shared and immutable: fn must not
+// change it, and should not keep it past the call (keeping pins memory).
+func (s *Source) ConversationColumns(ctx context.Context, req Request, fn func(b *columnar.Conversations, from, to int)) (Stats, error) {
+	return read(ctx, s, conversations, req, deliverColumns[exportapi.Conversation](func(b batch, from, to int) {
+		fn(b.(*columnar.Conversations), from, to)
+	}))
+}
+
+// MessageColumns is the same for messages sent in the window.
+func (s *Source) MessageColumns(ctx context.Context, req Request, fn func(b *columnar.Messages, from, to int)) (Stats, error) {
+	return read(ctx, s, messages, req, deliverColumns[exportapi.Message](func(b batch, from, to int) {
+		fn(b.(*columnar.Messages), from, to)
+	}))
 }
 
 // span is one window to export; records in [cacheFrom, cacheTo) go to the cache.
@@ -200,53 +222,137 @@ type span struct {
 
 func (sp span) cacheable() bool { return sp.cacheFrom.Before(sp.cacheTo) }
 
+// delivery is how a query wants its records: as struct pages (records) or as
+// rows of batches (rows); one of the two is set, or neither for a read that
+// only fills the cache.
+type delivery[T any] struct {
+	records func([]T)
+	rows    func(b batch, from, to int)
+}
+
+func (d delivery[T]) none() bool { return d.records == nil && d.rows == nil }
+
+func deliverRecords[T any](fn func([]T)) delivery[T] { return delivery[T]{records: fn} }
+
+func deliverColumns[T any](fn func(b batch, from, to int)) delivery[T] { return delivery[T]{rows: fn} }
+
 // consumer is one query's side of a read: it keeps records inside its window,
-// enforces its budget and serialises calls to fn.
+// enforces its budget and serialises calls to the query. Pages fresh from the
+// API reach a query that wants columns as a batch built from the page's records
+// inside the window; batches reach one that wants records as the records of
+// their rows.
 type consumer[T any] struct {
 	mu     sync.Mutex
 	stop   context.CancelFunc // leaves the query's exports once it is over budget
 	window exportapi.Window
 	when   func(*T) time.Time
-	fn     func([]T)
+	cols   columns[T]
+	out    delivery[T]
 	max    int64
 	seen   int64
 	err    error
+	// failed is a batch that could not be built or read back (a record the
+	// columns cannot hold exactly): the query fails rather than miscount.
+	failed error
 	// frozen is set once the query answered partially: its aggregation is done,
 	// and what still arrives only counts against the budget (over, then, ends the read).
 	frozen bool
 	over   func()
 }
 
+// take hands on a page's records inside the window.
 func (c *consumer[T]) take(page []T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err != nil {
+	if c.err != nil || c.failed != nil {
 		return
 	}
 	kept := keep(page, func(r *T) bool { return c.window.Contains(c.when(r)) })
-	c.seen += int64(len(kept))
+	if !c.admit(len(kept)) || len(kept) == 0 || c.out.none() {
+		return
+	}
+	if c.out.records != nil {
+		c.out.records(kept)
+		return
+	}
+	b, err := c.cols.build(kept)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.out.rows(b, 0, b.Len())
+}
+
+// takeRows hands on rows [from, to) of b, which the caller found inside the window.
+func (c *consumer[T]) takeRows(b batch, from, to int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil || c.failed != nil {
+		return
+	}
+	if !c.admit(to-from) || to == from || c.out.none() {
+		return
+	}
+	if c.out.rows != nil {
+		c.out.rows(b, from, to)
+		return
+	}
+	recs, err := c.cols.records(make([]T, 0, to-from), b, from, to)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.out.records(recs)
+}
+
+// takeSegment hands on the rows of a held segment inside the window.
+func (c *consumer[T]) takeSegment(sg *segment) {
+	from, to := rowsIn(sg.batch, sg.span, c.window)
+	c.takeRows(sg.batch, from, to)
+}
+
+// takeReplay hands on what a flight held for the query when it joined.
+func (c *consumer[T]) takeReplay(rs []replayed[T]) {
+	for _, r := range rs {
+		if r.b == nil {
+			c.take(r.recs)
+			continue
+		}
+		from, to := rowsIn(r.b, r.span, c.window)
+		c.takeRows(r.b, from, to)
+	}
+}
+
+// admit counts n records inside the window against the budget and reports
+// whether they go on to the query; the caller holds c.mu.
+func (c *consumer[T]) admit(n int) bool {
+	c.seen += int64(n)
 	if c.frozen {
 		if c.max > 0 && c.seen > c.max && c.over != nil {
 			c.over()
 			c.over = nil
 		}
-		return
+		return false
 	}
 	if c.max > 0 && c.seen > c.max {
 		c.err = fmt.Errorf("the query needs more than %d records (the data source's \"Max records per query\"); narrow the time range or raise that setting", c.max)
 		c.stop()
-		return
+		return false
 	}
-	if len(kept) > 0 {
-		c.fn(kept)
-	}
+	return true
+}
+
+// fail ends the query over a batch it cannot use; the caller holds c.mu.
+func (c *consumer[T]) fail(err error) {
+	c.failed = fmt.Errorf("records could not be held as columns: %w", err)
+	c.stop()
 }
 
 // joined is a query's hold on a flight another query (or an earlier one) started.
 type joined[T any] struct {
 	f      *flight[T]
 	sub    *subscriber[T]
-	replay [][]T
+	replay []replayed[T]
 	recent bool // the flight had already ended: its records, not its cost
 	own    bool // the query started it (time it took over from another replica)
 }
@@ -261,7 +367,7 @@ type plan[T any] struct {
 	misses  int
 }
 
-func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn func([]T)) (st Stats, err error) {
+func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, out delivery[T]) (st Stats, err error) {
 	w := req.Window
 	if w.Empty() {
 		return st, nil
@@ -276,7 +382,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		span.SetAttributes(attribute.Int("agentx.requests", st.Requests), attribute.Int("agentx.cache_hits", st.CacheHits))
 		recordCosts(ep.name, st)
 	}()
-	cons := &consumer[T]{window: w, when: ep.when, fn: fn, max: req.MaxRecords, stop: stop}
+	cons := &consumer[T]{window: w, when: ep.when, cols: ep.cols, out: out, max: req.MaxRecords, stop: stop}
 	held, stored, warnings := storedFor(ctx, s, ep, req)
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
 	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, append(slices.Clone(held), stored...))
@@ -298,9 +404,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		go p.started.launch()
 	}
 	for _, j := range p.joins {
-		for _, r := range j.replay {
-			cons.take(r)
-		}
+		cons.takeReplay(j.replay)
 	}
 	// What the plan reads counts for the progress from now on; its hits as each
 	// reaches the query.
@@ -353,10 +457,13 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, fn
 		leaveAll(p)
 	}
 	cons.mu.Lock()
-	overBudget := cons.err
+	overBudget, failed := cons.err, cons.failed
 	cons.mu.Unlock()
 	if overBudget != nil {
 		return st, exportapi.NewError(exportapi.KindTooManyRecords, ep.name, overBudget.Error())
+	}
+	if failed != nil {
+		return st, exportapi.NewError(exportapi.KindBadResponse, ep.name, failed.Error())
 	}
 	// The flights keep the starter's deadline, so one may end with its own timeout
 	// an instant before this query's context does.
@@ -545,15 +652,16 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		}
 	}
 	if s.cfg.Cache != nil {
-		f.retain = newRetainer(s.cfg.Cache, ep.when, ep.size)
+		f.retain = newRetainer(s.cfg.Cache, ep)
 	}
 	apiReq := exportapi.Request{Bot: req.Bot, ConversationID: req.ConversationID}
 	runner := &legRunner[T]{f: f, ep: ep, s: s, req: apiReq, initial: s.streams(ep.name, req.Bot, spans), newestFirst: !req.AnswerBy.IsZero()}
 	f.progress = runner.covered
 	f.costSoFar = runner.costSoFar
 	if f.retain != nil && len(s.cfg.Tiers) > 0 && len(f.settled) > 0 && s.cfg.TTL > 0 {
-		f.writer = newChunkWriter(s, f, k, runner.covered)
+		f.writer = newChunkWriter(s, f, k, ep.cols, runner.covered)
 		runner.progressed = f.writer.progressed
+		f.retain.persisting = true
 	}
 	f.launch = func() {
 		defer cancel()
@@ -573,7 +681,9 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 
 // finish ends a flight: its settled time goes to the cache, and its live records
 // stay on offer for the reuse time. Under the registry's lock, so a query never
-// sees the time in neither place.
+// sees the time in neither place; the columns are built before it is taken
+// (the flight has stopped reading: what its retainer holds no longer changes
+// but for the pruning of finished flights, which this one is not yet).
 func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats, err error) {
 	var written []interval
 	if f.writer != nil {
@@ -584,16 +694,17 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 		f.writer.writeReady()
 		written = f.writer.writtenEverywhere()
 	}
-	fl := s.cfg.Flights
-	var kept, liveSegs []*segment
-	fl.mu.Lock()
-	f.mu.Lock()
-	f.stats, f.err = st, err
-	f.finished, f.finishedAt = true, s.cfg.Now()
-	if f.retain != nil {
-		if err != nil || f.canceled {
-			f.retain.drop()
-		} else {
+	finishedAt := s.cfg.Now()
+	live := f.reads
+	for _, sp := range f.settled {
+		live = subtract(live, sp)
+	}
+	var runs, liveRuns []built
+	var sealed []*segment
+	if f.retain != nil && err == nil {
+		f.mu.Lock()
+		var pend, livePend []pending[T]
+		if !f.canceled {
 			if s.cfg.TTL > 0 && len(f.settled) > 0 {
 				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
 				// Final time never expires; settled time younger than that is
@@ -605,16 +716,34 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
 				final := splitAt(overlaps(f.settled, interval{from: time.Time{}, to: finalEdge}), written)
 				recent := splitAt(overlaps(f.settled, interval{from: finalEdge, to: maxInstant}), written)
-				segs, moved := f.retain.segments(final, target, maxInstant)
-				more, movedMore := f.retain.segments(recent, target, f.finishedAt.Add(s.cfg.TTL))
-				kept = append(segs, more...)
-				s.cfg.Cache.adopt(k, kept, moved+movedMore)
+				sf, pf := f.retain.plan(final, target, maxInstant)
+				sr, pr := f.retain.plan(recent, target, finishedAt.Add(s.cfg.TTL))
+				sealed, pend = append(sf, sr...), append(pf, pr...)
 			}
-			live := f.reads
-			for _, sp := range f.settled {
-				live = subtract(live, sp)
+			if f.reuse > 0 {
+				livePend = f.retain.live(live)
+			}
+		}
+		f.mu.Unlock()
+		runs, liveRuns = form(f.retain.cols, pend), form(f.retain.cols, livePend)
+	}
+	fl := s.cfg.Flights
+	var kept, liveSegs []*segment
+	fl.mu.Lock()
+	f.mu.Lock()
+	f.stats, f.err = st, err
+	f.finished, f.finishedAt = true, finishedAt
+	if f.retain != nil {
+		if err != nil || f.canceled {
+			f.retain.drop()
+		} else {
+			if s.cfg.TTL > 0 && len(f.settled) > 0 {
+				var moved int64
+				kept, moved = f.retain.take(runs, sealed)
+				s.cfg.Cache.adopt(k, kept, moved)
 			}
 			f.retain.keepOnly(live)
+			f.retain.sealLive(live, liveRuns)
 			// Only a whole snapshot is shared: one the retainer gave up part of
 			// would tell the other replicas that records are missing.
 			if s.cfg.LiveTier != nil && f.reuse > 0 && len(live) > 0 && totalLength(f.retain.covers(live)) == totalLength(live) {
@@ -625,7 +754,7 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			}
 		}
 	}
-	held := f.retain != nil && f.retain.held()
+	held := f.retain != nil && f.retain.holds()
 	f.mu.Unlock()
 	if !held {
 		ln := laneOf[T](fl, k)
@@ -659,15 +788,20 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 
 // liveSnapshot is a finished flight's live records as segments for the other
 // replicas: they serve, like the flight's own offer, up to the reuse time past
-// the flight's edge, and expire with it. The caller holds f.mu.
+// the flight's edge, and expire with it. The caller holds f.mu; the live
+// records are sealed (sealLive), or nothing is shared.
 func liveSnapshot[T any](f *flight[T], live []interval) []*segment {
 	var out []*segment
 	for i, iv := range live {
+		j := slices.IndexFunc(f.retain.sealed, func(sg *segment) bool { return sg.span.from.Equal(iv.from) && sg.span.to.Equal(iv.to) })
+		if j < 0 {
+			return nil
+		}
 		span := iv
 		if i == len(live)-1 && !span.to.Before(f.edge) {
 			span.to = maxTime(span.to, f.edge.Add(f.reuse))
 		}
-		out = append(out, &segment{span: span, records: f.retain.replay([]interval{iv}), expires: f.finishedAt.Add(f.reuse)})
+		out = append(out, &segment{span: span, batch: f.retain.sealed[j].batch, expires: f.finishedAt.Add(f.reuse)})
 	}
 	return out
 }

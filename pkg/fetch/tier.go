@@ -71,10 +71,11 @@ func schemaFor[T any]() uint32 {
 func fromTiers[T any](ctx context.Context, s *Source, ep endpoint[T], k laneKey, gaps []interval, now time.Time) ([]*segment, []string) {
 	var found []*segment
 	var warnings []string
-	schema := schemaFor[T]()
-	lane := s.laneID(k, schema)
+	schema := payloadSchema[T]()
+	lane := s.laneID(k, schemaFor[T]())
 	// A flight of this process writes its chunks as it reads them, and holds
-	// them until it ends: taken from a tier as well, they would be in memory twice.
+	// them until it ends (or gives them up, the tier having them): what it
+	// holds, taken from a tier as well, would be in memory twice.
 	gaps = subtractAll(gaps, reading[T](s.cfg.Flights, k))
 	for _, t := range s.cfg.Tiers {
 		if len(gaps) == 0 {
@@ -157,14 +158,14 @@ func toTiers[T any](ctx context.Context, tiers []Tier, lane string, segs []*segm
 	if len(tiers) == 0 || len(segs) == 0 {
 		return nil
 	}
-	schema := schemaFor[T]()
+	schema := payloadSchema[T]()
 	stored := make([]Stored, 0, len(segs))
 	for _, sg := range segs {
 		st := Stored{From: sg.span.from, To: sg.span.to}
 		if !sg.expires.Equal(maxInstant) {
 			st.Expires = sg.expires
 		}
-		data, err := encodeRecords(sg.records.([][]T), schema, bindingOf(lane, st))
+		data, err := encodeBatch(sg.batch, schema, bindingOf(lane, st))
 		if err != nil {
 			return []string{"the records could not be encoded for the cache: " + err.Error()}
 		}

@@ -17,9 +17,20 @@ import (
 // TestADiskRangeLargerThanMemoryIsAnsweredFromDisk: a plugin process reads a
 // settled range whose records are several times a 16 MB memory budget and is
 // killed; a new process with that budget on the same store answers the range
-// twice exactly, without one upstream request, within the budget + 88 MB.
+// twice exactly, without one upstream request, within the budget + 88 MB. The
+// first process has the default budget, or the same 16 MB: a cold read under a
+// small budget stores all it reads.
 func TestADiskRangeLargerThanMemoryIsAnsweredFromDisk(t *testing.T) {
-	t.Parallel() // its own simulator and processes
+	t.Parallel() // its own simulators and processes
+	for _, fillMB := range []int{0, 16} {
+		t.Run(fmt.Sprintf("filled with %d MB", fillMB), func(t *testing.T) {
+			t.Parallel()
+			answeredFromDisk(t, fillMB)
+		})
+	}
+}
+
+func answeredFromDisk(t *testing.T, fillMB int) {
 	const cacheMB = 16
 	// About 34,000 conversations and 200,000 messages: some 110 MB as records.
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 8, PerHour: 200, Seed: 20})
@@ -34,14 +45,23 @@ func TestADiskRangeLargerThanMemoryIsAnsweredFromDisk(t *testing.T) {
 		dataQuery("userMessages", "userMessages", from, to, map[string]any{"stat": "p90", "bucket": "6h"}),
 	}
 	is := instanceSettings(url, nil, testKey)
-	first := startPluginProcess(t, "GF_PLUGIN_STORE_DIR="+dir)
+	env := []string{"GF_PLUGIN_STORE_DIR=" + dir}
+	if fillMB > 0 {
+		env = append(env, "GF_PLUGIN_CACHE_MB="+strconv.Itoa(fillMB))
+	}
+	first := startPluginProcess(t, env...)
 	want := answersOf(t, "first process", first.query(t, is, qs))
 	first.kill()
-	if c := sim.Counts(); c.Messages < 150 {
+	c := sim.Counts()
+	if c.Messages < 150 {
 		t.Fatalf("the range is %d message pages: too small to outgrow the memory budget", c.Messages)
 	}
+	t.Logf("the first process read %d conversation and %d message pages", c.Conversations, c.Messages)
 
 	second := startPluginProcess(t, "GF_PLUGIN_STORE_DIR="+dir, "GF_PLUGIN_CACHE_MB="+strconv.Itoa(cacheMB))
+	// The limit below is on the whole process; what the process holds before
+	// its first query (the test binary serving as the plugin) is logged beside it.
+	t.Logf("RSS of the restarted process before its first query: %d MB", vmHWM(t, second.cmd.Process.Pid)>>20)
 	for i := range 2 {
 		before := sim.Counts()
 		start := cpuSeconds(t, second.cmd.Process.Pid)
