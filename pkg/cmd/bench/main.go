@@ -65,6 +65,7 @@ func main() {
 		monthFrom    = flag.String("month-from", "", "internal: start of the month scenario's range (RFC 3339)")
 		monthTo      = flag.String("month-to", "", "internal: end of the month scenario's range (RFC 3339)")
 		monthStore   = flag.String("month-store", "", "internal: the month's disk store directory")
+		monthRecs    = flag.String("month-records", "", "internal: conversations,messages in the month scenario's range")
 	)
 	flag.Parse()
 	switch {
@@ -79,7 +80,7 @@ func main() {
 		return
 	case *monthChild != "":
 		runMonthChild(monthChildArgs{Scenario: *monthChild, URL: *monthURL, From: parseTime(*monthFrom), To: parseTime(*monthTo),
-			Now: parseTime(*monthEndAt), StoreDir: *monthStore, StoreMB: *monthStoreMB})
+			Now: parseTime(*monthEndAt), StoreDir: *monthStore, StoreMB: *monthStoreMB, Records: parseRecords(*monthRecs)})
 		return
 	case *month:
 		fmt.Println("AgentX plugin benchmark: a month of a busy bot")

@@ -44,8 +44,8 @@ func monthReport(cfg monthConfig) {
 		log.Fatal(err)
 	}
 	maxDays := slices.Max(cfg.days)
-	fmt.Printf("== a month of a busy bot: %.0f conversations/hour (about %.0f a day), frozen clock %s, the batch over [clock-%s-days, clock-%s)\n",
-		cfg.perHour, cfg.perHour*24*0.756, cfg.end.Format(time.RFC3339), "N", monthSettle)
+	fmt.Printf("== a month of a busy bot: %.0f conversations/hour (about %.0f a day), frozen clock %s, the batch over days that end %s before it (all settled)\n",
+		cfg.perHour, cfg.perHour*24*0.756, cfg.end.Format(time.RFC3339), monthSettle)
 	fmt.Println("   no rate limit: the plugin reads at 100 requests/s against an unlimited simulator, so a fill takes a minute, not the half hour the API's 3/s would")
 	fmt.Printf("   load average at start: %s\n", loadAverage())
 
@@ -75,44 +75,51 @@ func monthReport(cfg monthConfig) {
 
 	to := cfg.end.Add(-monthSettle)
 	base := monthChildArgs{URL: url, To: to, Now: cfg.end, StoreDir: dir, StoreMB: cfg.storeMB}
-	child := func(scenario string, days int) monthResult {
-		a := base
-		a.Scenario, a.From = scenario, to.Add(-time.Duration(days)*24*time.Hour)
-		return runMonthProcess(self, a)
-	}
-
-	// The store is filled once, with the longest range; shorter ranges read part of it.
 	start := time.Now()
-	fmt.Printf("\n-- %d days: the batch cold with the default %d MB budget and a disk store (%d MB), filling it\n",
-		maxDays, plugin.DefaultCacheBytes>>20, cfg.storeMB)
-	store := child(scenarioStore, maxDays)
-	n := store.Records
-	fmt.Printf("   %d conversations, %d messages (%d records); %d upstream requests, %.1fs, %.1f CPU-s, peak RSS %d MB\n",
-		n.Conversations, n.Messages, n.Conversations+n.Messages, store.BatchRequests[0], store.BatchWall.Seconds(),
-		store.BatchCPUs[0].Seconds(), store.PeakRSSMB)
-	records := float64(n.Conversations + n.Messages)
-	fmt.Printf("   disk: %d segments; bbolt file %.0f MB = %.1f B per record; values %.0f MB = %.1f B per record\n",
-		store.StoreSegments, float64(store.FileBytes)/(1<<20), float64(store.FileBytes)/records,
-		float64(store.ValueBytes)/(1<<20), float64(store.ValueBytes)/records)
-
+	// The longest range goes first: its warm fill fills the store, which the
+	// shorter ranges then read part of.
+	order := slices.Clone(cfg.days)
+	slices.SortFunc(order, func(a, b int) int { return b - a })
 	var scales []monthScale
-	for _, days := range cfg.days {
+	var store monthResult
+	for _, days := range order {
+		a := base
+		a.From = to.Add(-time.Duration(days) * 24 * time.Hour)
+		a.Records = simRecords(url, a.From, a.To)
+		child := func(scenario string) monthResult {
+			a := a
+			a.Scenario = scenario
+			return runMonthProcess(self, a)
+		}
 		s := monthScale{days: days}
-		fmt.Printf("\n-- %d days, warm: everything in memory, then the batch from memory\n", days)
-		s.warm = child(scenarioWarm, days)
+		n := a.Records
+		fmt.Printf("\n-- %d days: %d conversations, %d messages (%d records)\n", days, n.Conversations, n.Messages, n.Conversations+n.Messages)
+		scenario := scenarioWarm
+		if days == maxDays {
+			scenario = scenarioWarmStore
+			fmt.Printf("-- %d days, warm: everything in memory and in a disk store (%d MB), then the batch from memory\n", days, cfg.storeMB)
+		} else {
+			fmt.Printf("-- %d days, warm: everything in memory, then the batch from memory\n", days)
+		}
+		s.warm = child(scenario)
 		printWarm(s.warm)
+		if days == maxDays {
+			store = s.warm
+			printStore(store)
+		}
 		fmt.Printf("-- %d days, from the store with a 16 MB memory cache (after a restart)\n", days)
-		s.disk = child(scenarioDisk, days)
+		s.disk = child(scenarioDisk)
 		printDisk(s.disk)
 		fmt.Printf("-- %d days, a restart on the kept store with the default %d MB budget: the batch, then 3 refreshes\n",
 			days, plugin.DefaultCacheBytes>>20)
-		s.restart = child(scenarioRestart, days)
+		s.restart = child(scenarioRestart)
 		printRestart(s.restart)
 		scales = append(scales, s)
 	}
 	fmt.Printf("\n   load average at the end: %s; the month took %.0fs\n", loadAverage(), time.Since(start).Seconds())
+	slices.Reverse(scales)
 	printGrowth(scales)
-	printGoals(scales[slices.IndexFunc(scales, func(s monthScale) bool { return s.days == maxDays })], store)
+	printGoals(scales[len(scales)-1], store)
 }
 
 type monthScale struct {
@@ -125,7 +132,8 @@ type monthScale struct {
 func runMonthProcess(self string, a monthChildArgs) monthResult {
 	cmd := exec.Command(self, "-month-child", a.Scenario, "-month-url", a.URL,
 		"-month-from", a.From.Format(time.RFC3339), "-month-to", a.To.Format(time.RFC3339),
-		"-month-end", a.Now.Format(time.RFC3339), "-month-store", a.StoreDir, "-month-store-mb", strconv.Itoa(a.StoreMB))
+		"-month-end", a.Now.Format(time.RFC3339), "-month-store", a.StoreDir, "-month-store-mb", strconv.Itoa(a.StoreMB),
+		"-month-records", fmt.Sprintf("%d,%d", a.Records.Conversations, a.Records.Messages))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -175,6 +183,12 @@ func printWarm(r monthResult) {
 	printTypes(r.Types)
 	fmt.Printf("   the batch at once, the best of 3: %d records, %.3f CPU-s = %s/CPU-s, %.2fs wall; upstream requests %v; peak RSS %d MB\n",
 		r.BatchRecords, r.BatchCPU.Seconds(), millions(perCPU(r.BatchRecords, r.BatchCPU)), r.BatchWall.Seconds(), r.BatchRequests, r.PeakRSSMB)
+}
+
+func printStore(r monthResult) {
+	records := float64(r.Records.Conversations + r.Records.Messages)
+	fmt.Printf("   disk: %d segments; bbolt file %.0f MB = %.1f B per record; values %.0f MB = %.1f B per record\n",
+		r.StoreSegments, float64(r.FileBytes)/(1<<20), float64(r.FileBytes)/records, float64(r.ValueBytes)/(1<<20), float64(r.ValueBytes)/records)
 }
 
 func printDisk(r monthResult) {
@@ -256,6 +270,14 @@ func loadAverage() string {
 	}
 	f := strings.Fields(string(b))
 	return strings.Join(f[:3], " ")
+}
+
+func parseRecords(s string) monthRecords {
+	var n monthRecords
+	if _, err := fmt.Sscanf(s, "%d,%d", &n.Conversations, &n.Messages); err != nil {
+		log.Fatalf("-month-records: %v", err)
+	}
+	return n
 }
 
 func parseDays(s string) []int {
