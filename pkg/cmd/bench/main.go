@@ -2,7 +2,8 @@
 // its real rate limit: upstream requests against the fewest pages possible, cold
 // wall time against the rate-limit bound at two latencies, the cost of a repeat
 // and of a refresh a minute later, records per CPU-second and peak memory while
-// counting a million conversations.
+// counting a million conversations; with -month, what a month of a busy bot
+// costs when its history is larger than memory.
 package main
 
 import (

@@ -181,8 +181,8 @@ func printWarm(r monthResult) {
 		n.Conversations, n.Messages, r.RSSPerRecord, r.RSSPerConv, r.RSSPerMsg, r.HeapPerRecord, r.HeapPerConv, r.HeapPerMsg, r.CachePerRecord, r.Evicted)
 	fmt.Println("   each type alone, the best of 3:")
 	printTypes(r.Types)
-	fmt.Printf("   the batch at once, the best of 3: %d records, %.3f CPU-s = %s/CPU-s, %.2fs wall; upstream requests %v; peak RSS %d MB\n",
-		r.BatchRecords, r.BatchCPU.Seconds(), millions(perCPU(r.BatchRecords, r.BatchCPU)), r.BatchWall.Seconds(), r.BatchRequests, r.PeakRSSMB)
+	fmt.Printf("   the batch at once, the best of 3: %d records, %.3f CPU-s = %s/CPU-s, %.2fs wall; upstream requests %v; peak RSS %s\n",
+		r.BatchRecords, r.BatchCPU.Seconds(), millions(perCPU(r.BatchRecords, r.BatchCPU)), r.BatchWall.Seconds(), r.BatchRequests, peaks(r))
 }
 
 func printStore(r monthResult) {
@@ -194,8 +194,13 @@ func printStore(r monthResult) {
 func printDisk(r monthResult) {
 	fmt.Println("   each type alone, in turn:")
 	printTypes(r.Types)
-	fmt.Printf("   then the batch at once: %d records, %.2f CPU-s = %s/CPU-s, %.1fs wall, %d upstream requests; peak RSS %d MB\n",
-		r.BatchRecords, r.BatchCPU.Seconds(), millions(perCPU(r.BatchRecords, r.BatchCPU)), r.BatchWall.Seconds(), r.BatchRequests[0], r.PeakRSSMB)
+	fmt.Printf("   then the batch at once: %d records, %.2f CPU-s = %s/CPU-s, %.1fs wall, %d upstream requests; peak RSS %s\n",
+		r.BatchRecords, r.BatchCPU.Seconds(), millions(perCPU(r.BatchRecords, r.BatchCPU)), r.BatchWall.Seconds(), r.BatchRequests[0], peaks(r))
+}
+
+// peaks says the kernel's high-water mark and the sampled peaks of its parts.
+func peaks(r monthResult) string {
+	return fmt.Sprintf("%d MB (sampled: anonymous %d MB, the store's file pages %d MB)", r.PeakRSSMB, r.PeakAnonMB, r.PeakFileMB)
 }
 
 func printRestart(r monthResult) {
@@ -207,20 +212,20 @@ func printRestart(r monthResult) {
 		fmt.Printf("   %-30s %5d upstream requests, %6.2f CPU-s = %s records/CPU-s\n", what, reqs, r.BatchCPUs[i].Seconds(),
 			millions(perCPU(r.BatchRecords, r.BatchCPUs[i])))
 	}
-	fmt.Printf("   peak RSS %d MB (the promise: %d MB + 88 MB = %d MB)\n", r.PeakRSSMB, plugin.DefaultCacheBytes>>20, plugin.DefaultCacheBytes>>20+88)
+	fmt.Printf("   peak RSS %s (the promise: %d MB + 88 MB = %d MB)\n", peaks(r), plugin.DefaultCacheBytes>>20, plugin.DefaultCacheBytes>>20+88)
 }
 
 // printGrowth shows how CPU and memory follow the records.
 func printGrowth(scales []monthScale) {
 	fmt.Println("\n== growth with the records")
-	fmt.Println("| days | records | × | warm batch CPU-s | from disk batch CPU-s | restart batch CPU-s | RSS per record held | peak RSS warm | peak RSS from disk (16 MB) | peak RSS after restart (256 MB) |")
+	fmt.Println("| days | records | × | warm batch CPU-s | from disk batch CPU-s | restart batch CPU-s | RSS per record held | peak RSS warm | peak RSS from disk (16 MB) | peak RSS after restart (256 MB), anonymous |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	first := float64(scales[0].warm.Records.Conversations + scales[0].warm.Records.Messages)
 	for _, s := range scales {
 		n := float64(s.warm.Records.Conversations + s.warm.Records.Messages)
-		fmt.Printf("| %d | %.0f | %.1f | %.3f | %.2f | %.2f | %.0f B | %d MB | %d MB | %d MB |\n", s.days, n, n/first,
+		fmt.Printf("| %d | %.0f | %.1f | %.3f | %.2f | %.2f | %.0f B | %d MB | %d MB | %d MB, %d MB |\n", s.days, n, n/first,
 			s.warm.BatchCPU.Seconds(), s.disk.BatchCPU.Seconds(), s.restart.BatchCPUs[0].Seconds(), s.warm.RSSPerRecord,
-			s.warm.PeakRSSMB, s.disk.PeakRSSMB, s.restart.PeakRSSMB)
+			s.warm.PeakRSSMB, s.disk.PeakRSSMB, s.restart.PeakRSSMB, s.restart.PeakAnonMB)
 	}
 }
 
@@ -241,7 +246,8 @@ func printGoals(s monthScale, store monthResult) {
 	refreshes := s.restart.BatchRequests[1:]
 	fmt.Printf("| refresh with the default 256 MB budget, store kept: upstream requests | %v (the first batch after the restart: %d) | 0 |\n",
 		refreshes, s.restart.BatchRequests[0])
-	fmt.Printf("| peak RSS with the default budget, after a restart | %d MB | ≤ 344 MB |\n", s.restart.PeakRSSMB)
+	fmt.Printf("| peak RSS with the default budget, after a restart | %d MB (anonymous %d MB, the store's file pages %d MB) | ≤ 344 MB |\n",
+		s.restart.PeakRSSMB, s.restart.PeakAnonMB, s.restart.PeakFileMB)
 	records := float64(store.Records.Conversations + store.Records.Messages)
 	fmt.Printf("| disk bytes per record | %.1f B (bbolt file; values %.1f B) | ≤ 60 B |\n",
 		float64(store.FileBytes)/records, float64(store.ValueBytes)/records)

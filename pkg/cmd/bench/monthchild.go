@@ -92,6 +92,10 @@ type monthResult struct {
 	StoreSegments         int
 
 	PeakRSSMB int
+	// The kernel keeps no high-water mark of anonymous memory alone; a sampler
+	// does. VmHWM also counts the store's file pages that bbolt's mmap touched,
+	// which the kernel can drop at will.
+	PeakAnonMB, PeakFileMB int
 }
 
 const resultPrefix = "RESULT "
@@ -100,6 +104,7 @@ func runMonthChild(a monthChildArgs) {
 	// The plugin logs every query at debug level: thousands of lines between the figures.
 	backend.Logger = sdklog.NewWithLevel(sdklog.Warn)
 	res := monthResult{Scenario: a.Scenario, Records: a.Records}
+	stopSampling := sampleRSS(&res)
 	switch a.Scenario {
 	case scenarioWarm, scenarioWarmStore:
 		monthWarm(a, &res)
@@ -110,6 +115,7 @@ func runMonthChild(a monthChildArgs) {
 	default:
 		log.Fatalf("unknown scenario %q", a.Scenario)
 	}
+	stopSampling()
 	res.PeakRSSMB = peakRSSMB()
 	b, _ := json.Marshal(res)
 	fmt.Println(resultPrefix + string(b))
@@ -300,6 +306,27 @@ func monthRestart(a monthChildArgs, res *monthResult) {
 func applyBudget(mb int) {
 	_ = os.Setenv("GF_PLUGIN_CACHE_MB", strconv.Itoa(mb))
 	plugin.ApplyMemoryLimit()
+}
+
+// sampleRSS keeps the highest anonymous and file-backed resident memory seen
+// every 20 ms in res until the function it returns is called.
+func sampleRSS(res *monthResult) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			res.PeakAnonMB = max(res.PeakAnonMB, int(statusKB("RssAnon")>>10))
+			res.PeakFileMB = max(res.PeakFileMB, int(statusKB("RssFile")>>10))
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // statusKB reads one field of /proc/self/status, in kB.
