@@ -34,6 +34,9 @@ type monthConfig struct {
 	perHour float64
 	end     time.Time
 	storeMB int
+	// coldFill also fills a store with the default budget, as a first dashboard
+	// does, and restarts on it.
+	coldFill bool
 }
 
 // monthReport measures the month's goals: a simulator and each scenario in a
@@ -116,10 +119,36 @@ func monthReport(cfg monthConfig) {
 		printRestart(s.restart)
 		scales = append(scales, s)
 	}
+	if cfg.coldFill {
+		a := base
+		a.From = to.Add(-time.Duration(maxDays) * 24 * time.Hour)
+		a.Records = simRecords(url, a.From, a.To)
+		monthColdFill(self, a)
+	}
 	fmt.Printf("\n   load average at the end: %s; the month took %.0fs\n", loadAverage(), time.Since(start).Seconds())
 	slices.Reverse(scales)
 	printGrowth(scales)
 	printGoals(scales[len(scales)-1], store)
+}
+
+// monthColdFill sends the batch cold with the default budget into an empty
+// store, then restarts on what it kept.
+func monthColdFill(self string, a monthChildArgs) {
+	dir, err := os.MkdirTemp("", "agentx-bench-month-cold")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	a.StoreDir = dir
+	days := int(a.To.Sub(a.From).Hours() / 24)
+	fmt.Printf("\n-- %d days cold with the default %d MB budget into an empty store, as a first dashboard\n", days, plugin.DefaultCacheBytes>>20)
+	a.Scenario = scenarioColdStore
+	r := runMonthProcess(self, a)
+	fmt.Printf("   %d upstream requests, %.1fs, %.1f CPU-s; peak RSS %s\n", r.BatchRequests[0], r.BatchWall.Seconds(), r.BatchCPUs[0].Seconds(), peaks(r))
+	printStore(r)
+	fmt.Printf("-- %d days, a restart on that store with the default budget: the batch, then 3 refreshes\n", days)
+	a.Scenario = scenarioRestart
+	printRestart(runMonthProcess(self, a))
 }
 
 type monthScale struct {

@@ -42,6 +42,9 @@ const (
 	// scenarioWarmStore is scenarioWarm with a disk store that the fill fills: a
 	// store filled with the default budget holds only what memory kept of the read.
 	scenarioWarmStore = "warm-store"
+	// scenarioColdStore is the batch cold with the default budget into an empty
+	// store: what a first dashboard leaves on disk.
+	scenarioColdStore = "cold-store"
 	scenarioDisk      = "disk"    // the batch from the store with a 16 MB memory cache
 	scenarioRestart   = "restart" // the batch and 3 refreshes from the store with the default budget
 )
@@ -108,6 +111,8 @@ func runMonthChild(a monthChildArgs) {
 	switch a.Scenario {
 	case scenarioWarm, scenarioWarmStore:
 		monthWarm(a, &res)
+	case scenarioColdStore:
+		monthColdStore(a, &res)
 	case scenarioDisk:
 		monthDisk(a, &res)
 	case scenarioRestart:
@@ -270,6 +275,18 @@ func weighStore(a monthChildArgs, p *monthPlugin, res *monthResult) {
 	if st.Problem != "" {
 		fmt.Println("the store reported: " + st.Problem)
 	}
+}
+
+// monthColdStore sends the batch cold with the default budget and an empty
+// store, then weighs what reached the store.
+func monthColdStore(a monthChildArgs, res *monthResult) {
+	applyBudget(plugin.DefaultCacheBytes >> 20)
+	p := newMonthPlugin(a, plugin.DefaultCacheBytes, true)
+	defer p.stop()
+	res.BatchRecords = batchRecords(res.Records)
+	cpu, wall, reqs := p.batch(a)
+	res.BatchCPUs, res.BatchRequests, res.BatchWall = []time.Duration{cpu}, []int64{reqs}, wall
+	weighStore(a, p, res)
 }
 
 // monthDisk answers from the store with a 16 MB memory cache, as the plugin
