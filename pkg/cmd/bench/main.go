@@ -58,7 +58,7 @@ func main() {
 		monthDays    = flag.String("month-days", "3,9,30", "days of the month measurement, each its own run (1×, 3×, 10× the records)")
 		monthPerHr   = flag.Float64("month-per-hour", monthPerHour, "mean conversations per hour of the month's bot")
 		monthEndAt   = flag.String("month-end", monthEnd, "the month's frozen clock (RFC 3339)")
-		monthCold    = flag.Bool("month-cold-fill", false, "the month measurement also fills a store with the default budget, as a first dashboard does, and restarts on it (7 minutes more at 30 days)")
+		monthCold    = flag.Bool("month-cold-fill", false, "the month measurement also fills a store with the default budget, as a first dashboard does, and restarts on it (minutes more at 30 days)")
 		monthStoreMB = flag.Int("month-store-mb", plugin.DefaultStoreBytes>>20, "disk store budget of the month measurement, in MB")
 		monthServe   = flag.String("month-serve-simulator", "", "internal: serve the month's simulator on this address")
 		monthSimDays = flag.Int("month-sim-days", 31, "internal: days of the month's simulator")
