@@ -2,7 +2,8 @@
 // its real rate limit: upstream requests against the fewest pages possible, cold
 // wall time against the rate-limit bound at two latencies, the cost of a repeat
 // and of a refresh a minute later, records per CPU-second and peak memory while
-// counting a million conversations.
+// counting a million conversations; with -month, what a month of a busy bot
+// costs when its history is larger than memory.
 package main
 
 import (
@@ -52,6 +53,21 @@ func main() {
 		historyOnly = flag.Bool("history-only", false, "measure only replicas, restarts and refreshes hours later (about 5 minutes)")
 		coldOnly    = flag.Bool("cold-only", false, "measure only one cold panel per endpoint and range at 300 ms and 1 s latency")
 		syncOnly    = flag.Bool("sync-only", false, "measure only the background sync, progressive answers and cold reads at 1 s (about 8 minutes)")
+
+		month        = flag.Bool("month", false, "measure only a month of a bot with 30,000 conversations a day: memory per record, warm and disk CPU, refreshes and peak RSS after a restart")
+		monthDays    = flag.String("month-days", "3,9,30", "days of the month measurement, each its own run (1×, 3×, 10× the records)")
+		monthPerHr   = flag.Float64("month-per-hour", monthPerHour, "mean conversations per hour of the month's bot")
+		monthEndAt   = flag.String("month-end", monthEnd, "the month's frozen clock (RFC 3339)")
+		monthCold    = flag.Bool("month-cold-fill", false, "the month measurement also fills a store with the default budget, as a first dashboard does, and restarts on it (minutes more at 30 days)")
+		monthStoreMB = flag.Int("month-store-mb", plugin.DefaultStoreBytes>>20, "disk store budget of the month measurement, in MB")
+		monthServe   = flag.String("month-serve-simulator", "", "internal: serve the month's simulator on this address")
+		monthSimDays = flag.Int("month-sim-days", 31, "internal: days of the month's simulator")
+		monthChild   = flag.String("month-child", "", "internal: run one scenario of the month measurement")
+		monthURL     = flag.String("month-url", "", "internal: the month's simulator")
+		monthFrom    = flag.String("month-from", "", "internal: start of the month scenario's range (RFC 3339)")
+		monthTo      = flag.String("month-to", "", "internal: end of the month scenario's range (RFC 3339)")
+		monthStore   = flag.String("month-store", "", "internal: the month's disk store directory")
+		monthRecs    = flag.String("month-records", "", "internal: conversations,messages in the month scenario's range")
 	)
 	flag.Parse()
 	switch {
@@ -60,6 +76,18 @@ func main() {
 		return
 	case *measureMem != "":
 		measureMemory(*measureMem, *cacheMB, *memDuration)
+		return
+	case *monthServe != "":
+		serveMonthSimulator(*monthServe, *monthPerHr, *monthSimDays, parseTime(*monthEndAt))
+		return
+	case *monthChild != "":
+		runMonthChild(monthChildArgs{Scenario: *monthChild, URL: *monthURL, From: parseTime(*monthFrom), To: parseTime(*monthTo),
+			Now: parseTime(*monthEndAt), StoreDir: *monthStore, StoreMB: *monthStoreMB, Records: parseRecords(*monthRecs)})
+		return
+	case *month:
+		fmt.Println("AgentX plugin benchmark: a month of a busy bot")
+		monthReport(monthConfig{days: parseDays(*monthDays), perHour: *monthPerHr, end: parseTime(*monthEndAt), storeMB: *monthStoreMB,
+			coldFill: *monthCold})
 		return
 	}
 
@@ -123,6 +151,14 @@ func longRanges() {
 			spent.Conversations, float64(int64(ms.HeapAlloc)-int64(ms0.HeapAlloc))/(1<<20), st.Segments, float64(st.Bytes)/(1<<20))
 	}
 	fmt.Println()
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return t.UTC()
 }
 
 func parseRange(s string) (time.Duration, error) {
