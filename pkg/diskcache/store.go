@@ -116,6 +116,10 @@ func (s *Store) openChecked() (*bolt.DB, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	_ = db.View(func(tx *bolt.Tx) error {
+		releaseAll(db, tx)
+		return nil
+	})
 	return db, nil
 }
 
@@ -222,11 +226,16 @@ func (s *Store) scan(lane string, from, to, now time.Time, withData bool) (out [
 	// survive, not a crash of the plugin.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	err = db.View(func(tx *bolt.Tx) error {
+		var read mapped
+		defer read.release(db, tx)
 		c := tx.Bucket(bucketSegments).Cursor()
 		for k, v := startAt(c, ln, from); k != nil && sameLane(k, ln) && keyTime(k).Before(to); k, v = c.Next() {
 			st, ok := decodeValue(k, v, withData)
 			if !ok {
 				continue
+			}
+			if withData {
+				read.add(v)
 			}
 			if !st.To.After(from) || (!st.Expires.IsZero() && !now.Before(st.Expires)) {
 				continue
