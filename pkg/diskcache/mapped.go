@@ -1,6 +1,8 @@
 package diskcache
 
 import (
+	"os"
+	"sync"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,30 +30,73 @@ func (m *mapped) add(v []byte) {
 	m.hi = max(m.hi, hi)
 }
 
-// folioSize is how far around what was read the pages are dropped: the kernel
-// maps a file's page cache in folios of up to 2 MB, so copying one value maps
-// the neighbours' pages that share its folios, and those would stay.
+// folioSize is how far back from what was read the pages are dropped: the
+// kernel maps a file's page cache in folios of up to 2 MB, so copying a value
+// maps the pages before it that share its first folio (the end of the segment
+// an earlier scan read and released), and those would stay.
 const folioSize = 2 << 20
 
-// release drops the pages of the map around what the scan read, never past the
-// file's data: the map is bbolt's own, and what lies beyond it is not.
-func (m *mapped) release(db *bolt.DB, tx *bolt.Tx) {
+// release drops the pages of the map from the folio where the scan's first
+// value starts to the page where its last ends, inside bbolt's map only: a
+// damaged file can make bbolt hand out a value beyond its map (a page id past
+// the end of a cut file), and dropping the pages of anything else would zero
+// the plugin's own memory.
+func (m *mapped) release(db *bolt.DB, maps *mapBounds) {
 	if m.hi == 0 {
 		return
 	}
-	base := db.Info().Data
-	end := base + uintptr(tx.Size())
+	base, end := maps.of(db, m.hi)
+	if base == 0 || m.lo < base || m.lo >= end {
+		return
+	}
 	lo := max(m.lo&^(folioSize-1), base)
-	hi := min((m.hi+folioSize-1)&^(folioSize-1), end)
-	if lo < hi {
-		dropPages(lo, hi-lo)
+	dropPages(lo, min(m.hi, end)-lo)
+}
+
+// releaseAll drops every page of db's map that the file covers, after the open
+// check has walked them.
+func releaseAll(db *bolt.DB, maps *mapBounds, fileSize int64) {
+	if base, end := maps.of(db, 0); base != 0 && fileSize > 0 {
+		dropPages(base, min(uintptr(fileSize), end-base))
 	}
 }
 
-// releaseAll drops every page of the map the file's data covers (after the
-// open check has walked them).
-func releaseAll(db *bolt.DB, tx *bolt.Tx) {
-	if base := db.Info().Data; base != 0 {
-		dropPages(base, uintptr(tx.Size()))
+// mapBounds remembers where bbolt's map starts and ends (mapped_linux.go reads
+// it from the kernel), asking again only when the map moved or a value lies
+// past the end known.
+type mapBounds struct {
+	mu        sync.Mutex
+	base, end uintptr
+}
+
+func (b *mapBounds) of(db *bolt.DB, need uintptr) (base, end uintptr) {
+	data := db.Info().Data
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if data != b.base || need > b.end {
+		b.base, b.end = data, mapEnd(data)
+	}
+	if b.end <= b.base {
+		return 0, 0
+	}
+	return b.base, b.end
+}
+
+// valuesInFile returns a check that a value bbolt hands out lies inside the
+// file (whose size is read now), by its address in the map alone: its pages
+// are not touched.
+func valuesInFile(db *bolt.DB, path string) func(v []byte) bool {
+	fi, err := os.Stat(path)
+	base := db.Info().Data
+	if err != nil || base == 0 {
+		return func([]byte) bool { return true }
+	}
+	end := base + uintptr(fi.Size())
+	return func(v []byte) bool {
+		if len(v) == 0 {
+			return true
+		}
+		at := uintptr(unsafe.Pointer(&v[0]))
+		return at >= base && at+uintptr(len(v)) <= end
 	}
 }

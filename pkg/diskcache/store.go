@@ -52,6 +52,9 @@ type Store struct {
 	// openFile opens the file for bbolt (os.OpenFile); tests put errors of
 	// access and space there that file modes cannot cause for root.
 	openFile func(name string, flag int, perm os.FileMode) (*os.File, error)
+	// maps is where bbolt's memory map lies, so that pages a load copied are
+	// dropped from the process (mapped.go).
+	maps mapBounds
 
 	mu      sync.Mutex
 	db      *bolt.DB // nil while off
@@ -116,10 +119,9 @@ func (s *Store) openChecked() (*bolt.DB, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	_ = db.View(func(tx *bolt.Tx) error {
-		releaseAll(db, tx)
-		return nil
-	})
+	if fi, err := os.Stat(s.path); err == nil {
+		releaseAll(db, &s.maps, fi.Size())
+	}
 	return db, nil
 }
 
@@ -161,7 +163,7 @@ func (s *Store) loadMeta(db *bolt.DB) (err error) {
 			err = fmt.Errorf("%w: %v", errDamaged, r)
 		}
 	}()
-	return db.Update(func(tx *bolt.Tx) error {
+	if err := db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketSegments, bucketOrder, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -178,6 +180,23 @@ func (s *Store) loadMeta(db *bolt.DB) (err error) {
 		}
 		s.used = int64(getUint(tx.Bucket(bucketMeta).Get(keyUsed)))
 		s.count = tx.Bucket(bucketSegments).Stats().KeyN
+		return nil
+	}); err != nil {
+		return err
+	}
+	// A value's pages are not read here, but where bbolt says they lie is
+	// checked against the file (in a read transaction, where every value is in
+	// the map): a file cut short is found now, not when a later load or write
+	// faults on it and the store is rebuilt in the middle of reads, losing what
+	// they had taken from it.
+	return db.View(func(tx *bolt.Tx) error {
+		inFile := valuesInFile(db, s.path)
+		c := tx.Bucket(bucketSegments).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !inFile(v) {
+				return fmt.Errorf("%w: a value lies past the end of the file", errDamaged)
+			}
+		}
 		return nil
 	})
 }
@@ -227,7 +246,7 @@ func (s *Store) scan(lane string, from, to, now time.Time, withData bool) (out [
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	err = db.View(func(tx *bolt.Tx) error {
 		var read mapped
-		defer read.release(db, tx)
+		defer read.release(db, &s.maps)
 		c := tx.Bucket(bucketSegments).Cursor()
 		for k, v := startAt(c, ln, from); k != nil && sameLane(k, ln) && keyTime(k).Before(to); k, v = c.Next() {
 			st, ok := decodeValue(k, v, withData)

@@ -112,7 +112,7 @@ func (w *chunkWriter[T]) writeReady() {
 		var segs []*segment
 		var pend []pending[T]
 		if w.f.retain != nil {
-			target := min(maxSegmentBytes, w.s.cfg.Cache.budget/16)
+			target := w.s.segmentTarget()
 			sf, pf := w.f.retain.plan(overlaps(todo, interval{to: w.finalEdge}), target, maxInstant)
 			sr, pr := w.f.retain.plan(overlaps(todo, interval{from: w.finalEdge, to: maxInstant}), target, w.s.cfg.Now().Add(w.s.cfg.TTL))
 			segs, pend = append(sf, sr...), append(pf, pr...)

@@ -706,7 +706,7 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 		var pend, livePend []pending[T]
 		if !f.canceled {
 			if s.cfg.TTL > 0 && len(f.settled) > 0 {
-				target := min(maxSegmentBytes, s.cfg.Cache.budget/16)
+				target := s.segmentTarget()
 				// Final time never expires; settled time younger than that is
 				// read again after TTL. Time that turns final before its TTL
 				// runs out counts as final already: a revalidation would read it
@@ -808,6 +808,21 @@ func liveSnapshot[T any](f *flight[T], live []interval) []*segment {
 
 // maxSegmentBytes bounds a cached segment, so eviction frees memory in small steps.
 const maxSegmentBytes = 256 << 10
+
+// recordsPerColumnByte is about how many bytes of decoded records (what
+// endpoint.size estimates, and what the retainer holds) one byte of their
+// columns takes: 5 to 9 for conversations and messages.
+const recordsPerColumnByte = 6
+
+// segmentTarget is what a segment is planned at, in bytes of decoded records:
+// about maxSegmentBytes once held as columns (a sixteenth of a small budget at
+// most). Segments held as columns that were planned by their decoded size would
+// be an eighth of that: a few hundred records, where a query's work per batch
+// (resolving its groups and filters against the batch's dictionaries) would
+// weigh as much as the records.
+func (s *Source) segmentTarget() int64 {
+	return min(maxSegmentBytes, s.cfg.Cache.budget/16) * recordsPerColumnByte
+}
 
 func (s *Source) densityKey(endpoint, bot string) string {
 	return s.scope + "|" + bot + "|" + endpoint

@@ -167,21 +167,24 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 	for _, damage := range []struct {
 		name string
 		do   func(b []byte) []byte
+		// mayMiss: the damage may hit no value the range needs (a cut that
+		// takes only free pages), and then read 1 costs nothing either.
+		mayMiss bool
 	}{
 		{"bytes flipped in the values", func(b []byte) []byte {
 			for i := len(b) / 3; i < len(b); i += 4093 {
 				b[i] ^= 0x5a
 			}
 			return b
-		}},
+		}, false},
 		{"every page's header overwritten", func(b []byte) []byte {
 			for i := 0; i+64 < len(b); i += 4096 {
 				copy(b[i:], "garbage garbage garbage garbage garbage garbage garbage garbage!")
 			}
 			return b
-		}},
-		{"cut in half", func(b []byte) []byte { return b[:len(b)/2] }},
-		{"not a database", func([]byte) []byte { return []byte("hello") }},
+		}, false},
+		{"cut in half", func(b []byte) []byte { return b[:len(b)/2] }, true},
+		{"not a database", func([]byte) []byte { return []byte("hello") }, false},
 	} {
 		t.Run(damage.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -205,7 +208,7 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 				c, m, _ := counts(t, f.process(t, again), w)
 				same(t, "conversations", c, wantC)
 				same(t, "messages", m, wantM)
-				if cost := f.requests() - before; (i == 0) != (cost > 0) {
+				if cost := f.requests() - before; (i == 0) != (cost > 0) && (i > 0 || !damage.mayMiss) {
 					t.Fatalf("read %d after the damage cost %d requests", i+1, cost)
 				}
 			}
