@@ -30,6 +30,10 @@ func (m *mapped) add(v []byte) {
 	m.hi = max(m.hi, hi)
 }
 
+// releaseEvery is how much of the map one scan may hold before it drops what
+// it has read so far.
+const releaseEvery = 16 << 20
+
 // folioSize is how far around what was read the pages are dropped: the kernel
 // maps a file's page cache in folios of up to 2 MB, so copying a value maps the
 // pages around it that share its folios (segments an earlier scan read and

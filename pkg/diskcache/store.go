@@ -254,8 +254,12 @@ func (s *Store) scan(lane string, from, to, now time.Time, withData bool) (out [
 				continue
 			}
 			// Listing reads only a value's header, but that maps the
-			// folios around it all the same.
-			read.add(v)
+			// folios around it all the same. A long range is released as
+			// it goes, or listing a month would hold the whole file.
+			if read.add(v); read.hi-read.lo > releaseEvery {
+				read.release(db, &s.maps)
+				read = mapped{}
+			}
 			if !st.To.After(from) || (!st.Expires.IsZero() && !now.Before(st.Expires)) {
 				continue
 			}
