@@ -78,7 +78,7 @@ type Config struct {
 	// Sizes scale PerHour per bot (a bot not named starts PerHour): a fleet has
 	// a large bot beside small ones.
 	Sizes map[string]float64
-	Seed    uint64
+	Seed  uint64
 	// Now is the API's clock; nil means time.Now. Data reaches up to Now and
 	// conversations still under way at Now show only what has happened so far.
 	Now func() time.Time
