@@ -167,6 +167,11 @@ func TestSeveralBotsAreExact(t *testing.T) {
 		if got, want := r.Responses["A"].Frames[0].Rows(), sizes["acme-support"]+sizes["globex-billing"]; got != want {
 			t.Fatalf("%d rows, want %d", got, want)
 		}
+		// A row's transcript link asks each of the table's bots for its conversation.
+		link := r.Responses["A"].Frames[0].Fields[0].Config.Links[0].Internal.Query.(map[string]any)
+		if bots, _ := link["bot"].([]string); !slices.Equal(bots, []string{"acme-support", "globex-billing"}) {
+			t.Fatalf("transcript link for bot %v", link["bot"])
+		}
 	})
 
 	t.Run("a failing bot fails the query with its name", func(t *testing.T) {
