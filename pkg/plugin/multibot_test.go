@@ -46,7 +46,7 @@ func TestSeveralBotsAreExact(t *testing.T) {
 		convs[bot] = sim.Dataset().Conversations(bot, from, to)
 		sizes[bot] = len(convs[bot])
 	}
-	if !(sizes[fleet[0]] > sizes[fleet[1]] && sizes[fleet[1]] > sizes[fleet[2]] && sizes[fleet[2]] > 0) {
+	if sizes[fleet[0]] <= sizes[fleet[1]] || sizes[fleet[1]] <= sizes[fleet[2]] || sizes[fleet[2]] == 0 {
 		t.Fatalf("the bots must differ in size: %v", sizes)
 	}
 
