@@ -4,6 +4,7 @@ import { of } from 'rxjs';
 
 import { conversationEvents, prepareAnnotation } from './annotations';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
+import { interpolateBot } from './editor/bots';
 import { migrateQuery } from './editor/queryModel';
 import { AgentXVariableSupport } from './variables';
 
@@ -82,7 +83,7 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     };
     return {
       ...query,
-      bot: one(query.bot),
+      bot: interpolateBot(query.bot, (text, format) => srv.replace(text, scopedVars, format)),
       groupBy: one(query.groupBy) as AgentXQuery['groupBy'],
       metadataKey: one(query.metadataKey),
       tag: one(query.tag),

@@ -31,7 +31,8 @@ export interface QueryFilters {
 
 export interface AgentXQuery extends DataQuery {
   queryType?: QueryType;
-  bot?: string;
+  /** one bot, several, or `__all__` (every configured bot); empty: the default bot */
+  bot?: string | string[];
   groupBy?: GroupBy;
   metadataKey?: string;
   tag?: string;

@@ -178,7 +178,7 @@ type grouping struct{ by, key string }
 
 var conversationGroupings = []grouping{{"", ""}, {"tag", ""}, {"locale", ""},
 	{"metadata", "channel"}, {"metadata", "plan"}, {"metadata", "count"}, {"metadata", "flag"},
-	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}}
+	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}, {"bot", ""}}
 
 // TestColumnsEqualStructs is the columnar path against the struct path it
 // replaced, on random records, for every query type, grouping and filter: the
@@ -208,6 +208,12 @@ func TestColumnsEqualStructs(t *testing.T) {
 			}
 			mv := query.Query{Type: query.TypeMessageVolume, Bot: "b1", GroupBy: query.GroupType, Filters: f, Bucket: "1h"}
 			queries = append(queries, mv)
+			// Two bots whose records (and so ids) are the same: each counts on its own.
+			for _, g := range []string{query.GroupNone, query.GroupBot, query.GroupTag} {
+				for _, typ := range []query.Type{query.TypeConversationVolume, query.TypeMessageVolume, query.TypeConversationCounts, query.TypeConversations} {
+					queries = append(queries, query.Query{Type: typ, Bot: "b1", Bots: []string{"b1", "b2"}, GroupBy: g, Filters: f, Bucket: "1h", Limit: 50})
+				}
+			}
 			for _, typ := range []query.Type{query.TypeUserMessageHistogram, query.TypeConversations, query.TypeMessages, query.TypeTranscript} {
 				for _, limit := range []int{2, 40, 5000} {
 					queries = append(queries, query.Query{Type: typ, Bot: "b1", Filters: f, Limit: limit})

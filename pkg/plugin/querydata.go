@@ -152,7 +152,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	if d.settingsErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error())
 	}
-	q, err := query.Parse(dq.JSON, query.Type(dq.QueryType), d.settings.DefaultBot)
+	q, err := query.ParseWithBots(dq.JSON, query.Type(dq.QueryType), d.settings.DefaultBot, d.settings.KnownBots())
 	if err != nil {
 		return errorResponse(badQuery(err))
 	}

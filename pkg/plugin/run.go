@@ -57,7 +57,7 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 	for _, f := range out {
 		annotate(f, c)
 		if q.Type == query.TypeConversations || q.Type == query.TypeMessages {
-			d.linkTranscripts(f, q.Bot)
+			d.linkTranscripts(f, q)
 		}
 	}
 	return backend.DataResponse{Frames: out}

@@ -11,7 +11,11 @@ const (
 	GroupLocale   = "locale"
 	GroupMetadata = "metadata"
 	GroupType     = "type"
+	GroupBot      = "bot"
 )
+
+// AllBots is a dashboard's "All" of the bot variable: every configured bot.
+const AllBots = "__all__"
 
 // Statistics of userMessageCount.
 const (
@@ -40,12 +44,16 @@ const (
 	MaxLimit     = 1_000_000
 )
 
-// Query is one checked query. Bot is already resolved to the default bot when the
-// query named none.
+// Query is one checked query. Bots are already resolved: the default bot when the
+// query named none, every configured bot for AllBots.
 type Query struct {
-	RefID       string
-	Type        Type
-	Bot         string
+	RefID string
+	Type  Type
+	// Bot is the bot of a single-bot query, the first of Bots otherwise.
+	Bot string
+	// Bots are the bots a query of several bots reads, each once, in the order
+	// named; nil when it reads one (Bot).
+	Bots        []string
 	GroupBy     string
 	MetadataKey string
 	Tag         string
@@ -86,6 +94,20 @@ type MetadataFilter struct {
 // shape alert rules accept.
 func (q *Query) TimeSeries() bool {
 	return q.Spec().Kind == KindSeries
+}
+
+// MultiBot reports whether the query reads more than one bot.
+func (q *Query) MultiBot() bool { return len(q.Bots) > 1 }
+
+// BotList is every bot the query reads: Bots, or Bot alone.
+func (q *Query) BotList() []string {
+	if q.MultiBot() {
+		return q.Bots
+	}
+	if q.Bot == "" {
+		return nil
+	}
+	return []string{q.Bot}
 }
 
 // Spec is the registry entry of the query's type (the zero Spec for an unknown type).

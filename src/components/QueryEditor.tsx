@@ -18,6 +18,7 @@ import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } fro
 import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
 import { PickerField } from './PickerField';
+import { botFromText, botText, pickerBot, withAllBots } from '../editor/bots';
 import { usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
@@ -49,7 +50,7 @@ export const READING_HELP =
 export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, app }: Props) {
   const query = migrateQuery({ ...DEFAULT_QUERY, ...saved });
   const t = query.queryType;
-  const pickers = usePickers(datasource, query.bot);
+  const pickers = usePickers(datasource, pickerBot(query.bot));
   const problems = queryProblems(query, app);
 
   /**
@@ -98,13 +99,13 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
             id="agentx-bot"
             label="Bot"
             width={WIDE}
-            tooltip="Empty uses the data source's default bot. Template variables allowed."
-            picker={pickers.bots}
+            tooltip="Empty uses the data source's default bot; All bots, or several names separated by commas, read them all. Template variables allowed."
+            picker={{ ...pickers.bots, options: withAllBots(pickers.bots.options) }}
             what="bots"
-            value={query.bot}
+            value={botText(query.bot)}
             placeholder="default bot"
             clearable
-            onChange={(bot) => update({ bot })}
+            onChange={(bot) => update({ bot: botFromText(bot) })}
           />
           {uses.field(t) && (
             <EditorField label="List" width={MEDIUM} htmlFor="agentx-field">
