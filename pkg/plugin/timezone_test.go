@@ -205,3 +205,53 @@ func TestCalendarTimeShiftLinesUp(t *testing.T) {
 	_, want := localBuckets(sim.Conversations("r3-218210", pf, pt), pf, pt, loc, false)
 	sameSeries(t, "7d earlier across the change", gotT, got, shown, want)
 }
+
+// TestHourlyBucketsOnLocalWholeHours: Kolkata's hours start on the half hour UTC;
+// Lord Howe's clock moves by 30 minutes, which makes one hour 30 or 90 minutes
+// long. The reference walks the clock minute by minute: a bucket starts where
+// the clock shows a whole hour or jumps into another hour.
+func TestHourlyBucketsOnLocalWholeHours(t *testing.T) {
+	for _, c := range []struct{ zone, change string }{
+		{"Asia/Kolkata", "2026-03-29"}, {"Australia/Lord_Howe", "2026-04-05"}, {"Australia/Lord_Howe", "2025-10-05"},
+	} {
+		loc, _ := time.LoadLocation(c.zone)
+		day, _ := time.ParseInLocation("2006-01-02", c.change, loc)
+		from, to := day.Add(-3*time.Hour-10*time.Minute), day.Add(7*time.Hour)
+		sim, d := zoneSim(t, to.Add(3*time.Hour), 2)
+		var starts []time.Time
+		prevHour := -1
+		for m := from.Add(-2 * time.Hour).Truncate(time.Minute); m.Before(to); m = m.Add(time.Minute) {
+			l := m.In(loc)
+			if (l.Minute() == 0 || l.Hour() != prevHour) && prevHour >= 0 {
+				starts = append(starts, m)
+			}
+			prevHour = l.Hour()
+		}
+		for len(starts) > 1 && !starts[1].After(from) {
+			starts = starts[1:]
+		}
+		want := make([]int64, len(starts))
+		for _, conv := range sim.Conversations("r3-218210", from, to) {
+			for i := len(starts) - 1; i >= 0; i-- {
+				if !conv.Start.Before(starts[i]) {
+					want[i]++
+					break
+				}
+			}
+		}
+		wantT := make([]time.Time, len(starts))
+		for i, s := range starts {
+			wantT[i] = s.UTC()
+		}
+		r := run(t, d, dataQuery("A", "conversationVolume", from, to, map[string]any{"bucket": "1h", "timezone": c.zone})).Responses["A"]
+		gotT, got := seriesOf(t, r)
+		sameSeries(t, "1h in "+c.zone+" around "+c.change, gotT, got, wantT, want)
+		uneven := false
+		for i := 1; i < len(gotT); i++ {
+			uneven = uneven || gotT[i].Sub(gotT[i-1]) != time.Hour
+		}
+		if uneven != (c.zone == "Australia/Lord_Howe") || gotT[1].Minute() != 30 && c.zone == "Asia/Kolkata" {
+			t.Errorf("%s: hours start at %v", c.zone, gotT)
+		}
+	}
+}

@@ -1,12 +1,12 @@
 package query
 
+// The zone names come from the browser; a Grafana host without a zone database
+// (a slim container, Windows) must know them all the same: time/tzdata embeds it.
 import (
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	// The zone names come from the browser; a Grafana host without a zone
-	// database (a slim container, Windows) must know them all the same.
 	_ "time/tzdata"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/quote"
