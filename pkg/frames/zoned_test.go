@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
 // TestZonedCursorAgreesWithIndex: a cursor over buckets of unequal length finds
@@ -44,5 +46,49 @@ func TestZonedCursorAgreesWithIndex(t *testing.T) {
 		if ns := from.UnixNano(); b.Index(from) != 0 || b.IndexNanos(to.UnixNano()-1) != b.Len()-1 || b.IndexNanos(ns-int64(2*step)-int64(2*time.Hour)) != -1 {
 			t.Errorf("%v: the range's ends are not its first and last buckets", step)
 		}
+	}
+}
+
+// BenchmarkCursor: a batch's ascending start times over 1h buckets for a week,
+// on the epoch and on a zone's clock (edges and a cursor instead of a division).
+func BenchmarkCursor(b *testing.B) {
+	loc, _ := time.LoadLocation("Australia/Lord_Howe")
+	from := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	to := from.Add(7 * 24 * time.Hour)
+	ts := make([]int64, 100_000)
+	for i := range ts {
+		ts[i] = from.UnixNano() + int64(i)*(int64(to.Sub(from))/int64(len(ts)))
+	}
+	for _, c := range []struct {
+		name string
+		b    Buckets
+	}{{"epoch", NewBuckets(from, to, time.Hour)}, {"zoned", NewZonedBuckets(from, to, time.Hour, loc)}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				cur := c.b.Cursor()
+				for _, t := range ts {
+					_ = cur.Index(t)
+				}
+			}
+		})
+	}
+}
+
+// TestShiftSeriesByKeepsTimesAscending: New York's two 01:00 buckets of
+// 2025-11-02, moved a week later by calendar days, name one local time twice;
+// the second is shown halfway to the next, and the rest keep their hours.
+func TestShiftSeriesByKeepsTimesAscending(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	from := time.Date(2025, 11, 2, 0, 0, 0, 0, ny)
+	b := NewZonedBuckets(from, from.Add(5*time.Hour), time.Hour, ny)
+	f := data.NewFrame("x", data.NewField("time", nil, b.Times()), data.NewField("v", nil, make([]int64, b.Len())))
+	ShiftSeriesBy(data.Frames{f}, func(t time.Time) time.Time { return t.In(ny).AddDate(0, 0, 7) }, "7d")
+	var got []string
+	for i := 0; i < f.Fields[0].Len(); i++ {
+		got = append(got, f.Fields[0].At(i).(time.Time).In(ny).Format("01-02 15:04 -0700"))
+	}
+	want := []string{"11-09 00:00 -0500", "11-09 01:00 -0500", "11-09 01:30 -0500", "11-09 02:00 -0500", "11-09 03:00 -0500"}
+	if !slices.Equal(got, want) {
+		t.Errorf("shifted times %v, want %v", got, want)
 	}
 }
