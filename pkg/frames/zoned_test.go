@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
 // TestZonedCursorAgreesWithIndex: a cursor over buckets of unequal length finds
@@ -90,5 +92,23 @@ func TestShiftSeriesByKeepsTimesAscending(t *testing.T) {
 	want := []string{"11-09 00:00 -0500", "11-09 01:00 -0500", "11-09 01:30 -0500", "11-09 02:00 -0500", "11-09 03:00 -0500"}
 	if !slices.Equal(got, want) {
 		t.Errorf("shifted times %v, want %v", got, want)
+	}
+}
+
+// TestMaskBucketsToTheirEnd: Berlin's 25-hour day whose last hour is unread is
+// null; a 24-hour step would have called it complete.
+func TestMaskBucketsToTheirEnd(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	from := time.Date(2025, 10, 26, 0, 0, 0, 0, berlin)
+	to := time.Date(2025, 10, 27, 0, 0, 0, 0, berlin)
+	b := NewZonedBuckets(from, to, 24*time.Hour, berlin)
+	if b.Len() != 1 || b.Times()[0].Add(25*time.Hour) != to.UTC() {
+		t.Fatalf("the day of the October change: %d buckets from %v", b.Len(), b.Times())
+	}
+	unread := []exportapi.Window{{From: to.Add(-30 * time.Minute), To: to}}
+	f := data.NewFrame("x", data.NewField("time", nil, b.Times()), data.NewField("v", nil, []int64{7}))
+	MaskBuckets(data.Frames{f}, unread, b)
+	if v := f.Fields[1].At(0).(*int64); v != nil {
+		t.Errorf("a day with its last half hour unread shows %d", *v)
 	}
 }
