@@ -1,11 +1,12 @@
-import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { CoreApp, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
-import { of } from 'rxjs';
+import { Observable, of } from 'rxjs';
 
 import { conversationEvents, prepareAnnotation } from './annotations';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { interpolateBot } from './editor/bots';
 import { migrateQuery } from './editor/queryModel';
+import { resolveTimeZone, withRequestTimeZone } from './timezone';
 import { AgentXVariableSupport } from './variables';
 
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QueryFilters, ValuesField } from './types';
@@ -52,6 +53,11 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
     return DEFAULT_QUERY;
   }
 
+  /** Buckets follow the dashboard's time zone unless a query names its own. */
+  query(request: DataQueryRequest<AgentXQuery>): Observable<DataQueryResponse> {
+    return super.query(withRequestTimeZone(request));
+  }
+
   filterQuery(query: AgentXQuery): boolean {
     return !query.hide && !!query.queryType;
   }
@@ -90,6 +96,7 @@ export class DataSource extends DataSourceWithBackend<AgentXQuery, AgentXOptions
       stat: one(query.stat) as AgentXQuery['stat'],
       bucket: one(query.bucket),
       timeShift: one(query.timeShift),
+      timezone: query.timezone && resolveTimeZone(one(query.timezone)),
       field: one(query.field) as AgentXQuery['field'],
       filters: f,
     };

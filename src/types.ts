@@ -40,6 +40,8 @@ export interface AgentXQuery extends DataQuery {
   bucket?: string;
   /** time series: read this much earlier, shown at the query's own times (1h…366d) */
   timeShift?: string;
+  /** time series: IANA zone (or UTC) the buckets follow; empty follows the dashboard's (UTC in alert rules) */
+  timezone?: string;
   filters?: QueryFilters;
   field?: ValuesField;
   limit?: number;

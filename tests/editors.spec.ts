@@ -121,6 +121,25 @@ test('in an alert rule only time series are offered', async ({ page: p }) => {
   await expect(p.getByRole('option', { name: 'Values' })).toHaveCount(0);
 });
 
+test('in an alert rule the buckets follow UTC until a time zone is picked', async ({ page: p }) => {
+  await openHarness(
+    p,
+    'query',
+    { refId: 'A', queryType: 'conversationVolume', bucket: '1d' },
+    { app: 'unified-alerting' }
+  );
+  await expect(p.getByText('Buckets follow UTC: alert rules have no dashboard', { exact: false })).toBeVisible();
+  await p.locator('#agentx-timezone').click();
+  await p.locator('#agentx-timezone').fill('Berlin');
+  await p
+    .getByRole('option', { name: /Berlin/ })
+    .first()
+    .click();
+  await expect(p.getByTestId('model-A')).toContainText('"timezone":"Europe/Berlin"');
+  await expect(p.getByText('Buckets follow Europe/Berlin')).toBeVisible();
+  await shot(p, 'query-editor-timezone');
+});
+
 test('the annotation editor shows what runs: bot, filters, 500 marks', async ({ page: p }) => {
   await openHarness(p, 'annotation', { refId: 'Anno', filters: { tags: ['liveChat'] } });
   await expect(p.locator('#agentx-annotation-limit')).toHaveValue('500');

@@ -180,6 +180,18 @@ var conversationGroupings = []grouping{{"", ""}, {"tag", ""}, {"locale", ""},
 	{"metadata", "channel"}, {"metadata", "plan"}, {"metadata", "count"}, {"metadata", "flag"},
 	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}, {"bot", ""}}
 
+// propertyZones put hour buckets off the whole UTC hour (Kolkata by 30 minutes,
+// Kathmandu by 45) beside the epoch's; timegrid's tests cover clock changes.
+var propertyZones = []*time.Location{nil, mustZone("Asia/Kolkata"), mustZone("Asia/Kathmandu")}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
 // TestColumnsEqualStructs is the columnar path against the struct path it
 // replaced, on random records, for every query type, grouping and filter: the
 // frames (and errors) must be the same, bit for bit.
@@ -203,6 +215,10 @@ func TestColumnsEqualStructs(t *testing.T) {
 					q.Tag = []string{"resolved", "(none)", ""}[rng.IntN(3)]
 					q.Stat = query.Stats[rng.IntN(len(query.Stats))]
 					q.Limit = []int{1, 3, 1000}[rng.IntN(3)]
+					// Buckets of unequal length (a zone's clock) on a third of
+					// the queries, chosen without the random stream so that the
+					// rest draw what they drew before.
+					q.Location = propertyZones[len(queries)%len(propertyZones)]
 					queries = append(queries, q)
 				}
 			}
@@ -257,8 +273,8 @@ func compareAnswers(t *testing.T, recs *structRecords, q *query.Query, w exporta
 	t.Helper()
 	want, _, wantErr := structAnswers[q.Type](recs, t.Context(), q, w)
 	got, _, gotErr := answerers[q.Type](recs, t.Context(), q, w)
-	name := fmt.Sprintf("%s group %q %q filters %+v stat %s bucket %s tag %q field %s limit %d",
-		q.Type, q.GroupBy, q.MetadataKey, q.Filters, q.Stat, q.Bucket, q.Tag, q.Field, q.Limit)
+	name := fmt.Sprintf("%s group %q %q filters %+v stat %s bucket %s zone %v tag %q field %s limit %d",
+		q.Type, q.GroupBy, q.MetadataKey, q.Filters, q.Stat, q.Bucket, q.Location, q.Tag, q.Field, q.Limit)
 	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 		t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
 	}

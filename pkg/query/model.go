@@ -68,6 +68,10 @@ type Query struct {
 	TimeShift time.Duration
 	// TimeShiftText is the shift as written ("36h", "90m"), for display names.
 	TimeShiftText string
+	// Timezone is the zone the buckets follow as written; Location is it loaded,
+	// nil when the query names none (buckets on the Unix epoch, UTC).
+	Timezone string
+	Location *time.Location
 
 	// Interval and MaxDataPoints are Grafana's hints for an empty Bucket.
 	Interval      time.Duration

@@ -51,6 +51,7 @@ func ParseWithBots(raw []byte, queryType Type, defaultBot string, known []string
 		Limit:       p.limit(),
 		// Kept as written: display names show the shift the way the user wrote it.
 		TimeShiftText: strings.TrimSpace(p.str("timeShift")),
+		Timezone:      strings.TrimSpace(p.str("timezone")),
 	}
 	if q.Type == "" {
 		q.Type = Type(strings.TrimSpace(p.str("queryType")))
@@ -90,6 +91,9 @@ func (q *Query) check(defaultBot string, known []string) error {
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
 	if err := q.parseTimeShift(); err != nil {
+		return err
+	}
+	if err := q.loadTimezone(); err != nil {
 		return err
 	}
 	if err := checkGroupBy(q.GroupBy, spec); err != nil {

@@ -26,6 +26,7 @@ func (q *Query) texts() []textField {
 	out := []textField{
 		{"groupBy", q.GroupBy}, {"metadataKey", q.MetadataKey}, {"tag", q.Tag},
 		{"stat", q.Stat}, {"bucket", q.Bucket}, {"timeShift", q.TimeShiftText}, {"field", q.Field},
+		{"timezone", q.Timezone},
 		{"filters.conversationId", q.Filters.ConversationID},
 	}
 	for _, l := range []struct {

@@ -27,7 +27,7 @@ export const uses = {
  */
 export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
   const spec = QUERY_TYPE_SPECS[t];
-  const { groupBy, metadataKey, tag, stat, bucket, timeShift, field, limit, filters, ...common } = q;
+  const { groupBy, metadataKey, tag, stat, bucket, timeShift, timezone, field, limit, filters, ...common } = q;
   const out: AgentXQuery = { ...common, queryType: t };
   const keep = <K extends keyof AgentXQuery>(key: K, value: AgentXQuery[K], ok: boolean) => {
     if (value !== undefined && ok) {
@@ -39,6 +39,7 @@ export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
   keep('stat', stat, spec.uses.includes('stat') && spec.stats.includes(stat!));
   keep('bucket', bucket, spec.uses.includes('bucket'));
   keep('timeShift', timeShift, spec.kind === 'series');
+  keep('timezone', timezone, spec.kind === 'series');
   keep('field', field, spec.uses.includes('field'));
   keep('limit', limit, spec.uses.includes('limit'));
   keep('metadataKey', metadataKey, out.groupBy === 'metadata' || out.field === 'metadataValue');
