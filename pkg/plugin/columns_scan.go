@@ -34,7 +34,7 @@ func scanConversationRows(d reader, ctx context.Context, q *query.Query, w expor
 }
 
 // scanMessageRows calls fn with each batch of messages in w and the rows of it
-// whose conversation passes the query's filters. j, when not nil, gives each
+// whose conversation passes the query's filters and whose type passes its type filters. j, when not nil, gives each
 // row's conversation groups when g groups by the conversation (see selection.Join).
 func scanMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
 	fn func(b *columnar.Messages, rows []int32, j *columnJoin),
@@ -62,16 +62,23 @@ func scanMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.
 	req := d.request(ctx, q, w)
 	req.ConversationID = q.Filters.ConversationID
 	var all []int32
+	types := newTypeFilter(&q.Filters)
+	pass := func(b *columnar.Messages, rows []int32, j *columnJoin) {
+		if types != nil {
+			rows = types.keep(b, rows)
+		}
+		fn(b, rows, j)
+	}
 	st, err := d.messageColumns(ctx, req, func(b *columnar.Messages, from, to int) {
 		if join == nil {
 			all = all[:0]
 			for i := from; i < to; i++ {
 				all = append(all, int32(i))
 			}
-			fn(b, all, nil)
+			pass(b, all, nil)
 			return
 		}
-		fn(b, join.messages(b, from, to), join)
+		pass(b, join.messages(b, from, to), join)
 	})
 	c.Add(st)
 	return c, err
