@@ -1,6 +1,7 @@
 import {
   DataFrame,
   DataQueryResponse,
+  FieldType,
   LogRowContextOptions,
   LogRowContextQueryDirection,
   LogRowModel,
@@ -153,9 +154,13 @@ export function trimContext(res: DataQueryResponse, rowId: string | undefined, r
 
 function trimFrame(frame: DataFrame, rowId: string | undefined, req: ContextRequest): DataFrame {
   const ids = frame.fields.find((f) => f.name === 'id')?.values;
+  const times = frame.fields.find((f) => f.type === FieldType.time)?.values;
+  const length = frame.length ?? frame.fields[0]?.values.length ?? 0;
   let keep: number[] = [];
-  for (let i = 0; i < frame.length; i++) {
-    if (rowId === undefined || ids?.[i] !== rowId) {
+  for (let i = 0; i < length; i++) {
+    const t = Number(times?.[i]);
+    const inWindow = times === undefined || (t >= req.from && t < req.to);
+    if (inWindow && (rowId === undefined || ids?.[i] !== rowId)) {
       keep.push(i);
     }
   }
