@@ -9,7 +9,7 @@ import {
   LogRowModel,
   SupplementaryQueryType,
 } from '@grafana/data';
-import { lastValueFrom, of } from 'rxjs';
+import { of } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { contextRequest, modifyQuery, toggleQueryFilter } from './explore';
