@@ -20,7 +20,7 @@ export function QueryHelp({ query, onClickExample }: QueryEditorHelpProps<AgentX
             {ex.label}: {ex.description}
           </Text>
           <Text color="secondary">{ex.title}</Text>
-          <pre>{JSON.stringify(ex.query, null, 2)}</pre>
+          <pre>{JSON.stringify(ex.query)}</pre>
           <Button
             size="sm"
             variant="secondary"

@@ -19,8 +19,8 @@ const EXAMPLES: Record<QueryType, { title: string; query: Omit<AgentXQuery, 'ref
   },
   messages: { title: "One conversation's messages", query: { filters: { conversationId: '<conversation id>' } } },
   transcript: {
-    title: 'User messages as log lines, for Explore',
-    query: { filters: { types: ['user'] }, limit: 1000 },
+    title: 'What users typed, as log lines for Explore',
+    query: { filters: { types: ['UserInput'] }, limit: 1000 },
   },
   conversationVolume: {
     title: 'Conversations started per hour, per locale',
