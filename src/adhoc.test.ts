@@ -118,6 +118,11 @@ describe('ad hoc filters', () => {
     expect(() => applyAdHocFilters(q, [{ key: 'tag', operator: '=~', value: 'res.*' }])).toThrow(/= and != only/);
     expect(() => applyAdHocFilters(q, [{ key: 'sender', operator: '=', value: 'bot' }])).toThrow(/unknown/);
     expect(applyAdHocFilters(q, [])).toBe(q);
+    // A panel opened in Explore still opens, without what cannot apply.
+    const [opened] = ds.interpolateVariablesInQueries([q], {}, [{ key: 'tag', operator: '=~', value: 'res.*' }]);
+    expect(opened.filters?.tags).toBeUndefined();
+    const [kept] = ds.interpolateVariablesInQueries([q], {}, [{ key: 'tag', operator: '=', value: 'resolved' }]);
+    expect(kept.filters?.tags).toEqual(['resolved']);
     expect(applyAdHocFilters(q, undefined)).toBe(q);
   });
 });

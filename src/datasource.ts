@@ -24,7 +24,7 @@ import {
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of } from 'rxjs';
 
-import { applyAdHocFilters, tagKeys, tagValues, valuesFieldOf } from './adhoc';
+import { AdHocFilterError, applyAdHocFilters, tagKeys, tagValues, valuesFieldOf } from './adhoc';
 import { conversationEvents, prepareAnnotation } from './annotations';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { migrateQuery } from './editor/queryModel';
@@ -96,6 +96,28 @@ export class DataSource
 
   applyTemplateVariables(saved: AgentXQuery, scopedVars: ScopedVars, adhoc?: AdHocVariableFilter[]): AgentXQuery {
     return applyAdHocFilters(this.interpolate(saved, scopedVars), adhoc);
+  }
+
+  /**
+   * A panel opened in Explore takes the dashboard's filters into its queries; one
+   * this data source cannot apply is left out there (the panel says why), so the
+   * link still opens.
+   */
+  interpolateVariablesInQueries(
+    queries: AgentXQuery[],
+    scopedVars: ScopedVars,
+    adhoc?: AdHocVariableFilter[]
+  ): AgentXQuery[] {
+    return queries.map((q) => {
+      try {
+        return this.applyTemplateVariables(q, scopedVars, adhoc);
+      } catch (e) {
+        if (!(e instanceof AdHocFilterError)) {
+          throw e;
+        }
+        return this.applyTemplateVariables(q, scopedVars);
+      }
+    });
   }
 
   private interpolate(saved: AgentXQuery, scopedVars: ScopedVars): AgentXQuery {
