@@ -25,8 +25,14 @@ export interface QueryFilters {
   tags?: string[];
   excludeTags?: string[];
   locales?: string[];
+  /** the conversation's locale ((none): missing or empty) is none of these */
+  excludeLocales?: string[];
   metadata?: MetadataFilter[];
   conversationId?: string;
+  /** messages only: the message's type is one of these */
+  types?: string[];
+  /** messages only: the message's type is none of these */
+  excludeTypes?: string[];
 }
 
 export interface AgentXQuery extends DataQuery {

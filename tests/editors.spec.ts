@@ -147,3 +147,24 @@ test('the annotation editor shows what runs: bot, filters, 500 marks', async ({ 
   await expect(p.getByText('Query type')).toHaveCount(0);
   await shot(p, 'annotation-editor');
 });
+
+test('the query help shows an example per query type and puts a clicked one in the query', async ({ page: p }) => {
+  await openHarness(p, 'help', { refId: 'B', queryType: 'conversations', bot: 'acme-support' });
+  for (const t of ['conversations', 'transcript', 'tagRate', 'values']) {
+    await expect(p.getByTestId(`query-help-${t}`)).toBeVisible();
+  }
+  await shot(p, 'query-help');
+  await p.getByTestId('query-help-tagRate').getByRole('button', { name: 'Use this query' }).click();
+  const q = await model(p, 'B');
+  expect(q).toEqual({ refId: 'B', bot: 'acme-support', queryType: 'tagRate', tag: 'resolved', bucket: '1d' });
+});
+
+test('message queries filter by message type and every query can leave out locales', async ({ page: p }) => {
+  await openHarness(p, 'query', { refId: 'A', queryType: 'transcript', bot: 'acme-support' });
+  await p.getByText(/^Filters:/).click();
+  await expect(p.getByText('Not locales')).toBeVisible();
+  await p.locator('#agentx-filter-types').click();
+  await p.getByRole('option', { name: 'UserInput' }).click();
+  await expect(p.getByTestId('model-A')).toContainText('"types":["UserInput"]');
+  await expect(p.getByText(/^Filters:.*type UserInput/)).toBeVisible();
+});

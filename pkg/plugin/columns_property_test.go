@@ -156,6 +156,14 @@ var propertyFilters = []query.Filters{
 	{Metadata: []query.MetadataFilter{{Key: "missing", Op: "=", Value: "x"}}},
 	{Metadata: []query.MetadataFilter{{Key: "sparse", Op: "=", Value: ""}}},
 	{Tags: []string{"resolved"}, Locales: []string{"en_us"}, Metadata: []query.MetadataFilter{{Key: "channel", Op: "=", Value: "app"}}},
+	{ExcludeLocales: []string{"en_us", "(none)"}},
+	{Locales: []string{"en_us", "de_de"}, ExcludeLocales: []string{"de_de"}},
+	{ExcludeLocales: []string{""}},
+	{Types: []string{"user"}},
+	{Types: []string{"(none)", "bot"}},
+	{ExcludeTypes: []string{"(none)"}},
+	{Types: []string{"user", "system"}, ExcludeTypes: []string{"system"}},
+	{Types: []string{"bot"}, Tags: []string{"resolved"}, ExcludeLocales: []string{"fr_fr"}},
 }
 
 // manyTags is a filter list longer than a word of bits.

@@ -104,10 +104,11 @@ func (d *structRecords) scanBotMessages(ctx context.Context, q *query.Query, w e
 	req.ConversationID = q.Filters.ConversationID
 	st, err := d.messages(req, func(page []exportapi.Message) {
 		if join == nil {
-			fn(page, nil)
+			fn(typedMessages(&q.Filters, page, nil))
 			return
 		}
-		fn(join.Messages(page))
+		msgs, groups := join.Messages(page)
+		fn(typedMessages(&q.Filters, msgs, groups))
 	})
 	c.Add(st)
 	return c, err
@@ -315,4 +316,23 @@ func structAnswerValues(d *structRecords, ctx context.Context, q *query.Query, w
 		})
 	}
 	return data.Frames{v.Frame()}, c, err
+}
+
+// typedMessages keeps the messages of a page (and their conversation groups)
+// that pass the message type filters, in new slices.
+func typedMessages(f *query.Filters, page []exportapi.Message, convGroups [][]string) ([]exportapi.Message, [][]string) {
+	if !f.MessageTypeFilters() {
+		return page, convGroups
+	}
+	var out []exportapi.Message
+	var groups [][]string
+	for i := range page {
+		if selection.SelectsMessage(f, &page[i]) {
+			out = append(out, page[i])
+			if convGroups != nil {
+				groups = append(groups, convGroups[i])
+			}
+		}
+	}
+	return out, groups
 }

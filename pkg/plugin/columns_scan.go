@@ -39,10 +39,10 @@ func scanBotConversationRows(d reader, ctx context.Context, q *query.Query, w ex
 }
 
 // scanMessageRows calls fn with each batch of messages in w and the rows of it
-// whose conversation passes the query's filters, bot by bot (eachBot). j, when
-// not nil, gives each row's conversation groups when g groups by the
-// conversation (see selection.Join); it joins a bot's messages with that bot's
-// conversations only, as ids may repeat across bots.
+// whose conversation passes the query's filters and whose type passes its type
+// filters, bot by bot (eachBot). j, when not nil, gives each row's conversation
+// groups when g groups by the conversation (see selection.Join); it joins a
+// bot's messages with that bot's conversations only, as ids may repeat across bots.
 func scanMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
 	fn func(b *columnar.Messages, rows []int32, j *columnJoin),
 ) (fetch.Stats, error) {
@@ -76,16 +76,23 @@ func scanBotMessageRows(d reader, ctx context.Context, q *query.Query, w exporta
 	req := d.request(ctx, q, w)
 	req.ConversationID = q.Filters.ConversationID
 	var all []int32
+	types := newTypeFilter(&q.Filters)
+	pass := func(b *columnar.Messages, rows []int32, j *columnJoin) {
+		if types != nil {
+			rows = types.keep(b, rows)
+		}
+		fn(b, rows, j)
+	}
 	st, err := d.messageColumns(ctx, req, func(b *columnar.Messages, from, to int) {
 		if join == nil {
 			all = all[:0]
 			for i := from; i < to; i++ {
 				all = append(all, int32(i))
 			}
-			fn(b, all, nil)
+			pass(b, all, nil)
 			return
 		}
-		fn(b, join.messages(b, from, to), join)
+		pass(b, join.messages(b, from, to), join)
 	})
 	c.Add(st)
 	return c, err

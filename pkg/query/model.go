@@ -80,11 +80,23 @@ type Query struct {
 
 // Filters narrow the conversations (and, through them, the messages) a query sees.
 type Filters struct {
-	Tags           []string
-	ExcludeTags    []string
-	Locales        []string
+	Tags        []string
+	ExcludeTags []string
+	Locales     []string
+	// ExcludeLocales drops the conversations whose locale is one of these: a
+	// dashboard's "locale != x" filter.
+	ExcludeLocales []string
 	Metadata       []MetadataFilter
 	ConversationID string
+	// Types and ExcludeTypes select messages by their own type, not through their
+	// conversation: only the types that read messages accept them.
+	Types        []string
+	ExcludeTypes []string
+}
+
+// MessageTypeFilters reports whether a filter looks at the message's own type.
+func (f *Filters) MessageTypeFilters() bool {
+	return len(f.Types) > 0 || len(f.ExcludeTypes) > 0
 }
 
 // MetadataFilter compares the text of a top-level metadata value.

@@ -137,6 +137,9 @@ func (q *Query) check(defaultBot string, known []string) error {
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
+	if err := checkTypeFilters(q, spec); err != nil {
+		return err
+	}
 	for i, m := range q.Filters.Metadata {
 		if m.Key == "" {
 			return fmt.Errorf("metadata filter %d has no key", i+1)
@@ -146,6 +149,29 @@ func (q *Query) check(defaultBot string, known []string) error {
 		}
 	}
 	return nil
+}
+
+// checkTypeFilters refuses a message type filter where no message is read: a
+// conversation has no type, and ignoring the filter would answer a number the
+// query did not ask for.
+func checkTypeFilters(q *Query, spec Spec) error {
+	if !q.Filters.MessageTypeFilters() || ReadsMessages(q) {
+		return nil
+	}
+	var with []string
+	for _, s := range Registry {
+		if s.Reads == "messages" {
+			with = append(with, string(s.Type))
+		}
+	}
+	return fmt.Errorf("filters.types and filters.excludeTypes (message type) apply to %s and to values of %s; %s counts conversations",
+		Choices(with), FieldMessageType, spec.Type)
+}
+
+// ReadsMessages reports whether the query reads messages, the records a message
+// type filter applies to.
+func ReadsMessages(q *Query) bool {
+	return q.Spec().Reads == "messages" || (q.Type == TypeValues && q.Field == FieldMessageType)
 }
 
 // checkGroupBy accepts a grouping any grouped type knows. A grouping only some
@@ -322,8 +348,11 @@ func (p *parser) filters() Filters {
 		Tags:           sub.list("filters.tags", "tags"),
 		ExcludeTags:    sub.list("filters.excludeTags", "excludeTags"),
 		Locales:        sub.list("filters.locales", "locales"),
+		ExcludeLocales: sub.list("filters.excludeLocales", "excludeLocales"),
 		ConversationID: strings.TrimSpace(sub.str("conversationId")),
 		Metadata:       sub.metadataFilters(),
+		Types:          sub.list("filters.types", "types"),
+		ExcludeTypes:   sub.list("filters.excludeTypes", "excludeTypes"),
 	}
 	if sub.err != nil {
 		p.fail("filters.%s", sub.err)

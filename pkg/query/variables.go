@@ -32,7 +32,8 @@ func (q *Query) texts() []textField {
 	for _, l := range []struct {
 		name  string
 		items []string
-	}{{"bot", q.BotList()}, {"filters.tags", q.Filters.Tags}, {"filters.excludeTags", q.Filters.ExcludeTags}, {"filters.locales", q.Filters.Locales}} {
+	}{{"bot", q.BotList()}, {"filters.tags", q.Filters.Tags}, {"filters.excludeTags", q.Filters.ExcludeTags}, {"filters.locales", q.Filters.Locales},
+		{"filters.excludeLocales", q.Filters.ExcludeLocales}, {"filters.types", q.Filters.Types}, {"filters.excludeTypes", q.Filters.ExcludeTypes}} {
 		for _, s := range l.items {
 			out = append(out, textField{l.name, s})
 		}

@@ -224,6 +224,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
             tags={pickers.tags}
             locales={pickers.locales}
             metadataKeys={pickers.metadataKeys}
+            messageTypes={pickers.messageTypes}
             problems={problems.metadata}
             onChange={(filters) => update({ filters })}
           />

@@ -44,8 +44,14 @@ export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
   keep('limit', limit, spec.uses.includes('limit'));
   keep('metadataKey', metadataKey, out.groupBy === 'metadata' || out.field === 'metadataValue');
   if (filters) {
-    const { conversationId, ...rest } = filters;
-    out.filters = spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+    const { conversationId, types, excludeTypes, ...rest } = filters;
+    const kept: typeof filters =
+      spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+    // A message type filter only applies where messages are read (a values query lists their types).
+    if (spec.reads === 'messages' || spec.uses.includes('field')) {
+      Object.assign(kept, types && { types }, excludeTypes && { excludeTypes });
+    }
+    out.filters = kept;
   }
   return out;
 }
