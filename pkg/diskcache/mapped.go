@@ -30,14 +30,15 @@ func (m *mapped) add(v []byte) {
 	m.hi = max(m.hi, hi)
 }
 
-// folioSize is how far back from what was read the pages are dropped: the
-// kernel maps a file's page cache in folios of up to 2 MB, so copying a value
-// maps the pages before it that share its first folio (the end of the segment
-// an earlier scan read and released), and those would stay.
+// folioSize is how far around what was read the pages are dropped: the kernel
+// maps a file's page cache in folios of up to 2 MB, so copying a value maps the
+// pages around it that share its folios (segments an earlier scan read and
+// released), and those would stay.
 const folioSize = 2 << 20
 
 // release drops the pages of the map from the folio where the scan's first
-// value starts to the page where its last ends, inside bbolt's map only: a
+// value starts to the end of the folio where its last ends (segments are read
+// in either order), inside bbolt's map only: a
 // damaged file can make bbolt hand out a value beyond its map (a page id past
 // the end of a cut file), and dropping the pages of anything else would zero
 // the plugin's own memory.
@@ -50,7 +51,8 @@ func (m *mapped) release(db *bolt.DB, maps *mapBounds) {
 		return
 	}
 	lo := max(m.lo&^(folioSize-1), base)
-	dropPages(lo, min(m.hi, end)-lo)
+	hi := min((m.hi+folioSize-1)&^(folioSize-1), end)
+	dropPages(lo, hi-lo)
 }
 
 // releaseAll drops every page of db's map that the file covers, after the open

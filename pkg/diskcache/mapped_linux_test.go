@@ -60,8 +60,10 @@ func TestLoadedSegmentsDoNotStayResident(t *testing.T) {
 	s = Open(dir, 2*segs*size, testLog{t})
 	defer s.Close()
 	before := rssFileKB(t)
-	// One segment a call, as a query consumes them, and then all at once.
-	for i := range segs {
+	// One segment a call, as a query consumes them (newest first, as a long
+	// range's partial answers read), and then all at once.
+	for j := range segs {
+		i := segs - 1 - j
 		from := base.Add(time.Duration(i) * time.Hour)
 		got, err := s.Load(context.Background(), laneA, from.Add(time.Minute), from.Add(2*time.Minute), base)
 		if err != nil || len(got) != 1 || !bytes.Equal(got[0].Data, want[from.UnixNano()]) {
