@@ -60,6 +60,10 @@ func TestLoadedSegmentsDoNotStayResident(t *testing.T) {
 	s = Open(dir, 2*segs*size, testLog{t})
 	defer s.Close()
 	before := rssFileKB(t)
+	// A query lists the spans first: that reads each value's header.
+	if spans, err := s.Spans(context.Background(), laneA, base, base.Add(segs*time.Hour), base); err != nil || len(spans) != segs {
+		t.Fatalf("listed %d spans (%v), want %d", len(spans), err, segs)
+	}
 	// One segment a call, as a query consumes them (newest first, as a long
 	// range's partial answers read), and then all at once.
 	for j := range segs {

@@ -253,9 +253,9 @@ func (s *Store) scan(lane string, from, to, now time.Time, withData bool) (out [
 			if !ok {
 				continue
 			}
-			if withData {
-				read.add(v)
-			}
+			// Listing reads only a value's header, but that maps the
+			// folios around it all the same.
+			read.add(v)
 			if !st.To.After(from) || (!st.Expires.IsZero() && !now.Before(st.Expires)) {
 				continue
 			}
