@@ -9,6 +9,7 @@ import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { AnnotationQueryEditor } from '../src/components/AnnotationQueryEditor';
 import { ConfigEditor } from '../src/components/ConfigEditor';
 import { QueryEditor } from '../src/components/QueryEditor';
+import { QueryHelp } from '../src/components/QueryHelp';
 import { DataSource } from '../src/datasource';
 import { sampleSettings } from '../src/testing/settings';
 import { AgentXQuery } from '../src/types';
@@ -41,6 +42,7 @@ const stubDatasource = {
         tag: ['guideInteraction', 'informed', 'liveChat', 'resolved'],
         locale: ['de_de', 'en_gb', 'en_us', 'ja_jp'],
         metadataKey: ['browser_visitorType', 'channel', 'plan', 'question'],
+        messageType: ['BotMessage', 'Question', 'UserInput'],
       }[field] ?? []
     );
   },
@@ -78,6 +80,17 @@ function Query({ initial, annotation }: { initial: AgentXQuery; annotation?: boo
   );
 }
 
+/** The query help as Explore shows it: a click on an example puts it in the query. */
+function Help({ initial }: { initial: AgentXQuery }) {
+  const [query, setQuery] = useState(initial);
+  return (
+    <>
+      <QueryHelp datasource={stubDatasource} query={query} onClickExample={setQuery} />
+      <pre data-testid={`model-${initial.refId}`}>{JSON.stringify(query)}</pre>
+    </>
+  );
+}
+
 const view = params.get('view') ?? 'config';
 const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
 
@@ -87,6 +100,7 @@ const views: Record<string, React.ReactNode> = {
   query: <Query initial={initial} />,
   annotation: <Query initial={initial} annotation />,
   dashboard: <Dashboard />,
+  help: <Help initial={initial} />,
 };
 
 // Grafana's theme and global styles, as the app sets them up around every page.

@@ -25,13 +25,20 @@ export interface QueryFilters {
   tags?: string[];
   excludeTags?: string[];
   locales?: string[];
+  /** the conversation's locale ((none): missing or empty) is none of these */
+  excludeLocales?: string[];
   metadata?: MetadataFilter[];
   conversationId?: string;
+  /** messages only: the message's type is one of these */
+  types?: string[];
+  /** messages only: the message's type is none of these */
+  excludeTypes?: string[];
 }
 
 export interface AgentXQuery extends DataQuery {
   queryType?: QueryType;
-  bot?: string;
+  /** one bot, several, or `__all__` (every configured bot); empty: the default bot */
+  bot?: string | string[];
   groupBy?: GroupBy;
   metadataKey?: string;
   tag?: string;
@@ -39,6 +46,8 @@ export interface AgentXQuery extends DataQuery {
   bucket?: string;
   /** time series: read this much earlier, shown at the query's own times (1h…366d) */
   timeShift?: string;
+  /** time series: IANA zone (or UTC) the buckets follow; empty follows the dashboard's (UTC in alert rules) */
+  timezone?: string;
   filters?: QueryFilters;
   field?: ValuesField;
   limit?: number;

@@ -121,10 +121,50 @@ test('in an alert rule only time series are offered', async ({ page: p }) => {
   await expect(p.getByRole('option', { name: 'Values' })).toHaveCount(0);
 });
 
+test('in an alert rule the buckets follow UTC until a time zone is picked', async ({ page: p }) => {
+  await openHarness(
+    p,
+    'query',
+    { refId: 'A', queryType: 'conversationVolume', bucket: '1d' },
+    { app: 'unified-alerting' }
+  );
+  await expect(p.getByText('Buckets follow UTC: alert rules have no dashboard', { exact: false })).toBeVisible();
+  await p.locator('#agentx-timezone').click();
+  await p.locator('#agentx-timezone').fill('Berlin');
+  await p
+    .getByRole('option', { name: /Berlin/ })
+    .first()
+    .click();
+  await expect(p.getByTestId('model-A')).toContainText('"timezone":"Europe/Berlin"');
+  await expect(p.getByText('Buckets follow Europe/Berlin')).toBeVisible();
+  await shot(p, 'query-editor-timezone');
+});
+
 test('the annotation editor shows what runs: bot, filters, 500 marks', async ({ page: p }) => {
   await openHarness(p, 'annotation', { refId: 'Anno', filters: { tags: ['liveChat'] } });
   await expect(p.locator('#agentx-annotation-limit')).toHaveValue('500');
   await expect(p.getByText('Filters: with liveChat')).toBeVisible();
   await expect(p.getByText('Query type')).toHaveCount(0);
   await shot(p, 'annotation-editor');
+});
+
+test('the query help shows an example per query type and puts a clicked one in the query', async ({ page: p }) => {
+  await openHarness(p, 'help', { refId: 'B', queryType: 'conversations', bot: 'acme-support' });
+  for (const t of ['conversations', 'transcript', 'tagRate', 'values']) {
+    await expect(p.getByTestId(`query-help-${t}`)).toBeVisible();
+  }
+  await shot(p, 'query-help');
+  await p.getByTestId('query-help-tagRate').getByRole('button', { name: 'Use this query' }).click();
+  const q = await model(p, 'B');
+  expect(q).toEqual({ refId: 'B', bot: 'acme-support', queryType: 'tagRate', tag: 'resolved', bucket: '1d' });
+});
+
+test('message queries filter by message type and every query can leave out locales', async ({ page: p }) => {
+  await openHarness(p, 'query', { refId: 'A', queryType: 'transcript', bot: 'acme-support' });
+  await p.getByText(/^Filters:/).click();
+  await expect(p.getByText('Not locales')).toBeVisible();
+  await p.locator('#agentx-filter-types').click();
+  await p.getByRole('option', { name: 'UserInput' }).click();
+  await expect(p.getByTestId('model-A')).toContainText('"types":["UserInput"]');
+  await expect(p.getByText(/^Filters:.*type UserInput/)).toBeVisible();
 });

@@ -1,5 +1,7 @@
 package frames
 
+import "slices"
+
 // Entry points for aggregations over columns: a query finds a group's row once
 // per batch and code, then counts each record by an index, with no map lookup
 // and no time.Time per record.
@@ -8,6 +10,9 @@ package frames
 // when it lies outside every bucket: Index without a time.Time, with the same
 // arithmetic, so both always agree.
 func (b Buckets) IndexNanos(t int64) int {
+	if b.edges != nil {
+		return b.zonedIndex(t)
+	}
 	off := t - b.start
 	if off < 0 {
 		return -1
@@ -61,13 +66,31 @@ func (c *BucketCursor) Index(t int64) int {
 }
 
 func (c *BucketCursor) seek(t int64) int {
-	i := c.b.IndexNanos(t)
+	var i int
+	if e := c.b.edges; e != nil && c.hi > c.lo && c.i+2 < len(e) && t >= c.hi && t < e[c.i+2] {
+		// Ascending times mostly move on to the next bucket: no search.
+		i = c.i + 1
+	} else {
+		i = c.b.IndexNanos(t)
+	}
 	c.i, c.lo, c.hi = i, 1, 0
 	if i >= 0 {
-		lo := c.b.start + int64(i)*c.b.step
-		if hi := lo + c.b.step; hi > lo {
+		if lo, hi := c.b.Bounds(i); hi > lo {
 			c.lo, c.hi = lo, hi
 		}
+	}
+	return i
+}
+
+// zonedIndex finds t among buckets of unequal length by binary search.
+func (b Buckets) zonedIndex(t int64) int {
+	e := b.edges
+	if t < e[0] || t >= e[len(e)-1] {
+		return -1
+	}
+	i, _ := slices.BinarySearch(e, t)
+	if i == len(e) || e[i] != t {
+		i--
 	}
 	return i
 }

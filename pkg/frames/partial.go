@@ -25,6 +25,23 @@ func touches(incomplete []exportapi.Window, from, to time.Time) bool {
 // MaskSeries nulls every bucket of the time series frames that touches
 // incomplete time; step is the bucket size (each time is a bucket's start).
 func MaskSeries(fs data.Frames, incomplete []exportapi.Window, step time.Duration) {
+	maskSeries(fs, incomplete, func(t time.Time) time.Time { return t.Add(step) })
+}
+
+// MaskBuckets is MaskSeries for the series of b, whose buckets may differ in
+// length (a zone's 25-hour day must be masked to its end).
+func MaskBuckets(fs data.Frames, incomplete []exportapi.Window, b Buckets) {
+	maskSeries(fs, incomplete, func(t time.Time) time.Time {
+		i := b.Index(t)
+		if i < 0 {
+			return t.Add(b.Step())
+		}
+		_, hi := b.Bounds(i)
+		return time.Unix(0, hi).UTC()
+	})
+}
+
+func maskSeries(fs data.Frames, incomplete []exportapi.Window, end func(time.Time) time.Time) {
 	for _, f := range fs {
 		if len(f.Fields) < 2 || f.Fields[0].Type() != data.FieldTypeTime {
 			continue
@@ -34,7 +51,7 @@ func MaskSeries(fs data.Frames, incomplete []exportapi.Window, step time.Duratio
 			f.Fields[j] = nullable(f.Fields[j])
 			for i := 0; i < times.Len(); i++ {
 				t := times.At(i).(time.Time)
-				if touches(incomplete, t, t.Add(step)) {
+				if touches(incomplete, t, end(t)) {
 					setNull(f.Fields[j], i)
 				}
 			}

@@ -16,8 +16,8 @@ var _ = answers(query.TypeConversations, answerConversations)
 
 // answerConversations is a table of the newest conversations, up to the limit.
 func answerConversations(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	pr := &fetch.Progress{}
-	ctx = withTableProgress(ctx, pr)
+	pr := newTableReads(q)
+	ctx = withTableReads(ctx, pr)
 	t := frames.NewConversationTable(q.Limit, pr.Read)
 	var recs []exportapi.Conversation
 	var rebuild rebuildFailure

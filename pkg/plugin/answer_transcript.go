@@ -15,8 +15,8 @@ var _ = answers(query.TypeTranscript, answerTranscript)
 
 // answerTranscript is messages as a logs frame, for Explore.
 func answerTranscript(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	pr := &fetch.Progress{}
-	ctx = withTableProgress(ctx, pr)
+	pr := newTableReads(q)
+	ctx = withTableReads(ctx, pr)
 	t := frames.NewTranscript(q.Limit, pr.Read)
 	c, err := scanMessageRecords(d, ctx, q, w, t.Add)
 	return data.Frames{t.Frame(unread(w, c))}, c, err

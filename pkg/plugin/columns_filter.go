@@ -115,12 +115,13 @@ func (cf *columnFilter) prepare(b *columnar.Conversations) bool {
 		}
 		cf.noTagOut = slices.Contains(cf.exclude, selection.NoneGroup)
 	}
-	if len(f.Locales) > 0 {
+	if len(f.Locales) > 0 || len(f.ExcludeLocales) > 0 {
 		n := b.Locale.Values.Len()
 		cf.locales = growBools(cf.locales, n)
 		some := false
 		for code := range n {
-			cf.locales[code] = slices.Contains(f.Locales, selection.OrNone(b.Locale.Values.At(code)))
+			locale := selection.OrNone(b.Locale.Values.At(code))
+			cf.locales[code] = (len(f.Locales) == 0 || slices.Contains(f.Locales, locale)) && !slices.Contains(f.ExcludeLocales, locale)
 			some = some || cf.locales[code]
 		}
 		if !some {
@@ -191,7 +192,7 @@ func (cf *columnFilter) selects(i int) bool {
 			}
 		}
 	}
-	if len(f.Locales) > 0 && !cf.locales[cf.localeIDs[i]] {
+	if (len(f.Locales) > 0 || len(f.ExcludeLocales) > 0) && !cf.locales[cf.localeIDs[i]] {
 		return false
 	}
 	for k := range cf.meta {

@@ -142,8 +142,11 @@ func (cg *convGrouping) noneSlot() int32 {
 		// As Grouper.Conversation: (none) for a grouping by the conversation's
 		// values, the one group "" for any other.
 		group := ""
-		if cg.g.ByConversation() {
+		switch {
+		case cg.g.ByConversation():
 			group = selection.NoneGroup
+		case cg.g.By == query.GroupBot:
+			group = cg.g.ReadingBot()
 		}
 		cg.none = cg.s.of(group)
 	}

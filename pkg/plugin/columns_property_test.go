@@ -156,6 +156,14 @@ var propertyFilters = []query.Filters{
 	{Metadata: []query.MetadataFilter{{Key: "missing", Op: "=", Value: "x"}}},
 	{Metadata: []query.MetadataFilter{{Key: "sparse", Op: "=", Value: ""}}},
 	{Tags: []string{"resolved"}, Locales: []string{"en_us"}, Metadata: []query.MetadataFilter{{Key: "channel", Op: "=", Value: "app"}}},
+	{ExcludeLocales: []string{"en_us", "(none)"}},
+	{Locales: []string{"en_us", "de_de"}, ExcludeLocales: []string{"de_de"}},
+	{ExcludeLocales: []string{""}},
+	{Types: []string{"user"}},
+	{Types: []string{"(none)", "bot"}},
+	{ExcludeTypes: []string{"(none)"}},
+	{Types: []string{"user", "system"}, ExcludeTypes: []string{"system"}},
+	{Types: []string{"bot"}, Tags: []string{"resolved"}, ExcludeLocales: []string{"fr_fr"}},
 }
 
 // manyTags is a filter list longer than a word of bits.
@@ -178,7 +186,19 @@ type grouping struct{ by, key string }
 
 var conversationGroupings = []grouping{{"", ""}, {"tag", ""}, {"locale", ""},
 	{"metadata", "channel"}, {"metadata", "plan"}, {"metadata", "count"}, {"metadata", "flag"},
-	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}}
+	{"metadata", "sparse"}, {"metadata", "missing"}, {"type", ""}, {"bot", ""}}
+
+// propertyZones put hour buckets off the whole UTC hour (Kolkata by 30 minutes,
+// Kathmandu by 45) beside the epoch's; timegrid's tests cover clock changes.
+var propertyZones = []*time.Location{nil, mustZone("Asia/Kolkata"), mustZone("Asia/Kathmandu")}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
 
 // TestColumnsEqualStructs is the columnar path against the struct path it
 // replaced, on random records, for every query type, grouping and filter: the
@@ -203,11 +223,21 @@ func TestColumnsEqualStructs(t *testing.T) {
 					q.Tag = []string{"resolved", "(none)", ""}[rng.IntN(3)]
 					q.Stat = query.Stats[rng.IntN(len(query.Stats))]
 					q.Limit = []int{1, 3, 1000}[rng.IntN(3)]
+					// Buckets of unequal length (a zone's clock) on a third of
+					// the queries, chosen without the random stream so that the
+					// rest draw what they drew before.
+					q.Location = propertyZones[len(queries)%len(propertyZones)]
 					queries = append(queries, q)
 				}
 			}
 			mv := query.Query{Type: query.TypeMessageVolume, Bot: "b1", GroupBy: query.GroupType, Filters: f, Bucket: "1h"}
 			queries = append(queries, mv)
+			// Two bots whose records (and so ids) are the same: each counts on its own.
+			for _, g := range []string{query.GroupNone, query.GroupBot, query.GroupTag} {
+				for _, typ := range []query.Type{query.TypeConversationVolume, query.TypeMessageVolume, query.TypeConversationCounts, query.TypeConversations} {
+					queries = append(queries, query.Query{Type: typ, Bot: "b1", Bots: []string{"b1", "b2"}, GroupBy: g, Filters: f, Bucket: "1h", Limit: 50})
+				}
+			}
 			for _, typ := range []query.Type{query.TypeUserMessageHistogram, query.TypeConversations, query.TypeMessages, query.TypeTranscript} {
 				for _, limit := range []int{2, 40, 5000} {
 					queries = append(queries, query.Query{Type: typ, Bot: "b1", Filters: f, Limit: limit})
@@ -251,8 +281,8 @@ func compareAnswers(t *testing.T, recs *structRecords, q *query.Query, w exporta
 	t.Helper()
 	want, _, wantErr := structAnswers[q.Type](recs, t.Context(), q, w)
 	got, _, gotErr := answerers[q.Type](recs, t.Context(), q, w)
-	name := fmt.Sprintf("%s group %q %q filters %+v stat %s bucket %s tag %q field %s limit %d",
-		q.Type, q.GroupBy, q.MetadataKey, q.Filters, q.Stat, q.Bucket, q.Tag, q.Field, q.Limit)
+	name := fmt.Sprintf("%s group %q %q filters %+v stat %s bucket %s zone %v tag %q field %s limit %d",
+		q.Type, q.GroupBy, q.MetadataKey, q.Filters, q.Stat, q.Bucket, q.Location, q.Tag, q.Field, q.Limit)
 	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 		t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
 	}

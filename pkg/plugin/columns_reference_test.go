@@ -36,6 +36,31 @@ var structAnswers = map[query.Type]func(d *structRecords, ctx context.Context, q
 // scanConversations calls fn with each page of conversations in w that pass the
 // query's filters. Pages may be shared and must not be changed.
 func (d *structRecords) scanConversations(ctx context.Context, q *query.Query, w exportapi.Window, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
+	return structEachBot(q, func() (fetch.Stats, error) { return d.scanBotConversations(ctx, q, w, fn) })
+}
+
+// structEachBot reads each bot of q in turn, q.Bot set to it (the groupers follow
+// it), and fails with the first bot that fails.
+func structEachBot(q *query.Query, read func() (fetch.Stats, error)) (fetch.Stats, error) {
+	bots := q.Bots
+	if len(bots) == 0 {
+		bots = []string{q.Bot}
+	}
+	first := q.Bot
+	defer func() { q.Bot = first }()
+	var all fetch.Stats
+	for _, bot := range bots {
+		q.Bot = bot
+		st, err := read()
+		all.Add(st)
+		if err != nil {
+			return all, botError{bot: bot, err: err}
+		}
+	}
+	return all, nil
+}
+
+func (d *structRecords) scanBotConversations(ctx context.Context, q *query.Query, w exportapi.Window, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
 	return d.conversations(d.request(ctx, q, w), func(page []exportapi.Conversation) {
 		if m := selection.Matching(page, &q.Filters); len(m) > 0 {
 			fn(m)
@@ -49,11 +74,17 @@ func (d *structRecords) scanConversations(ctx context.Context, q *query.Query, w
 func (d *structRecords) scanMessages(ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
 	fn func(page []exportapi.Message, convGroups [][]string),
 ) (fetch.Stats, error) {
+	return structEachBot(q, func() (fetch.Stats, error) { return d.scanBotMessages(ctx, q, w, g, fn) })
+}
+
+func (d *structRecords) scanBotMessages(ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
+	fn func(page []exportapi.Message, convGroups [][]string),
+) (fetch.Stats, error) {
 	var c fetch.Stats
 	join := selection.NewJoin(&q.Filters, g)
 	if join != nil {
 		lookback := exportapi.Window{From: w.From.Add(-conversationLookback), To: w.To}
-		cc, err := d.scanConversations(withTableProgress(ctx, nil), q, lookback, join.AddConversations)
+		cc, err := d.scanBotConversations(withTableProgress(ctx, nil), q, lookback, join.AddConversations)
 		if len(cc.Incomplete) > 0 {
 			// Messages of read time may yet be dropped for their conversations':
 			// the table keeps its newest rows without following the read.
@@ -73,10 +104,11 @@ func (d *structRecords) scanMessages(ctx context.Context, q *query.Query, w expo
 	req.ConversationID = q.Filters.ConversationID
 	st, err := d.messages(req, func(page []exportapi.Message) {
 		if join == nil {
-			fn(page, nil)
+			fn(typedMessages(&q.Filters, page, nil))
 			return
 		}
-		fn(join.Messages(page))
+		msgs, groups := join.Messages(page)
+		fn(typedMessages(&q.Filters, msgs, groups))
 	})
 	c.Add(st)
 	return c, err
@@ -284,4 +316,23 @@ func structAnswerValues(d *structRecords, ctx context.Context, q *query.Query, w
 		})
 	}
 	return data.Frames{v.Frame()}, c, err
+}
+
+// typedMessages keeps the messages of a page (and their conversation groups)
+// that pass the message type filters, in new slices.
+func typedMessages(f *query.Filters, page []exportapi.Message, convGroups [][]string) ([]exportapi.Message, [][]string) {
+	if !f.MessageTypeFilters() {
+		return page, convGroups
+	}
+	var out []exportapi.Message
+	var groups [][]string
+	for i := range page {
+		if selection.SelectsMessage(f, &page[i]) {
+			out = append(out, page[i])
+			if convGroups != nil {
+				groups = append(groups, convGroups[i])
+			}
+		}
+	}
+	return out, groups
 }

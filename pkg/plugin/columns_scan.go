@@ -23,8 +23,13 @@ func (d *Datasource) knownBots() []string { return d.settings.KnownBots() }
 
 // scanConversationRows calls fn with each batch of conversations in w and the
 // rows of it that pass the query's filters (never none), in a buffer the next
-// call reuses. Batches may be shared and must not be changed.
+// call reuses, bot by bot (eachBot). Batches may be shared and must not be changed.
 func scanConversationRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, fn func(b *columnar.Conversations, rows []int32)) (fetch.Stats, error) {
+	return eachBot(q, func() (fetch.Stats, error) { return scanBotConversationRows(d, ctx, q, w, fn) })
+}
+
+// scanBotConversationRows is scanConversationRows for the bot q.Bot.
+func scanBotConversationRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, fn func(b *columnar.Conversations, rows []int32)) (fetch.Stats, error) {
 	f := newColumnFilter(&q.Filters)
 	return d.conversationColumns(ctx, d.request(ctx, q, w), func(b *columnar.Conversations, from, to int) {
 		if rows := f.passing(b, from, to); len(rows) > 0 {
@@ -34,16 +39,25 @@ func scanConversationRows(d reader, ctx context.Context, q *query.Query, w expor
 }
 
 // scanMessageRows calls fn with each batch of messages in w and the rows of it
-// whose conversation passes the query's filters. j, when not nil, gives each
-// row's conversation groups when g groups by the conversation (see selection.Join).
+// whose conversation passes the query's filters and whose type passes its type
+// filters, bot by bot (eachBot). j, when not nil, gives each row's conversation
+// groups when g groups by the conversation (see selection.Join); it joins a
+// bot's messages with that bot's conversations only, as ids may repeat across bots.
 func scanMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
+	fn func(b *columnar.Messages, rows []int32, j *columnJoin),
+) (fetch.Stats, error) {
+	return eachBot(q, func() (fetch.Stats, error) { return scanBotMessageRows(d, ctx, q, w, g, fn) })
+}
+
+// scanBotMessageRows is scanMessageRows for the bot q.Bot.
+func scanBotMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.Window, g selection.Grouper,
 	fn func(b *columnar.Messages, rows []int32, j *columnJoin),
 ) (fetch.Stats, error) {
 	var c fetch.Stats
 	join := newColumnJoin(&q.Filters, g)
 	if join != nil {
 		lookback := exportapi.Window{From: w.From.Add(-conversationLookback), To: w.To}
-		cc, err := scanConversationRows(d, withTableProgress(ctx, nil), q, lookback, join.addConversations)
+		cc, err := scanBotConversationRows(d, withTableProgress(ctx, nil), q, lookback, join.addConversations)
 		if len(cc.Incomplete) > 0 {
 			// Messages of read time may yet be dropped for their conversations':
 			// the table keeps its newest rows without following the read.
@@ -62,16 +76,23 @@ func scanMessageRows(d reader, ctx context.Context, q *query.Query, w exportapi.
 	req := d.request(ctx, q, w)
 	req.ConversationID = q.Filters.ConversationID
 	var all []int32
+	types := newTypeFilter(&q.Filters)
+	pass := func(b *columnar.Messages, rows []int32, j *columnJoin) {
+		if types != nil {
+			rows = types.keep(b, rows)
+		}
+		fn(b, rows, j)
+	}
 	st, err := d.messageColumns(ctx, req, func(b *columnar.Messages, from, to int) {
 		if join == nil {
 			all = all[:0]
 			for i := from; i < to; i++ {
 				all = append(all, int32(i))
 			}
-			fn(b, all, nil)
+			pass(b, all, nil)
 			return
 		}
-		fn(b, join.messages(b, from, to), join)
+		pass(b, join.messages(b, from, to), join)
 	})
 	c.Add(st)
 	return c, err
@@ -90,6 +111,7 @@ type msgGrouping struct {
 	setKnown []bool
 	none     int32
 	buf      []int32
+	join     *columnJoin // the join bySet follows: each bot's has sets of its own
 }
 
 func newMsgGrouping(g selection.Grouper, s *slots) *msgGrouping {
@@ -97,6 +119,10 @@ func newMsgGrouping(g selection.Grouper, s *slots) *msgGrouping {
 }
 
 func (mg *msgGrouping) batch(b *columnar.Messages) {
+	if mg.g.By == query.GroupBot {
+		// The batch may be of another bot than the last.
+		mg.none = unresolved
+	}
 	if mg.g.By == query.GroupType {
 		mg.codes = b.Type.Codes.Widen(mg.codes)
 		mg.values = &b.Type.Values
@@ -109,8 +135,11 @@ func (mg *msgGrouping) batch(b *columnar.Messages) {
 func (mg *msgGrouping) noneSlot() int32 {
 	if mg.none == unresolved {
 		group := ""
-		if mg.g.ByConversation() {
+		switch {
+		case mg.g.ByConversation():
 			group = selection.NoneGroup
+		case mg.g.By == query.GroupBot:
+			group = mg.g.ReadingBot()
 		}
 		mg.none = mg.s.of(group)
 	}
@@ -165,6 +194,9 @@ func (mg *msgGrouping) of(i int, j *columnJoin) []int32 {
 			buf = append(buf, s)
 		}
 	case mg.g.ByConversation() && j != nil && j.set(i) != noConversation:
+		if j != mg.join {
+			mg.join, mg.bySet, mg.setKnown = j, mg.bySet[:0], mg.setKnown[:0]
+		}
 		set := j.set(i)
 		for int(set) >= len(mg.bySet) {
 			mg.bySet = append(mg.bySet, nil)

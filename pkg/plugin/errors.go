@@ -16,6 +16,9 @@ func badQuery(err error) error { return errBadQuery{err} }
 // errorResponse turns a failed export into a query error with the status and
 // error source Grafana uses to tell plugin faults from upstream ones.
 func errorResponse(err error) backend.DataResponse {
+	if r, ok := botErrorResponse(err); ok {
+		return r
+	}
 	var bq errBadQuery
 	if errors.As(err, &bq) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, bq.Error())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
+	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
 // annotate tells the query inspector what the query cost and which export calls
@@ -48,7 +49,13 @@ func stat(name string, v float64, unit string) data.QueryStat {
 
 // linkTranscripts makes every conversation id in a table open that conversation's
 // transcript in Explore, over the panel's time range and the same bot.
-func (d *Datasource) linkTranscripts(frame *data.Frame, bot string) {
+func (d *Datasource) linkTranscripts(frame *data.Frame, q *query.Query) {
+	// A row of several bots' table opens its transcript in each of them: the
+	// conversation id is asked of every bot, and only its own bot has it.
+	var bot any = q.Bot
+	if q.MultiBot() {
+		bot = q.Bots
+	}
 	for _, f := range frame.Fields {
 		if (frame.Name == "conversations" && f.Name == frames.FieldID) || f.Name == frames.FieldConversationID {
 			if f.Config == nil {

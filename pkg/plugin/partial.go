@@ -54,14 +54,11 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 					"A %s over the range is exact only once all of it is read: refresh in a minute, or narrow the range.",
 				read, why, q.Type)), true
 		}
-		step, err := q.BucketSize(w.From, w.To)
+		b, err := bucketsOf(q, w)
 		if err != nil {
-			return errorResponse(badQuery(err)), true
+			return errorResponse(err), true
 		}
-		if q.Bucket == query.WholeRange {
-			step = total
-		}
-		frames.MaskSeries(out, incomplete, step)
+		frames.MaskBuckets(out, incomplete, b)
 	}
 	progress := map[string]any{
 		"complete": false, "readSeconds": (total - missing).Seconds(), "rangeSeconds": total.Seconds(), "incomplete": incomplete,

@@ -9,7 +9,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/frames"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
@@ -152,12 +151,12 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	if d.settingsErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error())
 	}
-	q, err := query.Parse(dq.JSON, query.Type(dq.QueryType), d.settings.DefaultBot)
+	q, err := query.ParseWithBots(dq.JSON, query.Type(dq.QueryType), d.settings.DefaultBot, d.settings.KnownBots())
 	if err != nil {
 		return errorResponse(badQuery(err))
 	}
 	q.Interval, q.MaxDataPoints = dq.Interval, dq.MaxDataPoints
-	w := exportapi.Window{From: dq.TimeRange.From.UTC().Add(-q.TimeShift), To: dq.TimeRange.To.UTC().Add(-q.TimeShift)}
+	w := readWindow(&q, dq.TimeRange.From.UTC(), dq.TimeRange.To.UTC())
 	// The bounds first: a time past 2262 reaches the plugin wrapped into the 1700s
 	// (the SDK turns Grafana's epoch milliseconds into 64-bit nanoseconds), so
 	// 1960–2300 arrives as a range that ends before it starts.
@@ -174,7 +173,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 	}
 	r := d.run(ctx, &q, w)
 	if q.TimeShift > 0 && r.Error == nil {
-		frames.ShiftSeries(r.Frames, q.TimeShift, q.TimeShiftText)
+		frames.ShiftSeriesBy(r.Frames, shownAt(&q), q.TimeShiftText)
 	}
 	return r
 }

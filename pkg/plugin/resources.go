@@ -54,8 +54,9 @@ func (d *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 		}
 		window = time.Duration(n) * time.Hour
 	}
-	model, _ := json.Marshal(map[string]string{"bot": p.Get("bot"), "field": p.Get("field"), "metadataKey": p.Get("metadataKey")})
-	q, err := query.Parse(model, query.TypeValues, d.settings.DefaultBot)
+	// bot may be repeated: the values of several bots (a multi-value variable).
+	model, _ := json.Marshal(map[string]any{"bot": p["bot"], "field": p.Get("field"), "metadataKey": p.Get("metadataKey")})
+	q, err := query.ParseWithBots(model, query.TypeValues, d.settings.DefaultBot, d.settings.KnownBots())
 	if err != nil {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return

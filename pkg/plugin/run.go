@@ -57,7 +57,7 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 	for _, f := range out {
 		annotate(f, c)
 		if q.Type == query.TypeConversations || q.Type == query.TypeMessages {
-			d.linkTranscripts(f, q.Bot)
+			d.linkTranscripts(f, q)
 		}
 	}
 	return backend.DataResponse{Frames: out}
@@ -72,14 +72,23 @@ type seriesBase struct {
 }
 
 func newSeries(q *query.Query, w exportapi.Window) (seriesBase, error) {
-	size, err := q.BucketSize(w.From, w.To)
+	b, err := bucketsOf(q, w)
 	if err != nil {
-		return seriesBase{}, badQuery(err)
-	}
-	b := frames.NewBuckets(w.From, w.To, size)
-	if q.Bucket == query.WholeRange {
-		b = frames.RangeBucket(w.From, w.To)
+		return seriesBase{}, err
 	}
 	g := selection.NewGrouper(q)
 	return seriesBase{buckets: b, grouper: g, seeds: g.Seeds(&q.Filters)}, nil
+}
+
+// bucketsOf lays out a time series' buckets over the window: the whole range,
+// or buckets on the query's time zone's clock (the Unix epoch without one).
+func bucketsOf(q *query.Query, w exportapi.Window) (frames.Buckets, error) {
+	size, err := q.BucketSize(w.From, w.To)
+	if err != nil {
+		return frames.Buckets{}, badQuery(err)
+	}
+	if q.Bucket == query.WholeRange {
+		return frames.RangeBucket(w.From, w.To), nil
+	}
+	return frames.NewZonedBuckets(w.From, w.To, size, q.Location), nil
 }

@@ -15,7 +15,7 @@ import (
 const conversationLookback = 24 * time.Hour
 
 func (d *Datasource) request(ctx context.Context, q *query.Query, w exportapi.Window) fetch.Request {
-	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords, AnswerBy: answerBy(ctx), Progress: tableProgress(ctx)}
+	return fetch.Request{Bot: q.Bot, Window: w, MaxRecords: d.settings.MaxRecords, AnswerBy: answerBy(ctx), Progress: tableProgress(ctx, q.Bot)}
 }
 
 type tableProgressKey struct{}
@@ -27,9 +27,20 @@ func withTableProgress(ctx context.Context, pr *fetch.Progress) context.Context 
 	return context.WithValue(ctx, tableProgressKey{}, pr)
 }
 
-func tableProgress(ctx context.Context) *fetch.Progress {
-	pr, _ := ctx.Value(tableProgressKey{}).(*fetch.Progress)
-	return pr
+// withTableReads is withTableProgress for a table that follows each bot's read.
+func withTableReads(ctx context.Context, t *tableReads) context.Context {
+	return context.WithValue(ctx, tableProgressKey{}, t)
+}
+
+// tableProgress is the progress the read of bot reports to (nil: none).
+func tableProgress(ctx context.Context, bot string) *fetch.Progress {
+	switch pr := ctx.Value(tableProgressKey{}).(type) {
+	case *fetch.Progress:
+		return pr
+	case *tableReads:
+		return pr.forBot(bot)
+	}
+	return nil
 }
 
 type answerByKey struct{}

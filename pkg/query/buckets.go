@@ -44,9 +44,9 @@ func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		if n := BucketCount(from, to, size); n > MaxBuckets {
+		if n := q.bucketCount(from, to, size); n > MaxBuckets {
 			return 0, fmt.Errorf("bucket %s over this range needs %d buckets, more than %d; use a bucket of %s or more, or leave it empty",
-				quote.Text(q.Bucket), n, MaxBuckets, gtime.FormatInterval(smallestBucket(from, to)))
+				quote.Text(q.Bucket), n, MaxBuckets, gtime.FormatInterval(q.smallestBucket(from, to)))
 		}
 		return size, nil
 	}
@@ -57,16 +57,16 @@ func (q *Query) BucketSize(from, to time.Time) (time.Duration, error) {
 		}
 	}
 	for _, b := range roundBuckets {
-		if b >= want && BucketCount(from, to, b) <= MaxBuckets {
+		if b >= want && q.bucketCount(from, to, b) <= MaxBuckets {
 			return b, nil
 		}
 	}
 	return 0, fmt.Errorf("the time range is too long for buckets of at most 7d (%d buckets at most); narrow it", MaxBuckets)
 }
 
-func smallestBucket(from, to time.Time) time.Duration {
+func (q *Query) smallestBucket(from, to time.Time) time.Duration {
 	for _, b := range roundBuckets {
-		if BucketCount(from, to, b) <= MaxBuckets {
+		if q.bucketCount(from, to, b) <= MaxBuckets {
 			return b
 		}
 	}
@@ -76,4 +76,10 @@ func smallestBucket(from, to time.Time) time.Duration {
 // BucketCount is the number of epoch-aligned buckets of size that [from, to) touches.
 func BucketCount(from, to time.Time, size time.Duration) int64 {
 	return timegrid.Count(from, to, size)
+}
+
+// bucketCount is the number of the query's buckets of size over [from, to): on
+// its time zone's clock when it names one.
+func (q *Query) bucketCount(from, to time.Time, size time.Duration) int64 {
+	return timegrid.ZonedCount(from, to, size, q.Location, MaxBuckets)
 }

@@ -27,6 +27,12 @@ const (
 // queryType inside the JSON); defaultBot stands in for an empty bot. Errors name
 // the field and say what would be accepted.
 func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
+	return ParseWithBots(raw, queryType, defaultBot, nil)
+}
+
+// ParseWithBots is Parse where AllBots stands for known, the data source's bots
+// (the default bot first); with none known it stands for defaultBot.
+func ParseWithBots(raw []byte, queryType Type, defaultBot string, known []string) (Query, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return Query{}, errors.New("the query is not a JSON object")
@@ -35,7 +41,7 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 	q := Query{
 		RefID:       p.str("refId"),
 		Type:        Type(strings.TrimSpace(string(queryType))),
-		Bot:         strings.TrimSpace(p.str("bot")),
+		Bots:        p.bots(),
 		GroupBy:     p.groupBy(),
 		MetadataKey: strings.TrimSpace(p.str("metadataKey")),
 		Tag:         strings.TrimSpace(p.str("tag")),
@@ -45,6 +51,7 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 		Limit:       p.limit(),
 		// Kept as written: display names show the shift the way the user wrote it.
 		TimeShiftText: strings.TrimSpace(p.str("timeShift")),
+		Timezone:      strings.TrimSpace(p.str("timezone")),
 	}
 	if q.Type == "" {
 		q.Type = Type(strings.TrimSpace(p.str("queryType")))
@@ -53,11 +60,11 @@ func Parse(raw []byte, queryType Type, defaultBot string) (Query, error) {
 	if p.err != nil {
 		return q, p.err
 	}
-	return q, q.check(defaultBot)
+	return q, q.check(defaultBot, known)
 }
 
 // check applies the rules and defaults of docs/reference.md.
-func (q *Query) check(defaultBot string) error {
+func (q *Query) check(defaultBot string, known []string) error {
 	if q.Type == "" {
 		return fmt.Errorf("the query has no type; choose one of %s", Choices(Types()))
 	}
@@ -65,17 +72,28 @@ func (q *Query) check(defaultBot string) error {
 	if !ok {
 		return fmt.Errorf("unknown query type %s; choose one of %s", quote.Text(string(q.Type)), Choices(Types()))
 	}
-	if q.Bot == "" {
-		q.Bot = defaultBot
+	askedAll := slices.Contains(q.Bots, AllBots)
+	q.Bots = resolveBots(q.Bots, defaultBot, known)
+	if len(q.Bots) > 0 {
+		q.Bot = q.Bots[0]
+	}
+	if len(q.Bots) < 2 {
+		q.Bots = nil
 	}
 	// Before any other rule, so that "$group" is named as a variable, not as an unknown grouping.
 	if err := q.checkVariables(); err != nil {
 		return err
 	}
 	if q.Bot == "" && (q.Type != TypeValues || q.Field != FieldBot) {
+		if askedAll {
+			return errors.New("no bot: the query asks for all bots, and the data source settings name no bots and no default bot")
+		}
 		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
 	}
 	if err := q.parseTimeShift(); err != nil {
+		return err
+	}
+	if err := q.loadTimezone(); err != nil {
 		return err
 	}
 	if err := checkGroupBy(q.GroupBy, spec); err != nil {
@@ -119,6 +137,9 @@ func (q *Query) check(defaultBot string) error {
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
+	if err := checkTypeFilters(q, spec); err != nil {
+		return err
+	}
 	for i, m := range q.Filters.Metadata {
 		if m.Key == "" {
 			return fmt.Errorf("metadata filter %d has no key", i+1)
@@ -128,6 +149,29 @@ func (q *Query) check(defaultBot string) error {
 		}
 	}
 	return nil
+}
+
+// checkTypeFilters refuses a message type filter where no message is read: a
+// conversation has no type, and ignoring the filter would answer a number the
+// query did not ask for.
+func checkTypeFilters(q *Query, spec Spec) error {
+	if !q.Filters.MessageTypeFilters() || ReadsMessages(q) {
+		return nil
+	}
+	var with []string
+	for _, s := range Registry {
+		if s.Reads == "messages" {
+			with = append(with, string(s.Type))
+		}
+	}
+	return fmt.Errorf("filters.types and filters.excludeTypes (message type) apply to %s and to values of %s; %s counts conversations",
+		Choices(with), FieldMessageType, spec.Type)
+}
+
+// ReadsMessages reports whether the query reads messages, the records a message
+// type filter applies to.
+func ReadsMessages(q *Query) bool {
+	return q.Spec().Reads == "messages" || (q.Type == TypeValues && q.Field == FieldMessageType)
 }
 
 // checkGroupBy accepts a grouping any grouped type knows. A grouping only some
@@ -181,6 +225,55 @@ func ParseBucket(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("bucket %s must be a whole number of seconds", quote.Text(s))
 	}
 	return d, nil
+}
+
+// resolveBots puts the default bot for none and the known bots (or, with none,
+// the default bot) for AllBots, keeping each bot once in the order named.
+func resolveBots(named []string, defaultBot string, known []string) []string {
+	if len(named) == 0 {
+		named = []string{defaultBot}
+	}
+	all := known
+	if len(all) == 0 {
+		all = []string{defaultBot}
+	}
+	var out []string
+	for _, b := range named {
+		each := []string{b}
+		if b == AllBots {
+			each = all
+		}
+		for _, e := range each {
+			if e = strings.TrimSpace(e); e != "" && !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// bots reads bot: one name, or a list of names (a multi-value variable).
+func (p *parser) bots() []string {
+	v, ok := p.raw("bot")
+	if !ok {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil {
+		items = []json.RawMessage{v}
+	}
+	var out []string
+	for _, it := range items {
+		s, err := textOf(it)
+		if err != nil {
+			p.fail("bot must be a text, not %s (or a list of texts, for several bots)", describe(v))
+			return nil
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // parser decodes fields one by one and keeps the first error, which names the field.
@@ -255,8 +348,11 @@ func (p *parser) filters() Filters {
 		Tags:           sub.list("filters.tags", "tags"),
 		ExcludeTags:    sub.list("filters.excludeTags", "excludeTags"),
 		Locales:        sub.list("filters.locales", "locales"),
+		ExcludeLocales: sub.list("filters.excludeLocales", "excludeLocales"),
 		ConversationID: strings.TrimSpace(sub.str("conversationId")),
 		Metadata:       sub.metadataFilters(),
+		Types:          sub.list("filters.types", "types"),
+		ExcludeTypes:   sub.list("filters.excludeTypes", "excludeTypes"),
 	}
 	if sub.err != nil {
 		p.fail("filters.%s", sub.err)

@@ -146,3 +146,29 @@ func TestLegacyFormsMeanWhatTheEditorMigratesThemTo(t *testing.T) {
 		})
 	}
 }
+
+func TestParseAdHocFilterTargets(t *testing.T) {
+	q, err := Parse([]byte(`{"bot":"b","filters":{"excludeLocales":["de_de","(none)"],"types":"UserInput, Question","excludeTypes":["BotMessage"]}}`),
+		TypeTranscript, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Filters{ExcludeLocales: []string{"de_de", "(none)"}, Types: []string{"UserInput", "Question"}, ExcludeTypes: []string{"BotMessage"}}
+	if diff := cmp.Diff(want, q.Filters, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("filters (-want +got):\n%s", diff)
+	}
+	// Values of messageType read messages: a type filter applies.
+	if _, err := Parse([]byte(`{"bot":"b","field":"messageType","filters":{"types":["UserInput"]}}`), TypeValues, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []Type{TypeConversations, TypeTagRate, TypeConversationCounts} {
+		_, err := Parse([]byte(`{"bot":"b","filters":{"excludeTypes":["BotMessage"]}}`), typ, "")
+		if err == nil || !strings.Contains(err.Error(), "apply to messages, transcript or messageVolume") {
+			t.Errorf("%s: error %v, want the types a message type filter applies to", typ, err)
+		}
+	}
+	_, err = Parse([]byte(`{"bot":"b","filters":{"excludeLocales":["$loc"]}}`), TypeConversations, "")
+	if err == nil || !strings.Contains(err.Error(), "$loc") {
+		t.Fatalf("error %v, want the unresolved variable named", err)
+	}
+}

@@ -72,7 +72,7 @@ type Spec struct {
 }
 
 // Groupings every grouped type accepts; messageVolume adds the message type.
-var conversationGroups = []string{GroupTag, GroupLocale, GroupMetadata}
+var conversationGroups = []string{GroupTag, GroupLocale, GroupMetadata, GroupBot}
 
 // Registry is every query type, in the order the editor offers them.
 var Registry = []Spec{
@@ -160,6 +160,7 @@ var GroupByOptions = []GroupByOption{
 	{GroupLocale, "Locale", "One per locale"},
 	{GroupMetadata, "Metadata", "One per value of a metadata key"},
 	{GroupType, "Message type", "One per message type (message volume only)"},
+	{GroupBot, "Bot", "One per bot of the query"},
 }
 
 // Stats are the statistics of userMessages, the default first.

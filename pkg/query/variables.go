@@ -24,14 +24,16 @@ type textField struct {
 // texts lists every text of the query that reaches a filter, a grouping or the API.
 func (q *Query) texts() []textField {
 	out := []textField{
-		{"bot", q.Bot}, {"groupBy", q.GroupBy}, {"metadataKey", q.MetadataKey}, {"tag", q.Tag},
+		{"groupBy", q.GroupBy}, {"metadataKey", q.MetadataKey}, {"tag", q.Tag},
 		{"stat", q.Stat}, {"bucket", q.Bucket}, {"timeShift", q.TimeShiftText}, {"field", q.Field},
+		{"timezone", q.Timezone},
 		{"filters.conversationId", q.Filters.ConversationID},
 	}
 	for _, l := range []struct {
 		name  string
 		items []string
-	}{{"filters.tags", q.Filters.Tags}, {"filters.excludeTags", q.Filters.ExcludeTags}, {"filters.locales", q.Filters.Locales}} {
+	}{{"bot", q.BotList()}, {"filters.tags", q.Filters.Tags}, {"filters.excludeTags", q.Filters.ExcludeTags}, {"filters.locales", q.Filters.Locales},
+		{"filters.excludeLocales", q.Filters.ExcludeLocales}, {"filters.types", q.Filters.Types}, {"filters.excludeTypes", q.Filters.ExcludeTypes}} {
 		for _, s := range l.items {
 			out = append(out, textField{l.name, s})
 		}

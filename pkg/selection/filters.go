@@ -14,7 +14,7 @@ import (
 // ConversationFilters reports whether any filter looks at the conversation, so a
 // messages query knows it must read conversations too.
 func ConversationFilters(f *query.Filters) bool {
-	return len(f.Tags) > 0 || len(f.ExcludeTags) > 0 || len(f.Locales) > 0 || len(f.Metadata) > 0
+	return len(f.Tags) > 0 || len(f.ExcludeTags) > 0 || len(f.Locales) > 0 || len(f.ExcludeLocales) > 0 || len(f.Metadata) > 0
 }
 
 // NoneGroup is the group of a conversation without a tag, or with a missing, null
@@ -46,6 +46,9 @@ func Selects(f *query.Filters, c *exportapi.Conversation) bool {
 	if len(f.Locales) > 0 && !slices.Contains(f.Locales, OrNone(c.Locale)) {
 		return false
 	}
+	if slices.Contains(f.ExcludeLocales, OrNone(c.Locale)) {
+		return false
+	}
 	for _, m := range f.Metadata {
 		text, _ := c.MetadataText(m.Key)
 		if (OrNone(text) == OrNone(m.Value)) != (m.Op == "=") {
@@ -53,6 +56,17 @@ func Selects(f *query.Filters, c *exportapi.Conversation) bool {
 		}
 	}
 	return true
+}
+
+// SelectsMessage reports whether a message passes the message type filters: its
+// type (NoneGroup when empty, as grouping by type shows it) is one of Types, when
+// any, and none of ExcludeTypes.
+func SelectsMessage(f *query.Filters, m *exportapi.Message) bool {
+	t := OrNone(m.Type)
+	if len(f.Types) > 0 && !slices.Contains(f.Types, t) {
+		return false
+	}
+	return !slices.Contains(f.ExcludeTypes, t)
 }
 
 // hasTag reports whether c falls in the group of tag t: it carries t, or t is

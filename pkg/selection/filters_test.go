@@ -33,6 +33,10 @@ func TestFiltersMatch(t *testing.T) {
 		{"locale (none) or one", query.Filters{Locales: []string{"en_us", NoneGroup}}, true, true},
 		{"metadata = (none)", query.Filters{Metadata: []query.MetadataFilter{{Key: "channel", Op: "=", Value: NoneGroup}}}, false, true},
 		{"metadata != (none)", query.Filters{Metadata: []query.MetadataFilter{{Key: "channel", Op: "!=", Value: NoneGroup}}}, true, false},
+		{"exclude locale", query.Filters{ExcludeLocales: []string{"en_us"}}, false, true},
+		{"exclude locale (none)", query.Filters{ExcludeLocales: []string{NoneGroup}}, true, false},
+		{"exclude another locale", query.Filters{ExcludeLocales: []string{"de_de"}}, true, true},
+		{"locale and its exclusion", query.Filters{Locales: []string{"en_us"}, ExcludeLocales: []string{"en_us"}}, false, false},
 	}
 	for _, tc := range cases {
 		if got := Selects(&tc.f, &c); got != tc.c {
@@ -40,6 +44,31 @@ func TestFiltersMatch(t *testing.T) {
 		}
 		if got := Selects(&tc.f, &none); got != tc.n {
 			t.Errorf("%s: conversation without values: %v", tc.name, got)
+		}
+	}
+}
+
+func TestSelectsMessage(t *testing.T) {
+	user := exportapi.Message{ID: "u", Type: "user"}
+	none := exportapi.Message{ID: "n"}
+	cases := []struct {
+		name string
+		f    query.Filters
+		u, n bool
+	}{
+		{"no filters", query.Filters{}, true, true},
+		{"type", query.Filters{Types: []string{"user"}}, true, false},
+		{"types", query.Filters{Types: []string{"bot", NoneGroup}}, false, true},
+		{"exclude", query.Filters{ExcludeTypes: []string{"user"}}, false, true},
+		{"exclude (none)", query.Filters{ExcludeTypes: []string{NoneGroup}}, true, false},
+		{"conversation filters do not look at the type", query.Filters{Locales: []string{"x"}}, true, true},
+	}
+	for _, tc := range cases {
+		if got := SelectsMessage(&tc.f, &user); got != tc.u {
+			t.Errorf("%s: typed message: %v", tc.name, got)
+		}
+		if got := SelectsMessage(&tc.f, &none); got != tc.n {
+			t.Errorf("%s: message without type: %v", tc.name, got)
 		}
 	}
 }

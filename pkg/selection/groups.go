@@ -11,11 +11,28 @@ import (
 type Grouper struct {
 	By          string
 	MetadataKey string
+	// Bots are the query's bots, each of which has a group with groupBy bot;
+	// Reading is the bot whose records are being grouped (the query's Bot, which
+	// a read of several bots sets to each in turn).
+	Bots    []string
+	Reading *string
 }
 
 // NewGrouper returns the grouper of a query.
 func NewGrouper(q *query.Query) Grouper {
-	return Grouper{By: q.GroupBy, MetadataKey: q.MetadataKey}
+	g := Grouper{By: q.GroupBy, MetadataKey: q.MetadataKey}
+	if q.GroupBy == query.GroupBot {
+		g.Bots, g.Reading = q.BotList(), &q.Bot
+	}
+	return g
+}
+
+// ReadingBot is the bot whose records are being grouped ("" when unknown).
+func (g Grouper) ReadingBot() string {
+	if g.Reading == nil {
+		return ""
+	}
+	return *g.Reading
 }
 
 // Grouped reports whether records are split into groups at all.
@@ -56,6 +73,8 @@ func (g Grouper) Conversation(c *exportapi.Conversation, buf []string) []string 
 	case query.GroupMetadata:
 		v, _ := c.MetadataText(g.MetadataKey)
 		return append(buf, OrNone(v))
+	case query.GroupBot:
+		return append(buf, g.ReadingBot())
 	}
 	return append(buf, "")
 }
@@ -72,6 +91,8 @@ func (g Grouper) Message(m *exportapi.Message, convGroups []string, buf []string
 			return append(buf, NoneGroup)
 		}
 		return append(buf, convGroups...)
+	case g.By == query.GroupBot:
+		return append(buf, g.ReadingBot())
 	}
 	return append(buf, "")
 }
@@ -84,6 +105,10 @@ func (g Grouper) Seeds(f *query.Filters) []string {
 		return f.Tags
 	case query.GroupLocale:
 		return f.Locales
+	case query.GroupBot:
+		// Every bot has a series, zero when it has no records: an alert per bot
+		// sees its bot go quiet.
+		return g.Bots
 	}
 	return nil
 }

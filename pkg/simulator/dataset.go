@@ -75,7 +75,10 @@ type Config struct {
 	Days int
 	// PerHour is the mean number of conversations a bot starts in an hour.
 	PerHour float64
-	Seed    uint64
+	// Sizes scale PerHour per bot (a bot not named starts PerHour): a fleet has
+	// a large bot beside small ones.
+	Sizes map[string]float64
+	Seed  uint64
 	// Now is the API's clock; nil means time.Now. Data reaches up to Now and
 	// conversations still under way at Now show only what has happened so far.
 	Now func() time.Time
@@ -287,11 +290,19 @@ var hourlyShape = [24]float64{
 	1.45, 1.4, 1.45, 1.5, 1.4, 1.3, 1.1, 0.95, 0.8, 0.65, 0.5, 0.35,
 }
 
+// perHour is the mean number of conversations bot starts in an hour.
+func (d *Dataset) perHour(bot string) float64 {
+	if size, ok := d.cfg.Sizes[bot]; ok && size > 0 {
+		return d.cfg.PerHour * size
+	}
+	return d.cfg.PerHour
+}
+
 func (d *Dataset) generateHour(bot string, hour int64) []Conversation {
 	key := d.botKeys[bot]
 	rng := rand.New(rand.NewPCG(key, uint64(hour)))
 	hourStart := time.Unix(hour*3600, 0).UTC()
-	mean := d.cfg.PerHour * hourlyShape[hourStart.Hour()]
+	mean := d.perHour(bot) * hourlyShape[hourStart.Hour()]
 	if wd := hourStart.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		mean *= 0.6
 	}

@@ -10,6 +10,7 @@ import { AgentXOptions, AgentXQuery } from '../types';
 import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
 import { PickerField } from './PickerField';
+import { botFromText, botText, pickerBot, withAllBots } from '../editor/bots';
 import { usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
@@ -21,7 +22,7 @@ type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
  */
 export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
   const target = prepareAnnotation({ target: query } as never).target as AgentXQuery;
-  const pickers = usePickers(datasource, target.bot);
+  const pickers = usePickers(datasource, pickerBot(target.bot));
   const problems = queryProblems(target);
   const update = (patch: Partial<AgentXQuery>) => {
     const next = { ...target, ...patch };
@@ -40,13 +41,13 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
             id="agentx-annotation-bot"
             label="Bot"
             width={32}
-            tooltip="Empty uses the data source's default bot. Template variables allowed."
-            picker={pickers.bots}
+            tooltip="Empty uses the data source's default bot; All bots, or several names separated by commas, read them all. Template variables allowed."
+            picker={{ ...pickers.bots, options: withAllBots(pickers.bots.options) }}
             what="bots"
-            value={target.bot}
+            value={botText(target.bot)}
             placeholder="default bot"
             clearable
-            onChange={(bot) => update({ bot })}
+            onChange={(bot) => update({ bot: botFromText(bot) })}
           />
           <CommitField
             id="agentx-annotation-limit"

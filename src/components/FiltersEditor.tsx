@@ -4,6 +4,7 @@ import { Button, Collapse, IconButton, MultiCombobox, RadioButtonGroup, Stack } 
 
 import { MetadataFilter, QueryFilters, QueryType } from '../types';
 import { uses } from '../editor/queryModel';
+import { QUERY_TYPE_SPECS } from '../generated/queryModel';
 import { CommitField } from './CommitField';
 import { PickerField } from './PickerField';
 import { WithPickerHint } from './PickerHint';
@@ -15,12 +16,16 @@ interface Props {
   tags: Picker;
   locales: Picker;
   metadataKeys: Picker;
+  messageTypes?: Picker;
   /** metadata rows that cannot run, by index */
   problems?: Record<number, string>;
   onChange: (filters: QueryFilters) => void;
 }
 
-type ListKey = 'tags' | 'excludeTags' | 'locales';
+type ListKey = 'tags' | 'excludeTags' | 'locales' | 'excludeLocales' | 'types' | 'excludeTypes';
+
+/** Whether a query type reads messages, the records a message type filter applies to. */
+const readsMessages = (t?: QueryType) => !!t && QUERY_TYPE_SPECS[t].reads === 'messages';
 
 const OPERATORS = [
   { value: '=' as const, label: '=', description: 'The value, compared as text' },
@@ -39,6 +44,15 @@ export function filtersSummary(f: QueryFilters, queryType?: QueryType): string {
   }
   if (f.locales?.length) {
     parts.push(`locale ${list(f.locales)}`);
+  }
+  if (f.excludeLocales?.length) {
+    parts.push(`locale not ${list(f.excludeLocales)}`);
+  }
+  if (readsMessages(queryType) && f.types?.length) {
+    parts.push(`type ${list(f.types)}`);
+  }
+  if (readsMessages(queryType) && f.excludeTypes?.length) {
+    parts.push(`type not ${list(f.excludeTypes)}`);
   }
   for (const m of f.metadata ?? []) {
     parts.push(`${m.key || '?'} ${m.op === '!=' ? '≠' : '='} ${m.value === '' ? '""' : m.value}`);
@@ -78,7 +92,16 @@ function ListFilter(props: {
   );
 }
 
-export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys, problems, onChange }: Props) {
+export function FiltersEditor({
+  queryType,
+  filters,
+  tags,
+  locales,
+  metadataKeys,
+  messageTypes,
+  problems,
+  onChange,
+}: Props) {
   const metadata = filters.metadata ?? [];
   const hasProblems = Object.keys(problems ?? {}).length > 0;
   const [open, setOpen] = useState(false);
@@ -120,8 +143,41 @@ export function FiltersEditor({ queryType, filters, tags, locales, metadataKeys,
               filters={filters}
               onChange={onChange}
             />
+            <ListFilter
+              id="excludeLocales"
+              label="Not locales"
+              tooltip="The conversation's locale is none of these"
+              picker={locales}
+              what="locales"
+              filters={filters}
+              onChange={onChange}
+            />
           </EditorFieldGroup>
         </EditorRow>
+        {readsMessages(queryType) && messageTypes && (
+          <EditorRow>
+            <EditorFieldGroup>
+              <ListFilter
+                id="types"
+                label="Message types"
+                tooltip="The message's type is one of these"
+                picker={messageTypes}
+                what="message types"
+                filters={filters}
+                onChange={onChange}
+              />
+              <ListFilter
+                id="excludeTypes"
+                label="Not message types"
+                tooltip="The message's type is none of these"
+                picker={messageTypes}
+                what="message types"
+                filters={filters}
+                onChange={onChange}
+              />
+            </EditorFieldGroup>
+          </EditorRow>
+        )}
         {metadata.map((m, i) => (
           <EditorRow key={i}>
             <EditorFieldGroup>

@@ -233,4 +233,24 @@ describe('QueryEditor pickers', () => {
     expect(screen.getByText('Could not load bots (API key rejected); type a value')).toBeInTheDocument();
     expect(screen.getByText('Could not load tags (unknown bot); type a value')).toBeInTheDocument();
   });
+
+  it('offers a time zone field for time series and says which zone the buckets follow', async () => {
+    await setup({ queryType: 'conversationVolume' }, CoreApp.UnifiedAlerting);
+    expect(screen.getByText('Time zone')).toBeInTheDocument();
+    expect(document.getElementById('agentx-timezone')).toBeInTheDocument();
+    expect(screen.getByText(/Buckets follow UTC: alert rules have no dashboard/)).toBeInTheDocument();
+    cleanup();
+    await setup({ queryType: 'conversationVolume', timezone: 'Australia/Lord_Howe' }, CoreApp.UnifiedAlerting);
+    expect(screen.getByText('Buckets follow Australia/Lord_Howe')).toBeInTheDocument();
+    cleanup();
+    await setup({ queryType: 'conversations' }, CoreApp.Dashboard);
+    expect(screen.queryByText('Time zone')).not.toBeInTheDocument();
+  });
+
+  it('keeps the time zone between time series types and drops it for tables', async () => {
+    const { switchType } = await import('../editor/queryModel');
+    const q: AgentXQuery = { refId: 'A', queryType: 'conversationVolume', timezone: 'Europe/Berlin' };
+    expect(switchType(q, 'tagRate').timezone).toBe('Europe/Berlin');
+    expect(switchType(q, 'conversations').timezone).toBeUndefined();
+  });
 });

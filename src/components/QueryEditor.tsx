@@ -1,7 +1,7 @@
 import React, { useRef } from 'react';
-import { CoreApp, QueryEditorProps } from '@grafana/data';
+import { CoreApp, InternalTimeZones, QueryEditorProps } from '@grafana/data';
 import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Combobox, ComboboxOption, RadioButtonGroup } from '@grafana/ui';
+import { Combobox, ComboboxOption, RadioButtonGroup, Text, TimeZonePicker } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import {
@@ -14,10 +14,12 @@ import {
   uses,
 } from '../editor/queryModel';
 import { allowedTypes, isRunnable, queryProblems } from '../editor/validate';
+import { zoneNote } from '../timezone';
 import { AgentXOptions, AgentXQuery, DEFAULT_QUERY, QUERY_TYPES, QueryType } from '../types';
 import { CommitField } from './CommitField';
 import { FiltersEditor } from './FiltersEditor';
 import { PickerField } from './PickerField';
+import { botFromText, botText, pickerBot, withAllBots } from '../editor/bots';
 import { usePickers } from './usePickers';
 
 type Props = QueryEditorProps<DataSource, AgentXQuery, AgentXOptions>;
@@ -46,10 +48,10 @@ export function typeOptions(app?: CoreApp | string, current?: QueryType): Array<
 export const READING_HELP =
   'The last days of your bots are kept ready in the background. A longer range not yet read shows what is complete after a few seconds (the rest stays empty, with a notice) and fills in as you refresh; alert rules always wait for the whole answer.';
 
-export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, app }: Props) {
+export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, app, data }: Props) {
   const query = migrateQuery({ ...DEFAULT_QUERY, ...saved });
   const t = query.queryType;
-  const pickers = usePickers(datasource, query.bot);
+  const pickers = usePickers(datasource, pickerBot(query.bot));
   const problems = queryProblems(query, app);
 
   /**
@@ -98,13 +100,13 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
             id="agentx-bot"
             label="Bot"
             width={WIDE}
-            tooltip="Empty uses the data source's default bot. Template variables allowed."
-            picker={pickers.bots}
+            tooltip="Empty uses the data source's default bot; All bots, or several names separated by commas, read them all. Template variables allowed."
+            picker={{ ...pickers.bots, options: withAllBots(pickers.bots.options) }}
             what="bots"
-            value={query.bot}
+            value={botText(query.bot)}
             placeholder="default bot"
             clearable
-            onChange={(bot) => update({ bot })}
+            onChange={(bot) => update({ bot: botFromText(bot) })}
           />
           {uses.field(t) && (
             <EditorField label="List" width={MEDIUM} htmlFor="agentx-field">
@@ -166,7 +168,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
                 id="agentx-bucket"
                 label="Bucket"
                 width={NARROW}
-                tooltip="1m to 7d, aligned to UTC; range: one bucket over the whole time range; empty follows the panel's interval"
+                tooltip="1m to 7d; hours, days and weeks (from Monday) follow the time zone below; range: one bucket over the whole time range; empty follows the panel's interval"
                 problem={problems.bucket}
                 value={query.bucket ?? ''}
                 placeholder="auto"
@@ -186,6 +188,16 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
               />
             )}
           </EditorFieldGroup>
+        </EditorRow>
+      )}
+      {uses.bucket(t) && (
+        <EditorRow>
+          <TimeZoneField
+            value={query.timezone}
+            app={app}
+            requestZone={data?.request?.timezone}
+            onChange={(timezone) => update({ timezone })}
+          />
         </EditorRow>
       )}
       {((uses.groupBy(t) && query.groupBy === 'metadata') || (uses.field(t) && query.field === 'metadataValue')) && (
@@ -212,6 +224,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
             tags={pickers.tags}
             locales={pickers.locales}
             metadataKeys={pickers.metadataKeys}
+            messageTypes={pickers.messageTypes}
             problems={problems.metadata}
             onChange={(filters) => update({ filters })}
           />
@@ -233,5 +246,43 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
         </EditorRow>
       )}
     </EditorRows>
+  );
+}
+
+const ALERTING: Array<CoreApp | string | undefined> = [CoreApp.UnifiedAlerting, CoreApp.CloudAlerting];
+
+/**
+ * The zone the buckets follow: empty follows the dashboard's (UTC in an alert
+ * rule, which has no dashboard). An alert rule has no browser, so it is not offered
+ * the browser's zone.
+ */
+function TimeZoneField(props: {
+  value?: string;
+  app?: CoreApp | string;
+  requestZone?: string;
+  onChange: (timezone?: string) => void;
+}) {
+  const alerting = ALERTING.includes(props.app);
+  const note = zoneNote(props.value, props.app, props.requestZone);
+  return (
+    <EditorFieldGroup>
+      <EditorField
+        label="Time zone"
+        width={WIDE}
+        htmlFor="agentx-timezone"
+        tooltip="Hour, day and week buckets follow this zone's clock (23- and 25-hour days when the clock changes). Empty follows the dashboard's time zone; alert rules use UTC unless a zone is picked here."
+      >
+        <TimeZonePicker
+          inputId="agentx-timezone"
+          width={WIDE}
+          value={props.value ?? InternalTimeZones.default}
+          includeInternal={alerting ? [InternalTimeZones.utc] : true}
+          onChange={(tz) => props.onChange(tz || undefined)}
+        />
+      </EditorField>
+      <Text variant="bodySmall" color="secondary" data-testid="agentx-zone-note">
+        {note}
+      </Text>
+    </EditorFieldGroup>
   );
 }

@@ -39,11 +39,12 @@ export interface Pickers {
   tags: Picker;
   locales: Picker;
   metadataKeys: Picker;
+  messageTypes: Picker;
 }
 
 /**
- * Options for the bot, tag, locale and metadata-key pickers, from the backend. The
- * three lists of a bot arrive in one state update: each update re-renders the whole
+ * Options for the bot, tag, locale, metadata-key and message-type pickers, from the backend. The
+ * lists of a bot arrive in one state update: each update re-renders the whole
  * editor, and its multi-value pickers are costly to render.
  */
 export function usePickers(ds: DataSource, bot?: string): Pickers {
@@ -53,6 +54,7 @@ export function usePickers(ds: DataSource, bot?: string): Pickers {
     tags: loading,
     locales: loading,
     metadataKeys: loading,
+    messageTypes: loading,
     done: false,
   });
   useEffect(() => {
@@ -68,15 +70,20 @@ export function usePickers(ds: DataSource, bot?: string): Pickers {
       load(ds.getValues('tag', bot)),
       load(ds.getValues('locale', bot)),
       load(ds.getValues('metadataKey', bot)),
-    ]).then(([tags, locales, metadataKeys]) => live && setValues({ tags, locales, metadataKeys, bot, done: true }));
+      load(ds.getValues('messageType', bot)),
+    ]).then(
+      ([tags, locales, metadataKeys, messageTypes]) =>
+        live && setValues({ tags, locales, metadataKeys, messageTypes, bot, done: true })
+    );
     return () => {
       live = false;
     };
   }, [ds, bot]);
   if (!values.done || values.bot !== bot) {
-    return { bots, tags: loading, locales: loading, metadataKeys: loading };
+    return { bots, tags: loading, locales: loading, metadataKeys: loading, messageTypes: loading };
   }
-  return { bots, tags: values.tags, locales: values.locales, metadataKeys: values.metadataKeys };
+  const { tags, locales, metadataKeys, messageTypes } = values;
+  return { bots, tags, locales, metadataKeys, messageTypes };
 }
 
 /** The line under a picker whose list could not load. */

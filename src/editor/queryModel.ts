@@ -27,7 +27,7 @@ export const uses = {
  */
 export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
   const spec = QUERY_TYPE_SPECS[t];
-  const { groupBy, metadataKey, tag, stat, bucket, timeShift, field, limit, filters, ...common } = q;
+  const { groupBy, metadataKey, tag, stat, bucket, timeShift, timezone, field, limit, filters, ...common } = q;
   const out: AgentXQuery = { ...common, queryType: t };
   const keep = <K extends keyof AgentXQuery>(key: K, value: AgentXQuery[K], ok: boolean) => {
     if (value !== undefined && ok) {
@@ -39,12 +39,19 @@ export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
   keep('stat', stat, spec.uses.includes('stat') && spec.stats.includes(stat!));
   keep('bucket', bucket, spec.uses.includes('bucket'));
   keep('timeShift', timeShift, spec.kind === 'series');
+  keep('timezone', timezone, spec.kind === 'series');
   keep('field', field, spec.uses.includes('field'));
   keep('limit', limit, spec.uses.includes('limit'));
   keep('metadataKey', metadataKey, out.groupBy === 'metadata' || out.field === 'metadataValue');
   if (filters) {
-    const { conversationId, ...rest } = filters;
-    out.filters = spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+    const { conversationId, types, excludeTypes, ...rest } = filters;
+    const kept: typeof filters =
+      spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+    // A message type filter only applies where messages are read (a values query lists their types).
+    if (spec.reads === 'messages' || spec.uses.includes('field')) {
+      Object.assign(kept, types && { types }, excludeTypes && { excludeTypes });
+    }
+    out.filters = kept;
   }
   return out;
 }

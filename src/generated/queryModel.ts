@@ -19,7 +19,7 @@ export type QueryKind = 'series' | 'table';
 /** The parts of the query model a type may read, besides bot and the conversation filters. */
 export type QueryParam = 'groupBy' | 'tag' | 'stat' | 'bucket' | 'field' | 'limit' | 'conversationId';
 
-export type GroupBy = '' | 'tag' | 'locale' | 'metadata' | 'type';
+export type GroupBy = '' | 'tag' | 'locale' | 'metadata' | 'type' | 'bot';
 
 export type Stat = 'avg' | 'sum' | 'p50' | 'p90' | 'max';
 
@@ -71,7 +71,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'series',
     reads: 'conversations',
     uses: ['groupBy', 'bucket'],
-    groupBy: ['tag', 'locale', 'metadata'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
   },
   messageVolume: {
@@ -80,7 +80,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'series',
     reads: 'messages',
     uses: ['groupBy', 'bucket', 'conversationId'],
-    groupBy: ['tag', 'locale', 'metadata', 'type'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot', 'type'],
     stats: [],
   },
   conversationCounts: {
@@ -89,7 +89,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'table',
     reads: 'conversations',
     uses: ['groupBy', 'limit'],
-    groupBy: ['tag', 'locale', 'metadata'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
   },
   tagRate: {
@@ -98,7 +98,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'series',
     reads: 'conversations',
     uses: ['groupBy', 'tag', 'bucket'],
-    groupBy: ['tag', 'locale', 'metadata'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
   },
   userMessages: {
@@ -107,7 +107,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'series',
     reads: 'conversations',
     uses: ['groupBy', 'stat', 'bucket'],
-    groupBy: ['tag', 'locale', 'metadata'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'sum', 'p50', 'p90', 'max'],
   },
   conversationDuration: {
@@ -116,7 +116,7 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     kind: 'series',
     reads: 'conversations',
     uses: ['groupBy', 'stat', 'bucket'],
-    groupBy: ['tag', 'locale', 'metadata'],
+    groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'p50', 'p90', 'max'],
   },
   userMessageHistogram: {
@@ -160,6 +160,7 @@ export const GROUP_BY_OPTIONS: Array<{ value: GroupBy; label: string; descriptio
   { value: 'locale', label: 'Locale', description: 'One per locale' },
   { value: 'metadata', label: 'Metadata', description: 'One per value of a metadata key' },
   { value: 'type', label: 'Message type', description: 'One per message type (message volume only)' },
+  { value: 'bot', label: 'Bot', description: 'One per bot of the query' },
 ];
 
 export const STAT_OPTIONS: Array<{ value: Stat; label: string }> = [
