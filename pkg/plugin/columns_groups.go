@@ -139,18 +139,22 @@ func (cg *convGrouping) code(c uint32) int32 {
 // of a query not grouped by the conversation.
 func (cg *convGrouping) noneSlot() int32 {
 	if cg.none == unresolved {
-		// As Grouper.Conversation: (none) for a grouping by the conversation's
-		// values, the one group "" for any other.
-		group := ""
-		switch {
-		case cg.g.ByConversation():
-			group = selection.NoneGroup
-		case cg.g.By == query.GroupBot:
-			group = cg.g.ReadingBot()
-		}
-		cg.none = cg.s.of(group)
+		cg.none = cg.s.of(noneGroup(cg.g))
 	}
 	return cg.none
+}
+
+// noneGroup is the group of a record without a value, as Grouper.Conversation
+// and Grouper.Message give it: (none) for a grouping by the conversation's
+// values, the bot being read for groupBy bot, the one group "" for any other.
+func noneGroup(g selection.Grouper) string {
+	switch {
+	case g.ByConversation():
+		return selection.NoneGroup
+	case g.By == query.GroupBot:
+		return g.ReadingBot()
+	}
+	return ""
 }
 
 // of returns record i's slots, in a buffer the next call reuses; refused groups are left out.

@@ -134,14 +134,7 @@ func (mg *msgGrouping) batch(b *columnar.Messages) {
 // whose conversation was not read.
 func (mg *msgGrouping) noneSlot() int32 {
 	if mg.none == unresolved {
-		group := ""
-		switch {
-		case mg.g.ByConversation():
-			group = selection.NoneGroup
-		case mg.g.By == query.GroupBot:
-			group = mg.g.ReadingBot()
-		}
-		mg.none = mg.s.of(group)
+		mg.none = mg.s.of(noneGroup(mg.g))
 	}
 	return mg.none
 }
