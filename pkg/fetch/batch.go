@@ -30,66 +30,41 @@ type columns[T any] struct {
 	weakly func(b batch, gone func()) (get func() batch)
 }
 
-var conversationColumns = columns[exportapi.Conversation]{
-	build: func(recs []exportapi.Conversation) (batch, error) {
-		b, err := columnar.BuildConversations(recs)
-		if err != nil {
-			return nil, err
-		}
-		return b, nil
-	},
-	decode: func(data []byte) (batch, error) {
-		b, err := columnar.DecodeConversations(data)
-		if err != nil {
-			return nil, err
-		}
-		return b, nil
-	},
-	records: func(dst []exportapi.Conversation, b batch, from, to int) ([]exportapi.Conversation, error) {
-		return b.(*columnar.Conversations).AppendRecords(dst, from, to)
-	},
-	weakly: func(b batch, gone func()) func() batch {
-		p := b.(*columnar.Conversations)
-		w := weak.Make(p)
-		runtime.AddCleanup(p, func(f func()) { f() }, gone)
-		return func() batch {
-			if v := w.Value(); v != nil {
-				return v
-			}
-			return nil
-		}
-	},
-}
+var (
+	conversationColumns = columnsOf[exportapi.Conversation](columnar.BuildConversations, columnar.DecodeConversations, (*columnar.Conversations).AppendRecords)
+	messageColumns      = columnsOf[exportapi.Message](columnar.BuildMessages, columnar.DecodeMessages, (*columnar.Messages).AppendRecords)
+)
 
-var messageColumns = columns[exportapi.Message]{
-	build: func(recs []exportapi.Message) (batch, error) {
-		b, err := columnar.BuildMessages(recs)
+// columnsOf is the columns of records T whose batches are *B.
+func columnsOf[T, B any, P interface {
+	*B
+	batch
+}](build func([]T) (P, error), decode func([]byte) (P, error), records func(P, []T, int, int) ([]T, error)) columns[T] {
+	// A nil P in a batch interface would not be nil: errors return a nil batch.
+	asBatch := func(b P, err error) (batch, error) {
 		if err != nil {
 			return nil, err
 		}
 		return b, nil
-	},
-	decode: func(data []byte) (batch, error) {
-		b, err := columnar.DecodeMessages(data)
-		if err != nil {
-			return nil, err
-		}
-		return b, nil
-	},
-	records: func(dst []exportapi.Message, b batch, from, to int) ([]exportapi.Message, error) {
-		return b.(*columnar.Messages).AppendRecords(dst, from, to)
-	},
-	weakly: func(b batch, gone func()) func() batch {
-		p := b.(*columnar.Messages)
-		w := weak.Make(p)
-		runtime.AddCleanup(p, func(f func()) { f() }, gone)
-		return func() batch {
-			if v := w.Value(); v != nil {
-				return v
+	}
+	return columns[T]{
+		build:  func(recs []T) (batch, error) { return asBatch(build(recs)) },
+		decode: func(data []byte) (batch, error) { return asBatch(decode(data)) },
+		records: func(dst []T, b batch, from, to int) ([]T, error) {
+			return records(b.(P), dst, from, to)
+		},
+		weakly: func(b batch, gone func()) func() batch {
+			p := (*B)(b.(P))
+			w := weak.Make(p)
+			runtime.AddCleanup(p, func(f func()) { f() }, gone)
+			return func() batch {
+				if v := w.Value(); v != nil {
+					return P(v)
+				}
+				return nil
 			}
-			return nil
-		}
-	},
+		},
+	}
 }
 
 // rowsIn is the rows of b whose time lies in both a and b's span sp: a segment
