@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 
 	// mage:import
@@ -29,6 +31,24 @@ func init() {
 
 // Default builds the backend for every platform Grafana runs on.
 var Default = build.BuildAll
+
+// Server builds what `npm run server` runs in Docker, for Linux on this machine's
+// architecture (the one Docker runs here), not every platform: the backend into
+// dist/, and the simulator as a static binary into .server/, so the compose
+// file's simulator needs no Go toolchain or module download inside Docker.
+func Server() error {
+	if err := (build.Build{}).Custom("linux", runtime.GOARCH); err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(".server", "simulator"), "./pkg/cmd/simulator")
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+runtime.GOARCH, "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building the simulator: %w", err)
+	}
+	fmt.Printf("built the backend and the simulator for linux/%s\n", runtime.GOARCH)
+	return nil
+}
 
 // Archive checks dist/ (run `npm run build` and `mage buildAll` first) against the
 // plugin validator's rules that can be checked offline, then packs it as
@@ -125,6 +145,18 @@ func checkDist(dir string) (pluginMeta, error) {
 			fail("no backend binary for %s: run mage buildAll", p)
 		}
 	}
+	if readme, err := os.ReadFile(filepath.Join(dir, "README.md")); err == nil {
+		for _, link := range relativeLinks(string(readme)) {
+			fail("README.md links to %q: the catalog page and Grafana's plugin overview show dist/README.md, where only https:// links and #anchors work", link)
+		}
+	}
+	// Users read the changelog and the licence on the catalog page.
+	if changelog, err := os.ReadFile(filepath.Join(dir, "CHANGELOG.md")); err == nil && trackerWords.Match(changelog) {
+		fail("CHANGELOG.md speaks of %q: say what changed for users", trackerWords.Find(changelog))
+	}
+	if license, err := os.ReadFile(filepath.Join(dir, "LICENSE")); err == nil && !copyrightLine.Match(license) {
+		fail("LICENSE has no copyright line")
+	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		// mage's debug targets build binaries for a debugger; they must not ship.
@@ -136,6 +168,28 @@ func checkDist(dir string) (pluginMeta, error) {
 		return meta, fmt.Errorf("dist does not pass the plugin checks:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return meta, nil
+}
+
+var (
+	trackerWords  = regexp.MustCompile(`(?i)\b(issue|task|ticket) #?\d+`)
+	copyrightLine = regexp.MustCompile(`(?m)^Copyright \d{4} \S`)
+)
+
+// markdownLink finds the targets of [text](target), ![alt](target) and HTML
+// src/href attributes.
+var markdownLink = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*["']([^"']+)["']`)
+
+// relativeLinks lists the README's links that only work inside the repository.
+func relativeLinks(readme string) []string {
+	var out []string
+	for _, m := range markdownLink.FindAllStringSubmatch(readme, -1) {
+		target := m[1] + m[2]
+		if strings.HasPrefix(target, "https://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {
+			continue
+		}
+		out = append(out, target)
+	}
+	return out
 }
 
 // platforms are the binaries the archive must hold: every platform Grafana runs

@@ -35,8 +35,12 @@ func main() {
 		drops      = flag.Float64("drops", 0, "share of requests whose connection is dropped")
 		truncs     = flag.Float64("truncations", 0, "share of answers cut in half")
 		malformed  = flag.Float64("malformed", 0, "share of answers that are not JSON")
+		probe      = flag.String("probe", "", "only check that a simulator listens on this address (host:port), exit 0 if so: a container health check")
 	)
 	flag.Parse()
+	if *probe != "" {
+		os.Exit(probeListening(*probe))
+	}
 
 	data := simulator.NewDataset(simulator.Config{Bots: splitList(*bots), Days: *days, PerHour: *perHour, Seed: *seed})
 	srv := simulator.NewServer(data, simulator.ServerConfig{
@@ -62,6 +66,19 @@ func main() {
 	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
+}
+
+// probeListening answers whether the address accepts connections. The simulator
+// generates its data before it listens, so a connection means it is ready: a
+// health check needs nothing else in the container.
+func probeListening(addr string) int {
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "simulator not ready:", err)
+		return 1
+	}
+	_ = conn.Close()
+	return 0
 }
 
 func splitList(s string) []string {
