@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/loopback"
 	"github.com/agentx-support/agentx-export-datasource/pkg/plugin"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
@@ -29,8 +31,13 @@ func main() {
 		bot     = flag.String("bot", "r3-218210", "bot name or id")
 		window  = flag.Duration("range", 7*24*time.Hour, "time range to report on, ending now")
 		verbose = flag.Bool("v", false, "show the plugin's log lines (JSON, as Grafana receives them)")
+		store   = flag.String("store", "", `where the plugin keeps what it reads on disk: a directory, or "off" for nothing; empty: where it would in Grafana without store_dir`)
 	)
 	flag.Parse()
+	if err := chooseStore(*store); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(2)
+	}
 	if !*verbose {
 		// The SDK logs every request at debug level, as JSON for Grafana; a person
 		// at a terminal wants the tables, and errors.
@@ -53,8 +60,10 @@ func run(baseURL, bot string, window time.Duration) error {
 			return err
 		}
 		baseURL = url
-		fmt.Printf("A simulated Export API serves on %s (30 days of two bots).\n", url)
+		demo := simulator.DemoConfig()
+		fmt.Printf("A simulated Export API serves on %s (%d days of %d bots: %s).\n", url, demo.Days, len(demo.Bots), strings.Join(demo.Bots, ", "))
 	}
+	storeFile := describeStore()
 	if apiKey == "" {
 		return fmt.Errorf("set AGENTX_API_KEY to query a real Export API")
 	}
@@ -128,7 +137,7 @@ func run(baseURL, bot string, window time.Duration) error {
 	t.row("All", count(total), percent(r.single("resolvedAll")), percent(r.single("liveChatAll")))
 	t.flush()
 
-	section("Conversations by tag (one conversation counts under each of its tags)")
+	section("Conversations by tag (one conversation counts under each of its tags; (none): no tag yet or at all)")
 	t = table("Tag", "Conversations", "Share")
 	for _, row := range r.rows("tags") {
 		t.row(row.name, count(row.value), percent(&row.share))
@@ -138,7 +147,14 @@ func run(baseURL, bot string, window time.Duration) error {
 	section("Conversations per day (UTC)")
 	t = table("Day", "Conversations")
 	for _, p := range r.series("daily") {
-		t.row(p.at.Format("Mon 2 Jan"), count(*p.value))
+		day := p.at.Format("Mon 2 Jan")
+		// The range ends now: its first and last days are only partly inside it.
+		if end := p.at.AddDate(0, 0, 1); end.After(tr.To) {
+			day += tr.To.Format(" (until 15:04, so far)")
+		} else if p.at.Before(tr.From) {
+			day += tr.From.Format(" (from 15:04)")
+		}
+		t.row(day, count(*p.value))
 	}
 	t.flush()
 
@@ -148,7 +164,39 @@ func run(baseURL, bot string, window time.Duration) error {
 	t.row("Duration", duration(r.single("duration-avg")), duration(r.single("duration-p50")), duration(r.single("duration-p90")), duration(r.single("duration-max")))
 	t.flush()
 	fmt.Println("\nThe same queries drive the demo dashboard (provisioning/dashboards); -v shows the plugin's log lines.")
+	if storeFile != "" {
+		if info, err := os.Stat(storeFile); err == nil {
+			fmt.Printf("The disk cache %s now holds %.1f MB; the next run answers settled time from it.\n", storeFile, float64(info.Size())/(1<<20))
+		}
+	}
 	return nil
+}
+
+// chooseStore points the plugin's disk cache where -store says, through the
+// variables Grafana would set from the plugin's grafana.ini section.
+func chooseStore(store string) error {
+	switch store {
+	case "":
+		return nil
+	case "off":
+		return os.Setenv("GF_PLUGIN_STORE_MB", "0")
+	default:
+		return os.Setenv("GF_PLUGIN_STORE_DIR", store)
+	}
+}
+
+// describeStore says what the run leaves on disk, since the plugin keeps what it
+// reads as it does in Grafana, and returns the file it writes ("" when none).
+func describeStore() string {
+	ps := plugin.ReadProcessSettings(os.Getenv)
+	if ps.StoreBytes <= 0 || ps.StoreDir == "" {
+		fmt.Println("The plugin keeps nothing on disk (-store off).")
+		return ""
+	}
+	file := filepath.Join(ps.StoreDir, diskcache.FileName)
+	fmt.Printf("The plugin keeps what it reads on disk, as in Grafana: %s (at most %d MB, stays after the demo; delete the directory to drop it, or run with -store off).\n",
+		file, ps.StoreBytes>>20)
+	return file
 }
 
 // answers reads the frames of one QueryData response.
@@ -251,9 +299,13 @@ func percent(v *float64) string {
 	return fmt.Sprintf("%.1f%%", *v)
 }
 
+// number prints a whole number (a median or maximum of message counts) as one.
 func number(v *float64) string {
 	if v == nil {
 		return "–"
+	}
+	if *v == float64(int64(*v)) {
+		return fmt.Sprintf("%d", int64(*v))
 	}
 	return fmt.Sprintf("%.1f", *v)
 }
