@@ -37,6 +37,7 @@ beforeAll(async () => {
       values: [],
       names: [],
       errors: [String(e)],
+      range: { from: 0, to: 0 },
     }));
   }
 });
