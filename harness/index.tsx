@@ -95,6 +95,8 @@ const view = params.get('view') ?? 'config';
 const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
 
 const theme = createTheme({ colors: { mode: 'dark' } });
+// Browser tests resolve a colour name (a threshold's "red") with the page's theme, as Grafana does.
+Object.assign(window, { grafanaTheme: theme });
 const views: Record<string, React.ReactNode> = {
   config: <Config />,
   query: <Query initial={initial} />,

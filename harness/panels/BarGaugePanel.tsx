@@ -2,7 +2,7 @@
 // laid out by VizRepeater, each with its field's display processor, which is what
 // colours a cell by its threshold or colour scheme.
 import React from 'react';
-import { DisplayValueAlignmentFactors, FieldDisplay, VizOrientation } from '@grafana/data';
+import { DisplayValueAlignmentFactors, FieldDisplay, getDisplayValueAlignmentFactors, VizOrientation } from '@grafana/data';
 import { BarGauge, useTheme2, VizRepeater } from '@grafana/ui';
 import { BarGaugeDisplayMode, BarGaugeNamePlacement, BarGaugeSizing, BarGaugeValueMode } from '@grafana/schema';
 
@@ -29,7 +29,7 @@ export function BarGaugePanel({ view, width, height }: { view: PanelView; width:
     <VizRepeater<FieldDisplay, DisplayValueAlignmentFactors>
       source={view.frames}
       getValues={() => view.values}
-      getAlignmentFactors={alignmentFactors}
+      getAlignmentFactors={getDisplayValueAlignmentFactors}
       renderValue={({ value, width: w, height: h, alignmentFactors: factors, orientation: or, count: n }) => {
         const processor =
           value.view && value.colIndex !== undefined ? value.view.getFieldDisplayProcessor(value.colIndex) : undefined;
@@ -68,16 +68,3 @@ export function BarGaugePanel({ view, width, height }: { view: PanelView; width:
   );
 }
 
-/** The longest title and text, so that every bar keeps the same room for them. */
-function alignmentFactors(values: FieldDisplay[]): DisplayValueAlignmentFactors {
-  const out: DisplayValueAlignmentFactors = { title: '', text: '' };
-  for (const { display } of values) {
-    if (display.text && display.text.length > out.text.length) {
-      out.text = display.text;
-    }
-    if (display.title && display.title.length > (out.title ?? '').length) {
-      out.title = display.title;
-    }
-  }
-  return out;
-}
