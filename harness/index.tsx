@@ -48,10 +48,15 @@ const stubDatasource = {
   },
 } as unknown as DataSource;
 
-const settings = sampleSettings({
-  jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
-  secureJsonFields: { apiKey: true },
-});
+// ?settings={jsonData, secureJsonFields}: the data source as a provisioning file sets it up.
+const settings = sampleSettings(
+  params.get('settings')
+    ? JSON.parse(params.get('settings')!)
+    : {
+        jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
+        secureJsonFields: { apiKey: true },
+      }
+);
 
 function Config() {
   const [options, setOptions] = useState(settings);
