@@ -2,7 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
 
-import { expectedAlertStates } from './expectedAlerts';
+import { expectedAlertStates } from '../src/preview/expectedAlerts';
 import { openHarness, shot } from './harness';
 
 // The provisioned dashboard drawn by @grafana/ui in Chromium from the backend's
@@ -135,7 +135,9 @@ test('every panel of the demo dashboard draws its data', async ({ page: p }) => 
             const shown = await rules
               .nth(i)
               .getByTestId('alert-instance')
-              .evaluateAll((els) => els.map((e) => [JSON.parse(e.getAttribute('data-labels')!), e.getAttribute('data-state')]));
+              .evaluateAll((els) =>
+                els.map((e) => [JSON.parse(e.getAttribute('data-labels')!), e.getAttribute('data-state')])
+              );
             expect(shown, r.title).toEqual(r.instances.map((x) => [x.labels, x.state]));
           }
         }

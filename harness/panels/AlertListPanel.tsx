@@ -76,7 +76,9 @@ export function AlertListPanel({ groups, width, height }: { groups: AlertListGro
                       style={{ fontSize: theme.typography.bodySmall.fontSize, display: 'flex', gap: 6 }}
                     >
                       <span style={{ color: stateColour(theme, i.state), minWidth: 56 }}>{i.state}</span>
-                      <span style={{ color: theme.colors.text.secondary, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                      <span
+                        style={{ color: theme.colors.text.secondary, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                      >
                         {instanceName(i.labels, r.ruleLabels)}
                       </span>
                     </div>

@@ -45,7 +45,13 @@ export function BarChartPanel({ view, width, height }: { view: PanelView; width:
   };
   const model = useMemo(() => barChartModel(view.frames[0], o, width, height), [view, o, width, height]);
   const drawn = useRef<HTMLDivElement>(null);
-  const items: VizLegendItem[] = model.series.map((s, i) => ({ label: s.name, color: s.stroke[0], yAxis: 1, fieldName: s.name, getItemKey: () => `${i}` }));
+  const items: VizLegendItem[] = model.series.map((s, i) => ({
+    label: s.name,
+    color: s.stroke[0],
+    yAxis: 1,
+    fieldName: s.name,
+    getItemKey: () => `${i}`,
+  }));
   return (
     <div
       ref={drawn}
@@ -157,9 +163,7 @@ function chartConfig(
         size: { unit: 2, values: () => layout.offsets.map(() => layout.size) },
         fill: { unit: 3, values: () => s.fill },
         stroke: { unit: 3, values: () => s.stroke },
-        ...(stacked
-          ? { y0: { unit: 1, values: () => s.from }, y1: { unit: 1, values: () => s.to } }
-          : {}),
+        ...(stacked ? { y0: { unit: 1, values: () => s.from }, y1: { unit: 1, values: () => s.to } } : {}),
       },
       each: (u, seriesIdx, row, x, y, w, h) => {
         drawnBars.push({ series: seriesIdx - 1, row, x: x - u.bbox.left, y: y - u.bbox.top, w, h });
@@ -194,9 +198,11 @@ function tickLabels(u: uPlot, splits: number[], labels: string[], vertical: bool
   }
   const dim = vertical ? u.bbox.width : u.bbox.height;
   const perRow = dim / devicePixelRatio / Math.max(labels.length, 1);
-  const labelPx = vertical ? Math.max(...labels.map((l) => l.length)) * UPLOT_AXIS_FONT_SIZE * 0.6 : UPLOT_AXIS_FONT_SIZE;
+  const labelPx = vertical
+    ? Math.max(...labels.map((l) => l.length)) * UPLOT_AXIS_FONT_SIZE * 0.6
+    : UPLOT_AXIS_FONT_SIZE;
   const every = Math.max(1, Math.ceil((labelPx + Math.abs(spacing)) / Math.max(perRow, 1)));
-  return splits.map((i) => (i % every === 0 ? labels[i] ?? '' : ''));
+  return splits.map((i) => (i % every === 0 ? (labels[i] ?? '') : ''));
 }
 
 /** The value above (or beside) each bar, when the panel shows values and they fit. */

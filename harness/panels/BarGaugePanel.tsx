@@ -2,7 +2,12 @@
 // laid out by VizRepeater, each with its field's display processor, which is what
 // colours a cell by its threshold or colour scheme.
 import React from 'react';
-import { DisplayValueAlignmentFactors, FieldDisplay, getDisplayValueAlignmentFactors, VizOrientation } from '@grafana/data';
+import {
+  DisplayValueAlignmentFactors,
+  FieldDisplay,
+  getDisplayValueAlignmentFactors,
+  VizOrientation,
+} from '@grafana/data';
 import { BarGauge, useTheme2, VizRepeater } from '@grafana/ui';
 import { BarGaugeDisplayMode, BarGaugeNamePlacement, BarGaugeSizing, BarGaugeValueMode } from '@grafana/schema';
 
@@ -34,8 +39,7 @@ export function BarGaugePanel({ view, width, height }: { view: PanelView; width:
         const processor =
           value.view && value.colIndex !== undefined ? value.view.getFieldDisplayProcessor(value.colIndex) : undefined;
         // A single unnamed value shows no name, as in Grafana.
-        const display =
-          n === 1 && !value.field.displayName ? { ...value.display, title: undefined } : value.display;
+        const display = n === 1 && !value.field.displayName ? { ...value.display, title: undefined } : value.display;
         return (
           <BarGauge
             theme={theme}
@@ -67,4 +71,3 @@ export function BarGaugePanel({ view, width, height }: { view: PanelView; width:
     />
   );
 }
-

@@ -52,7 +52,9 @@ interface Labelled {
   values: Array<number | null>;
 }
 
-type Result = { kind: 'series'; items: Labelled[] } | { kind: 'numbers'; items: Array<{ labels: Record<string, string>; value: number }> };
+type Result =
+  | { kind: 'series'; items: Labelled[] }
+  | { kind: 'numbers'; items: Array<{ labels: Record<string, string>; value: number }> };
 
 export function evaluateRule(rule: RuleAnswer): RuleState {
   const results = new Map<string, Result>();
@@ -77,7 +79,11 @@ export function evaluateRule(rule: RuleAnswer): RuleState {
   // No series from any query: the rule takes its no-data state.
   const queries = rule.data.filter((d) => d.datasourceUid !== EXPRESSIONS);
   if (queries.every((d) => (results.get(d.refId) as { items: unknown[] }).items.length === 0)) {
-    const labels = { ...base, datasource_uid: queries[0]?.datasourceUid ?? '', ref_id: queries.map((q) => q.refId).join(',') };
+    const labels = {
+      ...base,
+      datasource_uid: queries[0]?.datasourceUid ?? '',
+      ref_id: queries.map((q) => q.refId).join(','),
+    };
     return finish(rule, [{ labels, state: mapState(rule.noDataState, 'noDataState', alerting) }]);
   }
   const condition = results.get(rule.condition);
@@ -85,11 +91,15 @@ export function evaluateRule(rule: RuleAnswer): RuleState {
     throw new Error(`rule "${rule.title}": its condition ${rule.condition} is none of its queries or expressions`);
   }
   if (condition.kind !== 'numbers') {
-    throw new Error(`rule "${rule.title}": its condition ${rule.condition} is a series; Grafana needs one number per label set`);
+    throw new Error(
+      `rule "${rule.title}": its condition ${rule.condition} is a series; Grafana needs one number per label set`
+    );
   }
   const instances = condition.items.map(({ labels, value }): AlertInstance => {
     if (Number.isNaN(value)) {
-      throw new Error(`rule "${rule.title}": the condition is NaN for ${JSON.stringify(labels)}, which the preview does not decide`);
+      throw new Error(
+        `rule "${rule.title}": the condition is NaN for ${JSON.stringify(labels)}, which the preview does not decide`
+      );
     }
     return { labels: { ...base, ...labels }, value, state: value !== 0 ? alerting() : 'Normal' };
   });
@@ -181,15 +191,24 @@ function expression(model: Record<string, any>, results: Map<string, Result>): R
         throw new Error(`threshold ${model.refId}: the preview evaluates one condition without a recovery threshold`);
       }
       const test = comparison(conditions[0].evaluator);
-      return { kind: 'numbers', items: r.items.map((n) => ({ labels: n.labels, value: Number.isNaN(n.value) ? NaN : test(n.value) ? 1 : 0 })) };
+      return {
+        kind: 'numbers',
+        items: r.items.map((n) => ({ labels: n.labels, value: Number.isNaN(n.value) ? NaN : test(n.value) ? 1 : 0 })),
+      };
     }
     default:
-      throw new Error(`expression ${model.refId}: the preview does not evaluate expressions of type ${JSON.stringify(model.type)}`);
+      throw new Error(
+        `expression ${model.refId}: the preview does not evaluate expressions of type ${JSON.stringify(model.type)}`
+      );
   }
 }
 
 /** Grafana's reducers and their modes: strict (any non-number gives NaN), dropNN, replaceNN. */
-export function reduce(values: Array<number | null>, reducer: string, settings?: { mode?: string; replaceWithValue?: number }): number {
+export function reduce(
+  values: Array<number | null>,
+  reducer: string,
+  settings?: { mode?: string; replaceWithValue?: number }
+): number {
   const mode = settings?.mode ?? '';
   const isNumber = (v: number | null): v is number => v !== null && Number.isFinite(v);
   let vs: Array<number | null> = values;

@@ -38,7 +38,12 @@ export interface BarChartOptions {
   fullHighlight?: boolean;
 }
 
-export function barChartModel(frame: DataFrame, options: BarChartOptions, width: number, height: number): BarChartModel {
+export function barChartModel(
+  frame: DataFrame,
+  options: BarChartOptions,
+  width: number,
+  height: number
+): BarChartModel {
   const named = (f: Field) => f.name === options.xField || getFieldDisplayName(f, frame) === options.xField;
   // Grafana's choice when the panel names no x field: the first string field, else the first time field.
   const xField =
@@ -98,7 +103,13 @@ export function barChartModel(frame: DataFrame, options: BarChartOptions, width:
     orientation: orientation as BarChartModel['orientation'],
     stacking,
     showValue: options.showValue ?? VisibilityMode.Auto,
-    layout: barLayout(rows, series.length, stacking !== StackingMode.None, options.groupWidth ?? 0.7, options.barWidth ?? 0.97),
+    layout: barLayout(
+      rows,
+      series.length,
+      stacking !== StackingMode.None,
+      options.groupWidth ?? 0.7,
+      options.barWidth ?? 0.97
+    ),
   };
 }
 
@@ -125,4 +136,3 @@ export function barLayout(rows: number, bars: number, stacked: boolean, groupWid
     ),
   }));
 }
-

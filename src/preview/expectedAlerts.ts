@@ -42,7 +42,12 @@ export function expectedAlertStates(rules: Rule[]): Expected[] {
           if (fires === undefined) {
             throw new Error(`rule ${r.title}: this test does not know threshold ${type}`);
           }
-          return [{ labels: { ...r.labels, ...(field.labels ?? {}) }, state: fires ? (pending ? 'Pending' : 'Firing') : 'Normal' }];
+          return [
+            {
+              labels: { ...r.labels, ...(field.labels ?? {}) },
+              state: fires ? (pending ? 'Pending' : 'Firing') : 'Normal',
+            },
+          ];
         })
       );
       const state = ['Firing', 'Pending'].find((s) => instances.some((x: any) => x.state === s)) ?? 'Normal';
