@@ -9,7 +9,11 @@ import { openHarness, shot } from './harness';
 // answers (see harness/dashboard.tsx). What Jest checks with @grafana/data's
 // numbers, this checks on screen: every panel draws, with Grafana's styles and icons.
 const answers = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../harness/preview/answers.json'), 'utf8'));
-const panels: Array<{ id: number; type: string; title: string }> = answers.dashboard.panels;
+// Every panel, those of collapsed rows too, as the preview draws them.
+const panels: Array<{ id: number; type: string; title: string }> = answers.dashboard.panels.flatMap((x: any) => [
+  x,
+  ...(x.panels ?? []),
+]);
 /** The colour name of the threshold step a value falls in. */
 function thresholdColour(steps: Array<{ value: number | null; color: string }>, value: number): string {
   let colour = steps[0].color;
@@ -19,6 +23,12 @@ function thresholdColour(steps: Array<{ value: number | null; color: string }>, 
     }
   }
   return colour;
+}
+
+/** The first colour of a CSS value, without its alpha: "rgba(242, 73, 92, 0.95) 10%…" gives "242,73,92". */
+function rgbOf(css: string): string {
+  const m = css.match(/rgba?\((\d+),\s*(\d+),\s*(\d+)/);
+  return m ? `${m[1]},${m[2]},${m[3]}` : css;
 }
 
 /** A colour as the browser computes it, from a name resolved by Grafana's theme in the page. */
@@ -78,6 +88,40 @@ test('every panel of the demo dashboard draws its data', async ({ page: p }) => 
               text: texts[i],
               colour: await cssColour(p, thresholdColour(fc.thresholds.steps, value)),
             });
+          }
+        }
+        // LCD cells take the colour of the threshold step of their own position (lit,
+        // or dimmed when above the value): never the grey of a gauge without Grafana's
+        // display processor.
+        if ((panel as any).options.displayMode === 'lcd' && fc.color?.mode === 'thresholds') {
+          const allowed = await Promise.all(
+            fc.thresholds.steps.map(async (st: { color: string }) => rgbOf(await cssColour(p, st.color)))
+          );
+          const cells: string[][] = await values.evaluateAll((els) =>
+            els.map((v) =>
+              [...v.parentElement!.children]
+                .filter((c) => c !== v)
+                .map((c) => {
+                  const st = getComputedStyle(c);
+                  return st.backgroundImage !== 'none' ? st.backgroundImage : st.backgroundColor;
+                })
+            )
+          );
+          for (const [i, row] of cells.entries()) {
+            expect(row.length, `${panel.title} ${texts[i]}`).toBeGreaterThan(1);
+            const lit = row.filter((c) => c.includes('0.95'));
+            expect(lit.length, `${panel.title} ${texts[i]} has lit cells`).toBeGreaterThan(0);
+            for (const c of row) {
+              expect({
+                panel: panel.title,
+                text: texts[i],
+                cell: allowed.includes(rgbOf(c)) ? 'a threshold colour' : c,
+              }).toEqual({
+                panel: panel.title,
+                text: texts[i],
+                cell: 'a threshold colour',
+              });
+            }
           }
         }
         break;
