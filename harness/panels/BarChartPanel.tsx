@@ -110,6 +110,9 @@ function chartConfig(
   const stacked = model.stacking !== StackingMode.None;
   const builder = new UPlotConfigBuilder('utc');
   builder.setCursor({ x: false, y: false, points: { show: false }, drag: { x: false, y: false } });
+  // Room around the plot so the axes' outer labels are not cut at the panel's edge.
+  const g = theme.spacing.gridSize;
+  builder.setPadding([g * 2, g * 2, 0, g]);
   const rows = model.labels.length;
 
   // The category axis: one tick per row, in the frame's order.
