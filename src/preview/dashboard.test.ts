@@ -224,3 +224,11 @@ test("the alert list shows each provisioned rule's state as the rules' numbers g
     }))
   ).toEqual(expected);
 });
+
+test("a stat panel that asks for a graph gets each value's sparkline, one that does not gets none", async () => {
+  const stat = allPanels(answers).find((p) => p.type === 'stat' && p.title === 'Resolution rate')!;
+  const withGraph = await previewPanel(answers, { ...stat, options: { ...stat.options, graphMode: 'area' } });
+  expect(withGraph.values[0].sparkline?.y.values.length).toBeGreaterThan(0);
+  const without = await previewPanel(answers, { ...stat, options: { ...stat.options, graphMode: 'none' } });
+  expect(without.values[0].sparkline).toBeUndefined();
+});
