@@ -1,25 +1,22 @@
 // The provisioned dashboard drawn with @grafana/ui's visualisations, from what the
 // backend answered (harness/preview/answers.json, written by pkg/cmd/preview) and
 // what src/preview computes with @grafana/data: a picture of the demo without a
-// Grafana server. Grafana's bar chart and alert list panels live in Grafana itself,
-// not in @grafana/ui; they are drawn as a table and a note.
-import React, { useEffect, useState } from 'react';
-import { dateTime, FieldDisplay, LoadingState, VizOrientation } from '@grafana/data';
-import {
-  BarGauge,
-  BigValue,
-  BigValueColorMode,
-  BigValueGraphMode,
-  BigValueJustifyMode,
-  BigValueTextMode,
-  PanelChrome,
-  Table,
-  TimeSeries,
-  useTheme2,
-} from '@grafana/ui';
-import { BarGaugeDisplayMode, BarGaugeNamePlacement, BarGaugeValueMode, LegendDisplayMode } from '@grafana/schema';
+// Grafana server. Each panel type is drawn with the component Grafana's panel of
+// that type uses (harness/panels/); Grafana's bar chart and alert list panels live
+// in Grafana itself, so they are drawn from the parts @grafana/ui has for them.
+import React, { useEffect, useMemo, useState } from 'react';
+import { LoadingState } from '@grafana/data';
+import { PanelChrome } from '@grafana/ui';
 
-import { allPanels, Answers, DATA_PANELS, PanelView, previewPanel } from '../src/preview/panelPreview';
+import { alertList } from '../src/preview/alertList';
+import { evaluateRule } from '../src/preview/alertRules';
+import { allPanels, Answers, DATA_PANELS, PanelModel, PanelView, previewPanel } from '../src/preview/panelPreview';
+import { AlertListPanel } from './panels/AlertListPanel';
+import { BarChartPanel } from './panels/BarChartPanel';
+import { BarGaugePanel } from './panels/BarGaugePanel';
+import { StatPanel } from './panels/StatPanel';
+import { TablePanel } from './panels/TablePanel';
+import { TimeSeriesPanel } from './panels/TimeSeriesPanel';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const answers: Answers = require('./preview/answers.json');
 
@@ -74,7 +71,13 @@ export function Dashboard() {
               statusMessage={views[p.id]?.errors.join('; ') || undefined}
               titleItems={p.timeShift ? <span style={{ fontSize: 12 }}>timeshift -{p.timeShift}</span> : undefined}
             >
-              {(w, h) => (views[p.id] ? <Viz view={views[p.id]} width={w} height={h} /> : <Note type={p.type} />)}
+              {(w, h) =>
+                views[p.id] ? (
+                  <Viz view={views[p.id]} width={w} height={h} />
+                ) : DATA_PANELS.includes(p.type) ? null : (
+                  <NoQueryPanel panel={p} width={w} height={h} />
+                )
+              }
             </PanelChrome>
           </div>
         );
@@ -83,99 +86,42 @@ export function Dashboard() {
   );
 }
 
-function Note({ type }: { type: string }) {
-  if (type === 'alertlist') {
+function Viz({ view, width, height }: { view: PanelView; width: number; height: number }) {
+  switch (view.panel.type) {
+    case 'stat':
+      return <StatPanel view={view} width={width} height={height} />;
+    case 'bargauge':
+      return <BarGaugePanel view={view} width={width} height={height} />;
+    case 'timeseries':
+      return <TimeSeriesPanel view={view} width={width} height={height} />;
+    case 'table':
+      return <TablePanel view={view} width={width} height={height} />;
+    case 'barchart':
+      return <BarChartPanel view={view} width={width} height={height} />;
+    default:
+      return <div style={{ padding: 8 }}>The preview does not draw panels of type {view.panel.type}.</div>;
+  }
+}
+
+/** A panel without queries: the alert list evaluates the provisioned rules; anything else is named as not drawn. */
+function NoQueryPanel({ panel, width, height }: { panel: PanelModel; width: number; height: number }) {
+  const listed = useMemo(() => {
+    try {
+      if (panel.type !== 'alertlist') {
+        return { error: `The preview does not draw panels of type ${panel.type}.` };
+      }
+      const states = (answers.rules ?? []).map(evaluateRule);
+      return { groups: alertList(states, panel.options ?? {}, answers.dashboard.uid ?? '') };
+    } catch (e) {
+      return { error: String(e instanceof Error ? e.message : e) };
+    }
+  }, [panel]);
+  if (listed.error !== undefined) {
     return (
-      <div style={{ padding: 8 }}>
-        Grafana lists the state of the provisioned rules here: No conversations for 15 minutes, Live-chat hand-off rate
-        above 30%, Resolution rate below 35%.
+      <div style={{ padding: 8 }} data-testid="preview-error">
+        {listed.error}
       </div>
     );
   }
-  return null;
-}
-
-function Viz({ view, width, height }: { view: PanelView; width: number; height: number }) {
-  const theme = useTheme2();
-  const o = view.panel.options ?? {};
-  switch (view.panel.type) {
-    case 'stat':
-      return (
-        <Stack values={view.values} width={width} height={height}>
-          {(v, w, h) => (
-            <BigValue
-              theme={theme}
-              value={v.display}
-              width={w}
-              height={h}
-              colorMode={o.colorMode as BigValueColorMode}
-              graphMode={BigValueGraphMode.None}
-              justifyMode={BigValueJustifyMode.Center}
-              textMode={view.values.length > 1 ? BigValueTextMode.ValueAndName : BigValueTextMode.Value}
-            />
-          )}
-        </Stack>
-      );
-    case 'bargauge':
-      return (
-        <Stack values={view.values} width={width} height={height}>
-          {(v, w, h) => (
-            <BarGauge
-              theme={theme}
-              value={v.display}
-              field={v.field}
-              width={w}
-              height={h}
-              orientation={VizOrientation.Horizontal}
-              displayMode={o.displayMode as BarGaugeDisplayMode}
-              valueDisplayMode={o.valueMode as BarGaugeValueMode}
-              namePlacement={o.namePlacement as BarGaugeNamePlacement}
-              showUnfilled={o.showUnfilled}
-              isOverflow={false}
-            />
-          )}
-        </Stack>
-      );
-    case 'timeseries': {
-      const range = answers.panels[String(view.panel.id)].range;
-      const from = dateTime(range.from);
-      const to = dateTime(range.to);
-      return (
-        <TimeSeries
-          frames={view.frames}
-          width={width}
-          height={height}
-          timeRange={{ from, to, raw: { from, to } }}
-          timeZone="utc"
-          legend={{ displayMode: LegendDisplayMode.List, placement: 'bottom', showLegend: true, calcs: [] }}
-        />
-      );
-    }
-    default:
-      // Tables, and the histogram's bar chart, which only Grafana itself draws.
-      return <Table data={view.frames[0]} width={width} height={height} />;
-  }
-}
-
-/** Lays values out like Grafana's stat and bar gauge panels: side by side or one under another. */
-function Stack({
-  values,
-  width,
-  height,
-  children,
-}: {
-  values: FieldDisplay[];
-  width: number;
-  height: number;
-  children: (v: FieldDisplay, w: number, h: number) => React.ReactNode;
-}) {
-  const n = Math.max(values.length, 1);
-  const h = Math.floor((height - (n - 1) * 4) / n);
-  return (
-    <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
-      {values.map((v, i) => (
-        <div key={i}>{children(v, width, h)}</div>
-      ))}
-    </div>
-  );
+  return <AlertListPanel groups={listed.groups!} width={width} height={height} />;
 }

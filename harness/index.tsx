@@ -48,10 +48,15 @@ const stubDatasource = {
   },
 } as unknown as DataSource;
 
-const settings = sampleSettings({
-  jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
-  secureJsonFields: { apiKey: true },
-});
+// ?settings={jsonData, secureJsonFields}: the data source as a provisioning file sets it up.
+const settings = sampleSettings(
+  params.get('settings')
+    ? JSON.parse(params.get('settings')!)
+    : {
+        jsonData: { defaultBot: 'r3-218210', bots: ['r3-218210', 'acme-support'] },
+        secureJsonFields: { apiKey: true },
+      }
+);
 
 function Config() {
   const [options, setOptions] = useState(settings);
@@ -95,6 +100,8 @@ const view = params.get('view') ?? 'config';
 const initial: AgentXQuery = JSON.parse(params.get('query') ?? '{"refId":"A","queryType":"conversations"}');
 
 const theme = createTheme({ colors: { mode: 'dark' } });
+// Browser tests resolve a colour name (a threshold's "red") with the page's theme, as Grafana does.
+Object.assign(window, { grafanaTheme: theme });
 const views: Record<string, React.ReactNode> = {
   config: <Config />,
   query: <Query initial={initial} />,

@@ -13,6 +13,7 @@ const answers = path.join(root, 'harness/preview/answers.json');
 const sources = [
   path.join(root, 'provisioning/dashboards/agentx-bot-operations.json'),
   path.join(root, 'provisioning/datasources/datasources.yml'),
+  path.join(root, 'provisioning/alerting'),
   path.join(root, 'go.mod'),
   path.join(root, 'pkg'),
 ];

@@ -1,4 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
+import fs from 'fs';
+import { load } from 'js-yaml';
+import path from 'path';
 
 import { openHarness, shot } from './harness';
 
@@ -31,9 +34,29 @@ test('config editor shows every setting, checks what is typed and keeps the key 
   await expect(p.getByText(/Must start with https:\/\//)).toBeVisible();
   // A configured key shows as configured, never as its value, and can be reset.
   await expect(p.locator('#agentx-api-key')).toHaveValue('configured');
-  await shot(p, 'config-editor');
+  await shot(p, 'config-editor-invalid');
   await p.getByRole('button', { name: 'Reset' }).first().click();
   await expect(p.getByPlaceholder('Paste the Export API key')).toBeEditable();
+});
+
+test('the config editor of a data source provisioned for Grafana HA shows its settings, no error, and the shared cache', async ({
+  page: p,
+}) => {
+  // The HA example's provisioning file, as Grafana would hand it to the editor: its
+  // secrets show as configured, never as values.
+  const file = load(
+    fs.readFileSync(path.resolve(__dirname, '../provisioning-ha/datasources/datasources.yml'), 'utf8')
+  ) as { datasources: Array<{ jsonData: Record<string, unknown>; secureJsonData?: Record<string, string> }> };
+  const ds = file.datasources[0];
+  const secureJsonFields = Object.fromEntries(Object.keys(ds.secureJsonData ?? {}).map((k) => [k, true]));
+  await openHarness(p, 'config', undefined, { settings: JSON.stringify({ jsonData: ds.jsonData, secureJsonFields }) });
+  await expect(p.locator('#agentx-base-url')).toHaveValue(String(ds.jsonData.baseUrl));
+  await expect(p.locator('#agentx-api-key')).toHaveValue('configured');
+  // Saved HA settings open their section, as a reader of the caption expects to see it.
+  await expect(p.locator('#agentx-redis-url')).toHaveValue(String(ds.jsonData.redisUrl));
+  await expect(p.locator('#agentx-redis-url')).toBeVisible();
+  await expect(p.locator('[role="alert"], [class*="validationMessage"], [aria-invalid="true"]')).toHaveCount(0);
+  await shot(p, 'config-editor');
 });
 
 test('query editor for a time series shows its fields and fills the pickers', async ({ page: p }) => {

@@ -3,10 +3,14 @@
 // (`go run ./pkg/cmd/preview`, which Jest's global setup, harness/preview-answers.js,
 // runs when its answers are missing or older than their sources), then
 // transformed, configured and reduced with @grafana/data's own functions.
-import { FieldType } from '@grafana/data';
+import { createTheme, FieldType } from '@grafana/data';
 import fs from 'fs';
 import path from 'path';
 
+import { expectedAlertStates } from './expectedAlerts';
+import { alertList } from './alertList';
+import { evaluateRule } from './alertRules';
+import { barChartModel } from './barChart';
 import { allPanels, Answers, DATA_PANELS, PanelView, previewPanel } from './panelPreview';
 
 const ANSWERS = path.resolve(__dirname, '../../harness/preview/answers.json');
@@ -37,6 +41,7 @@ beforeAll(async () => {
       values: [],
       names: [],
       errors: [String(e)],
+      range: { from: 0, to: 0 },
     }));
   }
 });
@@ -153,4 +158,77 @@ test('"Conversations" shows the count and its change against the 7 days before, 
   expect(v.values[0].display.numeric).toBe(now);
   expect(v.values[1].display.numeric).toBeCloseTo((now - before) / before, 12);
   expect(v.values[1].display.suffix).toBe('%');
+});
+
+test('bar gauge values take the colour of their threshold step, as Grafana colours them', () => {
+  const theme = createTheme();
+  for (const p of allPanels(answers).filter((x) => x.type === 'bargauge')) {
+    const v = views[p.title];
+    const defaults = p.fieldConfig!.defaults;
+    for (const d of v.values) {
+      const processor = d.view!.getFieldDisplayProcessor(d.colIndex!)!;
+      const colour = processor(d.display.numeric).color;
+      expect({ panel: p.title, value: d.display.text, colour: colour === undefined }).toEqual({
+        panel: p.title,
+        value: d.display.text,
+        colour: false,
+      });
+      if (defaults.color?.mode === 'thresholds') {
+        const steps = defaults.thresholds!.steps;
+        const step = [...steps]
+          .reverse()
+          .find((s) => s.value === null || s.value === -Infinity || d.display.numeric >= s.value)!;
+        expect({ panel: p.title, value: d.display.text, colour }).toEqual({
+          panel: p.title,
+          value: d.display.text,
+          colour: theme.visualization.getColorByName(step.color),
+        });
+      }
+    }
+  }
+});
+
+test("the histogram is a bar chart with one bar per row of its frame, in the frame's order", () => {
+  for (const p of allPanels(answers).filter((x) => x.type === 'barchart')) {
+    const v = views[p.title];
+    const m = barChartModel(v.frames[0], p.options ?? {}, 600, 300);
+    const x = v.frames[0].fields.find((f) => f === m.xField)!;
+    expect(m.labels.length).toBe(v.frames[0].length);
+    expect(m.labels).toEqual(x.values.map((n: unknown) => x.display!(n).text));
+    for (const s of m.series) {
+      expect(s.values).toEqual(s.field.values);
+    }
+    // Bars sit side by side inside the plot, none overlapping the next.
+    for (const l of m.layout) {
+      l.offsets.forEach((o, i) => {
+        expect(o).toBeGreaterThanOrEqual(0);
+        expect(o + l.size).toBeLessThanOrEqual(1);
+        if (i > 0) {
+          expect(o).toBeGreaterThanOrEqual(l.offsets[i - 1] + l.size);
+        }
+      });
+    }
+  }
+});
+
+test("the alert list shows each provisioned rule's state as the rules' numbers give it", () => {
+  const panel = allPanels(answers).find((p) => p.type === 'alertlist')!;
+  const [listed] = alertList((answers.rules ?? []).map(evaluateRule), panel.options ?? {}, answers.dashboard.uid ?? '');
+  const expected = expectedAlertStates(answers.rules as any);
+  expect(expected.length).toBeGreaterThan(0);
+  expect(
+    listed.rules.map((r) => ({
+      title: r.title,
+      state: r.state,
+      instances: r.instances.map((i) => ({ labels: i.labels, state: i.state })),
+    }))
+  ).toEqual(expected);
+});
+
+test("a stat panel that asks for a graph gets each value's sparkline, one that does not gets none", async () => {
+  const stat = allPanels(answers).find((p) => p.type === 'stat' && p.title === 'Resolution rate')!;
+  const withGraph = await previewPanel(answers, { ...stat, options: { ...stat.options, graphMode: 'area' } });
+  expect(withGraph.values[0].sparkline?.y.values.length).toBeGreaterThan(0);
+  const without = await previewPanel(answers, { ...stat, options: { ...stat.options, graphMode: 'none' } });
+  expect(without.values[0].sparkline).toBeUndefined();
 });

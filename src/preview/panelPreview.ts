@@ -33,6 +33,8 @@ import {
 } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 
+import { RuleAnswer } from './alertRules';
+
 export interface PanelModel {
   id: number;
   type: string;
@@ -49,11 +51,13 @@ export interface PanelModel {
 export interface Answers {
   now: string;
   variables: Record<string, string>;
-  dashboard: { panels: PanelModel[]; timezone?: string };
+  dashboard: { uid?: string; panels: PanelModel[]; timezone?: string };
   panels: Record<
     string,
     { frames: DataFrameJSON[]; errors?: Record<string, string>; range: { from: number; to: number } }
   >;
+  /** the provisioned alert rules' data queries, answered at `now` */
+  rules?: RuleAnswer[];
 }
 
 export interface PanelView {
@@ -65,6 +69,8 @@ export interface PanelView {
   /** the names a legend, a header or a bar shows */
   names: string[];
   errors: string[];
+  /** the time range the panel's queries were answered for, epoch ms */
+  range: { from: number; to: number };
 }
 
 /** Panel types that show data; the rest (rows, alert lists) have no queries. */
@@ -221,6 +227,9 @@ export async function previewPanel(answers: Answers, panel: PanelModel): Promise
       data: frames,
       fieldConfig: panel.fieldConfig!,
       reduceOptions: panel.options?.reduceOptions as ReduceDataOptions,
+      // A stat panel with a graph mode draws each value's sparkline, as in Grafana.
+      sparkline: panel.type === 'stat' && (panel.options?.graphMode ?? 'area') !== 'none',
+      percentChange: panel.type === 'stat' && Boolean(panel.options?.showPercentChange),
       replaceVariables,
       theme,
       timeZone: 'utc',
@@ -238,7 +247,8 @@ export async function previewPanel(answers: Answers, panel: PanelModel): Promise
       }
     }
   }
-  return { panel, frames, values, names, errors: Object.values(answer?.errors ?? {}) };
+  const range = answer?.range ?? { from: 0, to: 0 };
+  return { panel, frames, values, names, errors: Object.values(answer?.errors ?? {}), range };
 }
 
 /** Every panel of the dashboard, rows' panels included, in layout order. */

@@ -42,6 +42,7 @@ type Output struct {
 	Variables map[string]string      `json:"variables"`
 	Dashboard json.RawMessage        `json:"dashboard"`
 	Panels    map[string]PanelAnswer `json:"panels"` // by panel id
+	Rules     []RuleAnswer           `json:"rules"`  // the provisioned alert rules, evaluated at Now
 }
 
 // PanelAnswer holds one panel's frames in query order, or the errors it got.
@@ -85,6 +86,7 @@ func main() {
 	var (
 		dashPath = flag.String("dashboard", "provisioning/dashboards/agentx-bot-operations.json", "dashboard to answer")
 		dsPath   = flag.String("datasources", "provisioning/datasources/datasources.yml", "provisioned data sources; the first of this plugin's type is used")
+		rulePath = flag.String("rules", "provisioning/alerting/agentx-rules.yaml", "provisioned alert rules to answer")
 		out      = flag.String("out", "harness/preview/answers.json", "where to write the answers")
 		quiet    = flag.Bool("quiet", false, "print nothing but errors")
 		verbose  = flag.Bool("v", false, "show the plugin's log lines (JSON, as Grafana receives them)")
@@ -99,13 +101,13 @@ func main() {
 			fmt.Printf(format, a...)
 		}
 	}
-	if err := run(*dashPath, *dsPath, *out); err != nil {
+	if err := run(*dashPath, *dsPath, *rulePath, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "preview:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dashPath, dsPath, out string) error {
+func run(dashPath, dsPath, rulePath, out string) error {
 	rawDash, err := os.ReadFile(dashPath)
 	if err != nil {
 		return err
@@ -114,7 +116,7 @@ func run(dashPath, dsPath, out string) error {
 	if err := json.Unmarshal(rawDash, &dash); err != nil {
 		return fmt.Errorf("%s: %w", dashPath, err)
 	}
-	jsonData, err := provisionedJSONData(dsPath)
+	jsonData, dsUID, err := provisionedJSONData(dsPath)
 	if err != nil {
 		return err
 	}
@@ -135,7 +137,7 @@ func run(dashPath, dsPath, out string) error {
 	}
 	defer func() { _ = tp.Shutdown() }()
 	settingsJSON, _ := json.Marshal(jsonData)
-	is := backend.DataSourceInstanceSettings{ID: 1, UID: "agentx-simulator", Name: "AgentX Support (simulator)",
+	is := backend.DataSourceInstanceSettings{ID: 1, UID: dsUID, Name: "AgentX Support (simulator)",
 		Type: plugin.PluginID, JSONData: settingsJSON, DecryptedSecureJSONData: map[string]string{"apiKey": apiKey}, Updated: time.Now()}
 	pctx := backend.PluginContext{PluginID: plugin.PluginID, DataSourceInstanceSettings: &is}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -223,6 +225,10 @@ func run(dashPath, dsPath, out string) error {
 		printf("panel %2d %-45q %d frames, %d errors\n", p.ID, p.Title, len(answer.Frames), len(answer.Errors))
 	}
 
+	if o.Rules, err = answerRules(ctx, rulePath, tp, pctx, dsUID, now); err != nil {
+		return err
+	}
+
 	raw, err := json.Marshal(o)
 	if err != nil {
 		return err
@@ -301,24 +307,26 @@ func currentValue(v any) string {
 	return ""
 }
 
-func provisionedJSONData(path string) (map[string]any, error) {
+// provisionedJSONData returns the settings and uid of the provisioned data source of this plugin.
+func provisionedJSONData(path string) (map[string]any, string, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var file struct {
 		Datasources []struct {
 			Type     string         `yaml:"type"`
+			UID      string         `yaml:"uid"`
 			JSONData map[string]any `yaml:"jsonData"`
 		} `yaml:"datasources"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
 	for _, d := range file.Datasources {
 		if d.Type == plugin.PluginID {
-			return d.JSONData, nil
+			return d.JSONData, d.UID, nil
 		}
 	}
-	return nil, fmt.Errorf("%s provisions no %s data source", path, plugin.PluginID)
+	return nil, "", fmt.Errorf("%s provisions no %s data source", path, plugin.PluginID)
 }
