@@ -60,7 +60,7 @@ export class DataSource
 {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentXOptions>) {
     super(instanceSettings);
-    this.variables = new AgentXVariableSupport(this);
+    this.variables = new AgentXVariableSupport(this, instanceSettings.jsonData?.defaultBot);
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       prepareAnnotation,
