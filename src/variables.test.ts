@@ -12,7 +12,9 @@ const defaultBot = /defaultBot: (\S+)/.exec(provisioned)![1];
 const sortedBots = ['acme-support', 'globex-billing', 'r3-218210'];
 
 function variableOptions(field: AgentXQuery['field']): Promise<DataQueryResponse> {
-  const ds = new DataSource({ jsonData: { defaultBot, bots: sortedBots } } as DataSourceInstanceSettings<AgentXOptions>);
+  const ds = new DataSource({
+    jsonData: { defaultBot, bots: sortedBots },
+  } as DataSourceInstanceSettings<AgentXOptions>);
   jest.spyOn(ds, 'query').mockImplementation((req: DataQueryRequest<AgentXQuery>) =>
     of({
       data: req.targets.map((t) =>
@@ -20,7 +22,9 @@ function variableOptions(field: AgentXQuery['field']): Promise<DataQueryResponse
       ),
     })
   );
-  const vs = ds.variables as unknown as { query: (r: DataQueryRequest<AgentXQuery>) => ReturnType<DataSource['query']> };
+  const vs = ds.variables as unknown as {
+    query: (r: DataQueryRequest<AgentXQuery>) => ReturnType<DataSource['query']>;
+  };
   return lastValueFrom(
     vs.query({ targets: [{ refId: 'v', queryType: 'values', field }] } as DataQueryRequest<AgentXQuery>) as any
   );

@@ -20,18 +20,16 @@ export class AgentXVariableSupport extends CustomVariableSupport<DataSource, Age
     const targets = request.targets.map((t) => ({ ...t, queryType: 'values' as const, field: t.field ?? 'tag' }));
     const botRefIds = new Set(targets.filter((t) => t.field === 'bot').map((t) => t.refId));
     const defaultBot = this.defaultBot;
-    return this.datasource
-      .query({ ...request, targets })
-      .pipe(
-        map((r) =>
-          defaultBot && botRefIds.size > 0
-            ? {
-                ...r,
-                data: r.data.map((f: DataFrame) => (botRefIds.has(f.refId ?? '') ? defaultFirst(f, defaultBot) : f)),
-              }
-            : r
-        )
-      );
+    return this.datasource.query({ ...request, targets }).pipe(
+      map((r) =>
+        defaultBot && botRefIds.size > 0
+          ? {
+              ...r,
+              data: r.data.map((f: DataFrame) => (botRefIds.has(f.refId ?? '') ? defaultFirst(f, defaultBot) : f)),
+            }
+          : r
+      )
+    );
   }
 }
 
