@@ -53,7 +53,9 @@ func run(baseURL, bot string, window time.Duration) error {
 			return err
 		}
 		baseURL = url
-		fmt.Printf("A simulated Export API serves on %s (30 days of two bots).\n", url)
+		bots := simulator.DemoConfig().Bots
+		fmt.Printf("A simulated Export API serves on %s: 30 days of %d bots (%s); this report is on one of them, -bot picks it.\n",
+			url, len(bots), strings.Join(bots, ", "))
 	}
 	if apiKey == "" {
 		return fmt.Errorf("set AGENTX_API_KEY to query a real Export API")
@@ -134,17 +136,28 @@ func run(baseURL, bot string, window time.Duration) error {
 		t.row(row.name, count(row.value), percent(&row.share))
 	}
 	t.flush()
+	fmt.Println("(none): conversations without a tag, which ended with no outcome (not resolved, informed or handed to")
+	fmt.Println("live chat) and no rating, or are still under way. As a locale, (none) is a conversation without one.")
 
 	section("Conversations per day (UTC)")
 	t = table("Day", "Conversations")
 	for _, p := range r.series("daily") {
-		t.row(p.at.Format("Mon 2 Jan"), count(*p.value))
+		day := p.at.Format("Mon 2 Jan")
+		// The range's first and last days are only partly in it: their counts are not drops.
+		if p.at.Before(tr.From) {
+			day += fmt.Sprintf(" (from %s)", tr.From.Format("15:04"))
+		}
+		if p.at.Add(24 * time.Hour).After(tr.To) {
+			day += fmt.Sprintf(" (so far, to %s)", tr.To.Format("15:04"))
+		}
+		t.row(day, count(*p.value))
 	}
 	t.flush()
 
 	section("Per conversation")
 	t = table("", "Average", "Median", "90th percentile", "Longest")
-	t.row("User messages", number(r.single("users-avg")), number(r.single("users-p50")), number(r.single("users-p90")), number(r.single("users-max")))
+	// The median, 90th percentile and longest are counts of messages: whole numbers.
+	t.row("User messages", number(r.single("users-avg")), whole(r.single("users-p50")), whole(r.single("users-p90")), whole(r.single("users-max")))
 	t.row("Duration", duration(r.single("duration-avg")), duration(r.single("duration-p50")), duration(r.single("duration-p90")), duration(r.single("duration-max")))
 	t.flush()
 	fmt.Println("\nThe same queries drive the demo dashboard (provisioning/dashboards); -v shows the plugin's log lines.")
@@ -256,6 +269,13 @@ func number(v *float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f", *v)
+}
+
+func whole(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return count(*v)
 }
 
 func duration(v *float64) string {
