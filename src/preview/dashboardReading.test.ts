@@ -65,6 +65,19 @@ test('the change against the 7 days before carries its sign', () => {
   expect(text(change)).toMatch(sign >= 0 ? /^\+\d+\.\d$/ : /^-\d+\.\d$/);
 });
 
+test('a fall against the 7 days before reads with its minus sign, like a rise with its plus', async () => {
+  // The same panel over answers where the 7 days before had more conversations.
+  const swapped: Answers = JSON.parse(JSON.stringify(answers));
+  const frames = swapped.panels[String(panel('Conversations').id)].frames;
+  const [a, b] = ['A', 'B'].map((ref) => frames.find((f) => f.schema!.refId === ref)!.data!.values[1]);
+  [a[0], b[0]] = [b[0], a[0]];
+  const v = await previewPanel(swapped, panel('Conversations'));
+  const change = v.values[1];
+  expect(change.display.numeric).toBeLessThan(0);
+  expect(text(change)).toMatch(/^-\d+\.\d$/);
+  expect(change.display.title).toBe(views['Conversations'].values[1].display.title);
+});
+
 test('the duration axis has one unit, minutes, and the values are the seconds the backend answers ÷ 60', () => {
   const v = views['Conversation duration'];
   expect(v.names).toEqual(['Median', '90th percentile']);
