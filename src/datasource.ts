@@ -22,13 +22,14 @@ import {
   ToggleFilterAction,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
-import { lastValueFrom, Observable, of } from 'rxjs';
+import { lastValueFrom, map, Observable, of } from 'rxjs';
 
 import { AdHocFilterError, applyAdHocFilters, tagKeys, tagValues, valuesFieldOf } from './adhoc';
 import { conversationEvents, prepareAnnotation } from './annotations';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { interpolateBot } from './editor/bots';
 import { migrateQuery } from './editor/queryModel';
+import { markRunningBuckets } from './runningBucket';
 import { resolveTimeZone, withRequestTimeZone } from './timezone';
 import {
   contextRequest,
@@ -60,7 +61,7 @@ export class DataSource
 {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentXOptions>) {
     super(instanceSettings);
-    this.variables = new AgentXVariableSupport(this);
+    this.variables = new AgentXVariableSupport(this, instanceSettings.jsonData?.defaultBot);
     this.annotations = {
       QueryEditor: AnnotationQueryEditor,
       prepareAnnotation,
@@ -92,9 +93,12 @@ export class DataSource
     return DEFAULT_QUERY;
   }
 
-  /** Buckets follow the dashboard's time zone unless a query names its own. */
+  /**
+   * Buckets follow the dashboard's time zone unless a query names its own; a newest
+   * bucket that is still being filled says so on the panel.
+   */
   query(request: DataQueryRequest<AgentXQuery>): Observable<DataQueryResponse> {
-    return super.query(withRequestTimeZone(request));
+    return super.query(withRequestTimeZone(request)).pipe(map((r) => markRunningBuckets(r, Date.now())));
   }
 
   filterQuery(query: AgentXQuery): boolean {

@@ -19,7 +19,7 @@ func (d *Datasource) cacheReport() cacheReport {
 	r := cacheReport{Mode: "memory"}
 	if c := d.opts.Cache; c != nil {
 		st := c.Stats()
-		r.Memory = fmt.Sprintf("%s of %s in %d segments", megabytes(st.Bytes+st.Reserved), megabytes(st.Budget), st.Segments)
+		r.Memory = stored(st.Bytes+st.Reserved, st.Budget, st.Segments)
 	}
 	if d.settings.CacheMinutes == 0 {
 		r.Warnings = append(r.Warnings, "Cache minutes is 0, so nothing is cached: every query reads the API")
@@ -29,7 +29,7 @@ func (d *Datasource) cacheReport() cacheReport {
 		switch {
 		case st.Open:
 			r.Mode = "disk"
-			r.Disk = fmt.Sprintf("%s of %s in %d segments at %s", megabytes(st.Bytes), megabytes(st.Budget), st.Segments, st.Path)
+			r.Disk = stored(st.Bytes, st.Budget, st.Segments) + " at " + st.Path
 		default:
 			r.Disk = "off"
 		}
@@ -49,20 +49,36 @@ func (d *Datasource) cacheReport() cacheReport {
 	return r
 }
 
-// sentence is the report in the health check's words.
+// sentence is the report in the words of the people who press Save & test: what
+// is kept, where, and how full it is; every warning stays a warning.
 func (r cacheReport) sentence() string {
-	parts := []string{"memory " + r.Memory}
-	if r.Disk != "" {
-		parts = append(parts, "disk "+r.Disk)
+	where := map[string]string{
+		"memory": "in memory only",
+		"disk":   "in memory and on disk, so a restart keeps it",
+		"shared": "in memory and in Redis, shared with every Grafana server that uses this API key",
+	}[r.Mode]
+	parts := []string{"memory: " + r.Memory}
+	switch r.Disk {
+	case "":
+	case "off":
+		parts = append(parts, "disk: off")
+	default:
+		parts = append(parts, "disk: "+r.Disk)
 	}
 	if r.Shared != "" {
-		parts = append(parts, "Redis "+r.Shared)
+		parts = append(parts, "Redis: "+r.Shared)
 	}
-	s := fmt.Sprintf("Cache mode: %s (%s).", r.Mode, strings.Join(parts, "; "))
+	s := fmt.Sprintf("What the API answered is kept %s (%s).", where, strings.Join(parts, "; "))
 	for _, w := range r.Warnings {
 		s += " Warning: " + sentence(w)
 	}
 	return s
+}
+
+// stored says how much of a budget is used, and how many stretches of time it holds.
+func stored(used, budget int64, segments int) string {
+	return fmt.Sprintf("%s of %s used, %d stored time %s", megabytes(used), megabytes(budget), segments,
+		plural(segments, "range", "ranges"))
 }
 
 func megabytes(b int64) string {

@@ -126,7 +126,7 @@ func TestARestartedPluginReadsNothingSettledAgain(t *testing.T) {
 			t.Errorf("%s: %v upstream requests after the restart, want 0", ref, n)
 		}
 	}
-	if h := second.health(t, is); !strings.Contains(h.Message, "Cache mode: disk") {
+	if h := second.health(t, is); !strings.Contains(h.Message, "kept in memory and on disk") {
 		t.Fatalf("health: %s", h.Message)
 	}
 }
@@ -167,7 +167,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 	}
 	d := inst.(*Datasource)
 	t.Cleanup(d.Dispose)
-	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "Cache mode: shared") {
+	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "kept in memory and in Redis") {
 		t.Fatalf("health with Redis up: %s", h.Message)
 	}
 
@@ -206,7 +206,7 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 	}
 
 	redis.Start(t)
-	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "Cache mode: shared") || strings.Contains(h.Message, "Warning") {
+	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "kept in memory and in Redis") || strings.Contains(h.Message, "Warning") {
 		t.Fatalf("health once Redis is back: %s", h.Message)
 	}
 }

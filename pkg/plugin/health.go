@@ -65,14 +65,15 @@ func (d *Datasource) checkHealth(ctx context.Context) (*backend.CheckHealthResul
 	}
 	var parts []string
 	if len(found) > 0 {
-		parts = append(parts, fmt.Sprintf("%s with conversations in the last 24 hours", quoteList(found)))
+		parts = append(parts, fmt.Sprintf("%s %s %s conversations in the last 24 hours",
+			plural(len(found), "Bot", "Bots"), quoteList(found), plural(len(found), "has", "have")))
 	}
 	if len(quiet) > 0 {
-		parts = append(parts, fmt.Sprintf("%s with none in the last 24 hours", quoteList(quiet)))
+		parts = append(parts, fmt.Sprintf("%s %s %s no conversation in the last 24 hours",
+			plural(len(quiet), "bot", "bots"), quoteList(quiet), plural(len(quiet), "has", "have")))
 	}
-	label := "Bot"
-	if len(bots) > 1 {
-		label = "Bots"
+	if len(found) == 0 {
+		parts[0] = "B" + parts[0][1:] // "bot …" opens the sentence
 	}
 	if d.shared != nil {
 		// The health check is where an operator looks after setting up Redis:
@@ -82,7 +83,7 @@ func (d *Datasource) checkHealth(ctx context.Context) (*backend.CheckHealthResul
 	report := d.cacheReport()
 	syncText, syncDetails := d.syncReport()
 	details, _ := json.Marshal(map[string]any{"cache": report, "sync": syncDetails})
-	msg := fmt.Sprintf("Connected to %s; the API key works. %s %s. %s", d.settings.BaseURL, label, strings.Join(parts, "; "), report.sentence())
+	msg := fmt.Sprintf("Connected to %s; the API key works. %s. %s", d.settings.BaseURL, strings.Join(parts, "; "), report.sentence())
 	if syncText != "" {
 		msg += " " + syncText
 	}

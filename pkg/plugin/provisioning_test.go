@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +210,181 @@ func TestEveryProvisionedDataSourceIsValid(t *testing.T) {
 			}
 			if strings.HasPrefix(path, "provisioning-ha") && (s.RedisURL == "" || s.ExpectedReplicas != 2) {
 				t.Errorf("%s: the HA data source must name the shared Redis: %+v", path, s.RedisURL)
+			}
+		}
+	}
+}
+
+// provisioned reads the demo's dashboard, alert rules and data source as Grafana
+// would provision them.
+type provisioned struct {
+	dash struct {
+		UID    string
+		Panels []struct {
+			ID      int
+			Title   string
+			Targets []map[string]any
+		}
+		Templating struct {
+			List []struct {
+				Name    string
+				Sort    int
+				Current struct{ Value any }
+				Query   any // a values query, or the data source type of the datasource variable
+			}
+		}
+	}
+	rules []struct {
+		Title       string
+		Annotations map[string]string
+		Data        []struct {
+			DatasourceUID string `yaml:"datasourceUid"`
+			Model         map[string]any
+		}
+	}
+	defaultBot string
+}
+
+func readProvisioned(t *testing.T) provisioned {
+	t.Helper()
+	var p provisioned
+	read := func(path string) []byte {
+		raw, err := os.ReadFile(filepath.Join("..", "..", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	if err := json.Unmarshal(read("provisioning/dashboards/agentx-bot-operations.json"), &p.dash); err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct{ Rules json.RawMessage }
+	}
+	var file map[string]any
+	if err := yaml.Unmarshal(read("provisioning/alerting/agentx-rules.yaml"), &file); err != nil {
+		t.Fatal(err)
+	}
+	// Through JSON, so that the rules decode with the same field names as the dashboard.
+	asJSON, _ := json.Marshal(file)
+	if err := json.Unmarshal(asJSON, &rules); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range rules.Groups {
+		if err := json.Unmarshal(g.Rules, &p.rules); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ds struct {
+		Datasources []struct {
+			JSONData struct {
+				DefaultBot string `yaml:"defaultBot"`
+			} `yaml:"jsonData"`
+		}
+	}
+	if err := yaml.Unmarshal(read("provisioning/datasources/datasources.yml"), &ds); err != nil {
+		t.Fatal(err)
+	}
+	p.defaultBot = ds.Datasources[0].JSONData.DefaultBot
+	return p
+}
+
+// watched is what an alert rule's query or a panel's target measures: the query
+// type, and the tag, statistic, grouping and bucket that make it that measure.
+func watched(model map[string]any) string {
+	text := func(key, def string) string {
+		if s, ok := model[key].(string); ok && s != "" {
+			return s
+		}
+		return def
+	}
+	tag := ""
+	if text("queryType", "") == "tagRate" {
+		tag = text("tag", "resolved")
+	}
+	stat := ""
+	if qt := text("queryType", ""); qt == "userMessages" || qt == "conversationDuration" {
+		stat = text("stat", "avg")
+	}
+	return fmt.Sprintf("%s tag=%q stat=%q groupBy=%q bucket=%q", text("queryType", ""), tag, stat, text("groupBy", ""), text("bucket", ""))
+}
+
+// TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches follows each rule's panel
+// link: the person paged lands on a panel drawing the rule's own query.
+func TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches(t *testing.T) {
+	p := readProvisioned(t)
+	if len(p.rules) != 3 {
+		t.Fatalf("%d alert rules, want 3", len(p.rules))
+	}
+	for _, rule := range p.rules {
+		var queries []string
+		for _, q := range rule.Data {
+			if q.DatasourceUID != "__expr__" {
+				queries = append(queries, watched(q.Model))
+			}
+		}
+		if len(queries) != 1 {
+			t.Fatalf("%s: %d data source queries, want 1", rule.Title, len(queries))
+		}
+		if rule.Annotations["__dashboardUid__"] != p.dash.UID {
+			t.Errorf("%s: links to dashboard %q, not %q", rule.Title, rule.Annotations["__dashboardUid__"], p.dash.UID)
+		}
+		var shows []string
+		found := false
+		for _, panel := range p.dash.Panels {
+			if fmt.Sprint(panel.ID) != rule.Annotations["__panelId__"] {
+				continue
+			}
+			found = true
+			for _, target := range panel.Targets {
+				shows = append(shows, watched(target))
+			}
+		}
+		if !found {
+			t.Errorf("%s: links to panel %s, which the dashboard does not have", rule.Title, rule.Annotations["__panelId__"])
+			continue
+		}
+		if !slices.Contains(shows, queries[0]) {
+			t.Errorf("%s watches %s, but its panel %s shows %v", rule.Title, queries[0], rule.Annotations["__panelId__"], shows)
+		}
+	}
+}
+
+// TestDashboardOpensOnTheDefaultBot: the dashboard opens on the bot the alert rules
+// watch, the data source's default. Grafana keeps a saved selection only while it is
+// among the options, and otherwise takes the first option in the variable's sort
+// order; so both the saved value and the first option are the default bot.
+func TestDashboardOpensOnTheDefaultBot(t *testing.T) {
+	p := readProvisioned(t)
+	if p.defaultBot == "" {
+		t.Fatal("the provisioned data source has no default bot")
+	}
+	var found bool
+	for _, v := range p.dash.Templating.List {
+		if v.Name != "bot" {
+			continue
+		}
+		found = true
+		if cur := fmt.Sprint(v.Current.Value); cur != "["+p.defaultBot+"]" && cur != p.defaultBot {
+			t.Errorf("the bot variable is saved on %s, not the default bot %s", cur, p.defaultBot)
+		}
+		// Sort 0 keeps the options in the order the data source answers them, which
+		// puts its default bot first (src/variables.ts); any other sort would open
+		// on whichever bot sorts first.
+		if v.Sort != 0 {
+			t.Errorf("the bot variable sorts its options (sort %d): the first would not be the default bot", v.Sort)
+		}
+		if q, _ := v.Query.(map[string]any); q["field"] != "bot" {
+			t.Errorf("the bot variable lists %v, not the data source's bots", v.Query)
+		}
+	}
+	if !found {
+		t.Fatal("the dashboard has no bot variable")
+	}
+	for _, rule := range p.rules {
+		for _, q := range rule.Data {
+			if bot, ok := q.Model["bot"]; ok && bot != p.defaultBot {
+				t.Errorf("%s watches bot %v, not the default bot %s", rule.Title, bot, p.defaultBot)
 			}
 		}
 	}

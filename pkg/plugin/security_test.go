@@ -75,7 +75,7 @@ func TestHealthFindsTheConversationOfTheWindowsFirstSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Status != backend.HealthStatusOk || !strings.Contains(h.Message, "with conversations in the last 24 hours") {
+	if h.Status != backend.HealthStatusOk || !strings.Contains(h.Message, "has conversations in the last 24 hours") {
 		t.Fatalf("%v %q", h.Status, h.Message)
 	}
 }

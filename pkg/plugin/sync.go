@@ -83,7 +83,7 @@ func (d *Datasource) syncReport() (string, map[string]any) {
 		state := "not read yet"
 		switch {
 		case p.Skipped:
-			state = "kept by another replica"
+			state = "kept up to date by another Grafana server (replica)"
 		case p.Done():
 			state = fmt.Sprintf("complete for the last %d days", d.settings.SyncDays)
 		case !p.CompleteFrom.IsZero():
@@ -105,8 +105,10 @@ func (d *Datasource) syncReport() (string, map[string]any) {
 	if total := traffic.Interactive + traffic.Background; total > 0 {
 		share = float64(traffic.Background) / float64(total)
 	}
-	return fmt.Sprintf("Sync of the last %d days: %s; it made %.0f%% of the requests so far.",
-			d.settings.SyncDays, strings.Join(parts, "; "), 100*share),
+	return fmt.Sprintf("Read ahead in the background, so that dashboards over the last %d days need not wait: %s. "+
+			"Reading ahead made %.0f%% of this server's API requests so far; it may use up to %.0f%% of the rate limit, "+
+			"and dashboard and alert queries always go first.",
+			d.settings.SyncDays, strings.Join(parts, "; "), 100*share, 100*d.settings.SyncShare),
 		map[string]any{"days": d.settings.SyncDays, "bots": bots, "backgroundShare": share,
 			"requests": map[string]int64{"background": traffic.Background, "interactive": traffic.Interactive}}
 }

@@ -77,7 +77,7 @@ func TestSyncKeepsTheRecentPastStored(t *testing.T) {
 	compare(t, series(t, r.Responses["M"], ""), map[string]map[int64]float64{"": msgs}, expectedBuckets(from, to, time.Hour), time.Hour, false)
 
 	h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
-	for _, want := range []string{"Sync of the last 2 days", `"r3-218210" conversations complete for the last 2 days`, `"r3-218210" messages complete for the last 2 days`, "of the requests so far"} {
+	for _, want := range []string{"dashboards over the last 2 days", `"r3-218210" conversations complete for the last 2 days`, `"r3-218210" messages complete for the last 2 days`, "of this server's API requests so far; it may use up to 50% of the rate limit"} {
 		if !strings.Contains(h.Message, want) {
 			t.Errorf("health does not say %q: %s", want, h.Message)
 		}
@@ -148,7 +148,7 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 	for _, d := range []*Datasource{a, b} {
 		if ps := d.SyncProgress(); ps[0].Skipped {
 			h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
-			if !strings.Contains(h.Message, "kept by another replica") {
+			if !strings.Contains(h.Message, "kept up to date by another Grafana server") {
 				t.Errorf("the skipping replica's health does not say so: %s", h.Message)
 			}
 		}

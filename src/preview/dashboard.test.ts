@@ -154,10 +154,12 @@ test('"Conversations" shows the count and its change against the 7 days before, 
   const frames = answers.panels[String(v.panel.id)].frames;
   const value = (refId: string) => frames.find((f) => f.schema!.refId === refId)!.data!.values[1][0] as number;
   const [now, before] = [value('A'), value('B')];
-  expect(v.values.map((d) => d.display.title)).toEqual(['Started', 'vs 7 days before']);
+  expect(v.values.map((d) => d.display.title)).toEqual(['Started', '% vs 7 days before']);
   expect(v.values[0].display.numeric).toBe(now);
-  expect(v.values[1].display.numeric).toBeCloseTo((now - before) / before, 12);
-  expect(v.values[1].display.suffix).toBe('%');
+  expect(v.values[1].display.numeric).toBeCloseTo((100 * (now - before)) / before, 12);
+  // The change carries its sign: "+8.4" or "-3.1", in percent as the title says.
+  const change = v.values[1].display;
+  expect(`${change.prefix ?? ''}${change.text}`).toMatch(now >= before ? /^\+\d+\.\d$/ : /^-\d+\.\d$/);
 });
 
 test('bar gauge values take the colour of their threshold step, as Grafana colours them', () => {

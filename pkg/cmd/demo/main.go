@@ -61,7 +61,8 @@ func run(baseURL, bot string, window time.Duration) error {
 		}
 		baseURL = url
 		demo := simulator.DemoConfig()
-		fmt.Printf("A simulated Export API serves on %s (%d days of %d bots: %s).\n", url, demo.Days, len(demo.Bots), strings.Join(demo.Bots, ", "))
+		fmt.Printf("A simulated Export API serves on %s: %d days of %d bots (%s); this report is on one of them, -bot picks it.\n",
+			url, demo.Days, len(demo.Bots), strings.Join(demo.Bots, ", "))
 	}
 	storeFile := describeStore()
 	if apiKey == "" {
@@ -137,22 +138,25 @@ func run(baseURL, bot string, window time.Duration) error {
 	t.row("All", count(total), percent(r.single("resolvedAll")), percent(r.single("liveChatAll")))
 	t.flush()
 
-	section("Conversations by tag (one conversation counts under each of its tags; (none): no tag yet or at all)")
+	section("Conversations by tag (one conversation counts under each of its tags)")
 	t = table("Tag", "Conversations", "Share")
 	for _, row := range r.rows("tags") {
 		t.row(row.name, count(row.value), percent(&row.share))
 	}
 	t.flush()
+	fmt.Println("(none): conversations without a tag, which ended with no outcome (not resolved, informed or handed to")
+	fmt.Println("live chat) and no rating, or are still under way. As a locale, (none) is a conversation without one.")
 
 	section("Conversations per day (UTC)")
 	t = table("Day", "Conversations")
 	for _, p := range r.series("daily") {
 		day := p.at.Format("Mon 2 Jan")
-		// The range ends now: its first and last days are only partly inside it.
-		if end := p.at.AddDate(0, 0, 1); end.After(tr.To) {
-			day += tr.To.Format(" (until 15:04, so far)")
-		} else if p.at.Before(tr.From) {
-			day += tr.From.Format(" (from 15:04)")
+		// The range's first and last days are only partly in it: their counts are not drops.
+		if p.at.Before(tr.From) {
+			day += fmt.Sprintf(" (from %s)", tr.From.Format("15:04"))
+		}
+		if p.at.Add(24 * time.Hour).After(tr.To) {
+			day += fmt.Sprintf(" (so far, to %s)", tr.To.Format("15:04"))
 		}
 		t.row(day, count(*p.value))
 	}
@@ -160,7 +164,8 @@ func run(baseURL, bot string, window time.Duration) error {
 
 	section("Per conversation")
 	t = table("", "Average", "Median", "90th percentile", "Longest")
-	t.row("User messages", number(r.single("users-avg")), number(r.single("users-p50")), number(r.single("users-p90")), number(r.single("users-max")))
+	// The median, 90th percentile and longest are counts of messages: whole numbers.
+	t.row("User messages", number(r.single("users-avg")), whole(r.single("users-p50")), whole(r.single("users-p90")), whole(r.single("users-max")))
 	t.row("Duration", duration(r.single("duration-avg")), duration(r.single("duration-p50")), duration(r.single("duration-p90")), duration(r.single("duration-max")))
 	t.flush()
 	fmt.Println("\nThe same queries drive the demo dashboard (provisioning/dashboards); -v shows the plugin's log lines.")
@@ -299,15 +304,18 @@ func percent(v *float64) string {
 	return fmt.Sprintf("%.1f%%", *v)
 }
 
-// number prints a whole number (a median or maximum of message counts) as one.
 func number(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	if *v == float64(int64(*v)) {
-		return fmt.Sprintf("%d", int64(*v))
-	}
 	return fmt.Sprintf("%.1f", *v)
+}
+
+func whole(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return count(*v)
 }
 
 func duration(v *float64) string {
