@@ -1,6 +1,22 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
 
+// React 19's react-dom/server, which @grafana/ui 13 loads for its truncated text, makes a
+// MessageChannel when it loads; jsdom has none. This one delivers on a timer, like the
+// browser's, and unlike Node's own it keeps no port open that would hold Jest's workers.
+if (typeof global.MessageChannel === 'undefined') {
+  global.MessageChannel = class MessageChannel {
+    constructor() {
+      const port = () => ({ onmessage: null, postMessage: undefined, close() {}, start() {} });
+      this.port1 = port();
+      this.port2 = port();
+      const deliver = (to) => (data) => setTimeout(() => to.onmessage?.({ data }), 0);
+      this.port1.postMessage = deliver(this.port2);
+      this.port2.postMessage = deliver(this.port1);
+    }
+  };
+}
+
 // jsdom has no canvas; @grafana/ui's Combobox measures option text with one.
 HTMLCanvasElement.prototype.getContext = function getContext() {
   return { measureText: (text) => ({ width: String(text).length * 8 }), font: '' };

@@ -3,12 +3,19 @@
 process.env.TZ = 'UTC';
 
 const base = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
 
 module.exports = {
   ...base,
   // The dashboard preview test reads what the backend answers; this writes it when
   // it is missing or older than its sources.
   globalSetup: './harness/preview-answers.js',
+  // @grafana/data 13 depends on @react-hookz/web, which ships only ES modules, as does its @ver0/deep-equal.
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@react-hookz', '@ver0'])],
+  // An editor test mounts @grafana/ui pickers; on a busy shared machine the first one in a
+  // file can take longer than Jest's 5 s default while modules load. A generous bound, not a
+  // speed check.
+  testTimeout: 30_000,
   transform: {
     ...base.transform,
     // d3-color and friends ship .mjs files that Jest cannot load untransformed.

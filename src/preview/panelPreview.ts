@@ -10,6 +10,7 @@ import {
   DataFrameJSON,
   dataFrameFromJSON,
   DataTransformerConfig,
+  DataTransformerInfo,
   Field,
   dataLinksOverrideProcessor,
   FieldConfigOptionsRegistry,
@@ -29,6 +30,7 @@ import {
   stringOverrideProcessor,
   thresholdsOverrideProcessor,
   transformDataFrame,
+  TransformerRegistryItem,
   valueMappingsOverrideProcessor,
 } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
@@ -89,12 +91,23 @@ function registerTransformers() {
       id: t.id,
       name: t.name,
       description: t.description,
-      transformation: t,
+      transformation: eagerAndLazy(t),
       editor: () => null,
       imageDark: '',
       imageLight: '',
     }))
   );
+}
+
+// Grafana 12 reads a registered transformer's `operator` from `transformation`; Grafana 13
+// calls `transformation()` and awaits the transformer. One function carrying the operator
+// serves both, so the preview runs on every Grafana the plugin supports.
+function eagerAndLazy(t: DataTransformerInfo) {
+  const resolve = () => Promise.resolve(t);
+  return Object.assign(resolve, {
+    operator: t.operator,
+    defaultOptions: t.defaultOptions,
+  }) as unknown as TransformerRegistryItem['transformation'];
 }
 
 /** The standard field options Grafana registers for every panel, plus the panel's custom ones. */
