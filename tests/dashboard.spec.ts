@@ -67,7 +67,7 @@ test('every panel of the demo dashboard draws its data', async ({ page: p }) => 
       case 'bargauge': {
         // One bar per locale, each reading its own name.
         await expect(el.getByText('en_us', { exact: true }), panel.title).toBeVisible();
-        await expect(el.getByText('(none)', { exact: true }), panel.title).toBeVisible();
+        await expect(el.getByText('No locale', { exact: true }), panel.title).toBeVisible();
         // Each value takes its colour from Grafana's display processor: never the grey
         // of a bar gauge without one, and for thresholds the colour of its step.
         const values = el.getByTestId('data-testid Bar gauge value');
