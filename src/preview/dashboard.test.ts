@@ -104,10 +104,10 @@ describe.each(
   });
 });
 
-test('bars of "Conversations by locale" read their locale', () => {
+test('bars of "Conversations by locale" read their locale, the group without one as "No locale"', () => {
   const v = views['Conversations by locale'];
   const locales = answers.panels[String(v.panel.id)].frames[0].data!.values[0] as string[];
-  expect(v.names).toEqual(locales);
+  expect(v.names).toEqual(locales.map((l) => (l === '(none)' ? 'No locale' : l)));
   expect(locales).toContain('(none)');
 });
 
