@@ -99,8 +99,10 @@ test('every panel of the demo dashboard draws its data', async ({ page: p }) => 
           );
           const cells: string[][] = await values.evaluateAll((els) =>
             els.map((v) =>
-              [...v.parentElement!.children]
-                .filter((c) => c !== v)
+              // The cells are the leaf boxes beside the value: siblings of it in Grafana
+              // 12, inside one row of their own in Grafana 13.
+              [...v.parentElement!.querySelectorAll('div')]
+                .filter((c) => !v.contains(c) && c.children.length === 0)
                 .map((c) => {
                   const st = getComputedStyle(c);
                   return st.backgroundImage !== 'none' ? st.backgroundImage : st.backgroundColor;
