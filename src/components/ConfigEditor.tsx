@@ -1,7 +1,7 @@
 import React from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { ConfigSection, DataSourceDescription } from '@grafana/plugin-ui';
-import { Divider, Field, Input, SecretInput, Stack, TagsInput, Text } from '@grafana/ui';
+import { Box, Divider, Field, Input, SecretInput, Stack, TagsInput, Text } from '@grafana/ui';
 
 import { NumberSettingKey } from '../generated/settings';
 import { baseUrlProblem, numberProblem, numberSetting, redisUrlProblem } from '../editor/settingsValidation';
@@ -163,11 +163,13 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           Boolean(numberProblem(numberSetting('expectedReplicas'), jsonData.expectedReplicas))
         }
       >
-        <Text element="p" variant="bodySmall" color="secondary">
-          With a Redis every replica reaches, the replicas share one rate limit per endpoint, every record read, and
-          each export: an alert rule every replica evaluates reads the API once, not once per replica. A single Grafana
-          needs none of this: it keeps history on its own disk.
-        </Text>
+        <Box marginBottom={2}>
+          <Text element="p" variant="bodySmall" color="secondary">
+            With a Redis every replica reaches, the replicas share one rate limit per endpoint, every record read, and
+            each export: an alert rule every replica evaluates reads the API once, not once per replica. A single
+            Grafana needs none of this: it keeps history on its own disk.
+          </Text>
+        </Box>
         <Field
           label="Redis URL"
           description="redis://host:6379/0, or rediss:// for TLS. Every replica must use the same Redis and the same API key."
