@@ -217,10 +217,10 @@ func loadStored(ctx context.Context, t Tier, lane string, st Stored, now time.Ti
 // planMore plans iv, time the query counted on finding stored and did not, as a
 // query of its own on the same consumer, and adds it to p: what memory holds now,
 // what a flight is reading, or a new export.
-func planMore[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], p *plan[T], iv interval) {
+func planMore[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey, cons *consumer[T], p *plan[T], iv interval) {
 	part := req
 	part.Window = exportapi.Window{From: iv.from, To: iv.to}
-	q := makePlan(ctx, s, ep, part, cons, nil, nil)
+	q := makePlan(ctx, s, ep, part, k, cons, nil, nil)
 	// Planned without tier segments: what it hits is in memory.
 	for _, h := range q.hits {
 		cons.takeSegment(h)
@@ -262,7 +262,7 @@ func consumeHits[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 		req.Progress.handedOn(req.Window, h.span)
 	}
 	for _, iv := range missed {
-		planMore(ctx, s, ep, req, cons, p, iv)
+		planMore(ctx, s, ep, req, k, cons, p, iv)
 	}
 	return fromTiers
 }

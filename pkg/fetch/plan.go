@@ -51,13 +51,12 @@ func (s *Source) settledZone(w exportapi.Window, now time.Time) (interval, bool)
 // query puts into memory meanwhile can never make it miss time that was held
 // when it started. It runs before planning, outside the registry's lock: a tier
 // may be a disk or a network away. held and stored are disjoint.
-func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Request) (held, stored []*segment, warnings []string) {
+func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey) (held, stored []*segment, warnings []string) {
 	now := s.cfg.Now()
 	zone, ok := s.settledZone(req.Window, now)
 	if !ok {
 		return nil, nil, nil
 	}
-	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
 	held = s.cfg.Cache.lookup(k, zone, now)
 	if len(s.cfg.Tiers) == 0 {
 		return held, nil, nil
@@ -76,11 +75,10 @@ func storedFor[T any](ctx context.Context, s *Source, ep endpoint[T], req Reques
 // makePlan decides, under the registry's lock, where each part of the query's
 // range comes from, subscribing the query to every flight it takes from. found
 // are the segments the query already holds, disjoint.
-func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, cons *consumer[T], found []*segment, exclude []interval) plan[T] {
+func makePlan[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, k laneKey, cons *consumer[T], found []*segment, exclude []interval) plan[T] {
 	var p plan[T]
 	now := s.cfg.Now()
 	settledEnd := chunkFloor(now.Add(-s.cfg.Live))
-	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
 	w := interval{from: req.Window.From, to: req.Window.To}
 	zone, caching := s.settledZone(req.Window, now)
 

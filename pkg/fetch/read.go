@@ -27,8 +27,10 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 		recordCosts(ep.name, st)
 	}()
 	cons := &consumer[T]{window: w, when: ep.when, cols: ep.cols, out: out, max: req.MaxRecords, stop: stop}
-	held, stored, warnings := storedFor(ctx, s, ep, req)
+	// The lane is the timeline every step below files its flights, segments and
+	// leases under.
 	k := laneKey{scope: s.scope, bot: req.Bot, endpoint: ep.name, conversationID: req.ConversationID}
+	held, stored, warnings := storedFor(ctx, s, ep, req, k)
 	more, hold, blocked, shareWarnings := claimShared(ctx, s, ep, req, k, append(slices.Clone(held), stored...))
 	// Released only when the read is over, so its export has reached the tiers;
 	// after a partial answer, when the reading that goes on is over.
@@ -42,7 +44,7 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 	st.Warnings = addWarnings(addWarnings(nil, warnings...), shareWarnings...)
 	// Time another replica is exporting is left to it: the rest is planned and
 	// read meanwhile.
-	p := makePlan(ctx, s, ep, req, cons, append(held, stored...), blocked)
+	p := makePlan(ctx, s, ep, req, k, cons, append(held, stored...), blocked)
 	// The export starts first: loading and decoding what the tiers hold takes a while.
 	if p.started != nil {
 		go p.started.launch()
