@@ -62,7 +62,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	return f
 }
 
-// finish ends a flight: its settled time goes to the cache, and its live records
+// finishFlight ends a flight: its settled time goes to the cache, and its live records
 // stay on offer for the reuse time. Under the registry's lock, so a query never
 // sees the time in neither place; the columns are built before it is taken
 // (the flight has stopped reading: what its retainer holds no longer changes

@@ -11,6 +11,10 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
+// read answers one query: what memory and the tiers hold, leases between
+// replicas, the plan, the held segments streamed to the consumer, then the
+// flights it started or joined, up to its answer (complete, partial at
+// Request.AnswerBy, or an error that says what ran out).
 func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, out delivery[T]) (st Stats, err error) {
 	w := req.Window
 	if w.Empty() {
