@@ -8,6 +8,11 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
+// A flight's life: startFlight prepares the export and its legs, the legs run
+// apart from the query that started it, and finishFlight turns what it read
+// into segments for memory and, through persist, for the tiers, before any of
+// its queries answers.
+
 // startFlight prepares an export that outlives the query that started it: it runs
 // until it ends or every subscriber has left. It keeps the starter's deadline, so
 // rate-limit waits still fail fast when they cannot fit.

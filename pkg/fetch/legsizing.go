@@ -8,6 +8,11 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/opaque"
 )
 
+// Leg sizing: how many legs a read starts with (streams), from the latency
+// and the records per hour earlier reads measured (density, remembered in the
+// hints), and where its spans are cut between them (split). legs.go runs the
+// legs and cuts one that falls behind.
+
 // maxStreams bounds the parallel exports of one read: each costs up to one partial page.
 const maxStreams = 4
 

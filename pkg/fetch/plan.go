@@ -8,6 +8,11 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
+// Planning decides where each part of a query's range comes from, so that no
+// time is read twice: first, outside every lock, the segments memory and the
+// tiers hold (storedFor); then, under the registry's lock, what memory got
+// meanwhile, the flights to join and the spans of one new flight (makePlan).
+
 // span is one window to export; records in [cacheFrom, cacheTo) go to the cache.
 type span struct {
 	from, to           time.Time
