@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
@@ -70,17 +69,6 @@ func Generate() []byte {
 	w("export const QUERY_DEFAULTS = {\n  tag: %s,\n  stat: %s as Stat,\n  limit: %d,\n  maxLimit: %d,\n} as const;\n",
 		lit(query.DefaultTag), lit(query.DefaultStat), query.DefaultLimit, query.MaxLimit)
 	return b.Bytes()
-}
-
-// num writes a number as TypeScript would, without the exponent's plus sign
-// Prettier removes (1e9, not 1e+09), or whole when it has no fraction.
-func num(f float64) string {
-	if f == float64(int64(f)) && f < 1e6 {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	mantissa, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
-	e, _ := strconv.Atoi(exp)
-	return mantissa + "e" + strconv.Itoa(e)
 }
 
 func lit(s string) string {

@@ -101,8 +101,8 @@ func keys(fields []settings.Field) []string {
 	return out
 }
 
-// num writes whole numbers below a million as they are and others in
-// exponent form, as Prettier leaves them.
+// num writes a number as TypeScript would, without the exponent's plus sign
+// Prettier removes (1e9, not 1e+09), or whole when it has no fraction.
 func num(f float64) string {
 	if f == float64(int64(f)) && f < 1e6 {
 		return strconv.FormatInt(int64(f), 10)
