@@ -14,7 +14,8 @@ export const DOCS_URL = 'https://github.com/agentx-support/agentx-export-datasou
 /** What each numeric setting means to the person setting it; labels and ranges come from the backend. */
 const NUMBER_DESCRIPTIONS: Record<NumberSettingKey, string> = {
   requestsPerSecond:
-    'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
+    `Per endpoint. The API allows ${numberSetting('requestsPerSecond').default} per key. ` +
+    'Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
   timeoutSeconds: 'For each HTTP request to the API.',
   maxRecords: 'A query that would read more stops with a clear error.',
   liveMinutes: 'Records newer than this may still change and are read again on every query.',
