@@ -52,7 +52,7 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 	if d.shared != nil {
 		if st := d.shared.Status(); !st.Healthy {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("Redis %s (%s): this Grafana used its own cache and paced its requests at %.3g per second, its share of the limit, until Redis is back",
-				st.Describe(), st.Problem, d.settings.RequestsPerSecond/float64(d.settings.ExpectedReplicas)))
+				st.Describe(), st.Problem, d.lease.FallbackRate()))
 		}
 	}
 	for _, f := range out {

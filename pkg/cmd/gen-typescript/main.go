@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/query/typescript"
+	settingsts "github.com/agentx-support/agentx-export-datasource/pkg/settings/typescript"
 )
 
 func main() {
@@ -16,7 +17,7 @@ func main() {
 	if len(os.Args) > 1 {
 		root = os.Args[1]
 	}
-	for rel, content := range map[string][]byte{typescript.Path: typescript.Generate(), typescript.SettingsPath: typescript.GenerateSettings()} {
+	for rel, content := range map[string][]byte{typescript.Path: typescript.Generate(), settingsts.Path: settingsts.Generate()} {
 		path := filepath.Join(root, rel)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			log.Fatal(err)
