@@ -17,13 +17,35 @@ export type QueryType =
 export type QueryKind = 'series' | 'table';
 
 /** The parts of the query model a type may read, besides bot and the conversation filters. */
-export type QueryParam = 'groupBy' | 'tag' | 'stat' | 'bucket' | 'field' | 'limit' | 'conversationId';
+export type QueryParam = 'groupBy' | 'tag' | 'stat' | 'bucket' | 'field' | 'limit' | 'conversationId' | 'metadataKey';
 
 export type GroupBy = '' | 'tag' | 'locale' | 'metadata' | 'type' | 'bot';
 
 export type Stat = 'avg' | 'sum' | 'p50' | 'p90' | 'max';
 
 export type ValuesField = 'bot' | 'tag' | 'locale' | 'metadataKey' | 'metadataValue' | 'messageType';
+
+/** The parts of a query a switch to another type may keep, as the query's JSON names them. */
+export type KeptPart =
+  | 'groupBy'
+  | 'tag'
+  | 'stat'
+  | 'bucket'
+  | 'timeShift'
+  | 'timezone'
+  | 'field'
+  | 'limit'
+  | 'metadataKey'
+  | 'filters.conversationId'
+  | 'filters.types'
+  | 'filters.excludeTypes';
+
+/** A parameter a query must give: always, or when the parameter `when` is `is`. */
+export interface QueryNeed {
+  param: QueryParam;
+  when?: QueryParam;
+  is?: string;
+}
 
 export interface QueryTypeSpec {
   label: string;
@@ -34,6 +56,14 @@ export interface QueryTypeSpec {
   uses: QueryParam[];
   groupBy: GroupBy[];
   stats: Stat[];
+  /** What a query of the type must give; the editor asks for it and shows its field. */
+  needs: QueryNeed[];
+  /** What a query switched to the type keeps (a need's parameter too, while the need holds). */
+  keeps: KeptPart[];
+  /** An alert rule may use it. */
+  alerting: boolean;
+  /** Offered in the variable editor only. */
+  variablesOnly: boolean;
 }
 
 /** Every query type; a type missing here does not compile. */
@@ -46,6 +76,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit'],
+    alerting: false,
+    variablesOnly: false,
   },
   messages: {
     label: 'Messages',
@@ -55,6 +89,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit', 'conversationId'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: false,
   },
   transcript: {
     label: 'Transcript',
@@ -64,6 +102,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit', 'conversationId'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: false,
   },
   conversationVolume: {
     label: 'Conversation volume',
@@ -73,6 +115,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
   },
   messageVolume: {
     label: 'Message volume',
@@ -82,6 +128,18 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'bucket', 'conversationId'],
     groupBy: ['tag', 'locale', 'metadata', 'bot', 'type'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: [
+      'groupBy',
+      'bucket',
+      'timeShift',
+      'timezone',
+      'filters.conversationId',
+      'filters.types',
+      'filters.excludeTypes',
+    ],
+    alerting: true,
+    variablesOnly: false,
   },
   conversationCounts: {
     label: 'Conversation counts',
@@ -91,6 +149,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'limit'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'limit'],
+    alerting: false,
+    variablesOnly: false,
   },
   tagRate: {
     label: 'Tag rate',
@@ -100,6 +162,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'tag', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'tag', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
   },
   userMessages: {
     label: 'User messages',
@@ -109,6 +175,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'stat', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'sum', 'p50', 'p90', 'max'],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
   },
   conversationDuration: {
     label: 'Conversation duration',
@@ -118,6 +188,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'stat', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'p50', 'p90', 'max'],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
   },
   userMessageHistogram: {
     label: 'User message histogram',
@@ -127,6 +201,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: [],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: [],
+    alerting: false,
+    variablesOnly: false,
   },
   values: {
     label: 'Values',
@@ -136,6 +214,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['field', 'limit'],
     groupBy: [],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'field', is: 'metadataValue' }],
+    keeps: ['field', 'limit', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: true,
   },
 };
 
