@@ -2,6 +2,8 @@ package plugin
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -27,7 +29,8 @@ func keyedSpec() query.Spec {
 	return query.Spec{Type: typeOnlyInTests, Label: "Keyed conversations", Description: "Table: conversations that have a metadata key",
 		Kind: query.KindTable, Reads: "conversations", Uses: []query.Param{query.ParamLimit, query.ParamMetadataKey},
 		Requires: []query.Need{{Param: query.ParamMetadataKey, Why: "the key the conversations must have"}},
-		RowTime:  true, Links: []query.Link{query.LinkTranscript}}
+		RowTime:  true, Links: []query.Link{query.LinkTranscript},
+		Result: "Table: `id` and the conversations' fields, of those with the key."}
 }
 
 // answerKeyed answers it as the conversations table of those that have the key.
@@ -107,6 +110,16 @@ func TestATypeRegisteredInATestReachesEveryConsumer(t *testing.T) {
 	if _, refused := d.partial(&parsed, exportapi.Window{From: from, To: to}, out, fetch.Stats{Incomplete: []exportapi.Window{half}}); refused ||
 		!strings.Contains(out[0].Meta.Notices[0].Text, "read so far") {
 		t.Fatalf("a partial answer of a table with row times: refused %v, %+v", refused, out[0].Meta)
+	}
+
+	// The README's type table has its row.
+	readme, err := os.ReadFile(filepath.Join("..", "..", typescript.ReadmePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table, err := typescript.ReadmeTypes(readme); err != nil ||
+		!strings.Contains(string(table), "| `keyedConversations` | Table: `id` and the conversations' fields, of those with the key. |\n") {
+		t.Errorf("the README's table lacks the new type: %v", err)
 	}
 
 	// The generated TypeScript has its entry: what the editor shows, asks for and keeps.

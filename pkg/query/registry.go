@@ -77,7 +77,9 @@ type Spec struct {
 	Type        Type
 	Label       string // as the editor shows it
 	Description string // one line: the shape, then what it counts
-	Kind        Kind
+	// Result is the README's line: the frame's fields, their order and what they count.
+	Result string
+	Kind   Kind
 	// Reads is the endpoint whose records the type aggregates; "" when a
 	// parameter decides (values).
 	Reads string
@@ -108,31 +110,42 @@ var conversationGroups = []string{GroupTag, GroupLocale, GroupMetadata, GroupBot
 // Registry is every query type, in the order the editor offers them.
 var Registry = []Spec{
 	{Type: TypeConversations, Label: "Conversations", Description: "Table: one row per conversation",
-		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamLimit}, RowTime: true, Links: []Link{LinkTranscript}},
+		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamLimit}, RowTime: true, Links: []Link{LinkTranscript},
+		Result: "Table: `id`, `startTime`, `lastActionAt`, `locale`, `tags`, `userMessageCount`, `metadata` (JSON), newest first."},
 	{Type: TypeMessages, Label: "Messages", Description: "Table: one row per message",
-		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true, Links: []Link{LinkTranscript}},
+		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true, Links: []Link{LinkTranscript},
+		Result: "Table: `id`, `time`, `conversationId`, `type`, `sender` (`user`/`bot`), `text`, `userActionType`, newest first."},
 	{Type: TypeTranscript, Label: "Transcript", Description: "Messages as logs, for Explore",
-		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true},
+		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true,
+		Result: "The messages as log lines (`user: …`, `bot: …`) for Explore's log view, with labels `sender`, `type`, `conversationId`."},
 	{Type: TypeConversationVolume, Label: "Conversation volume", Description: "Time series: conversations started",
-		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamBucket}, GroupBy: conversationGroups, Alerting: true},
+		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamBucket}, GroupBy: conversationGroups, Alerting: true,
+		Result: "Time series: conversations started per bucket, per group."},
 	{Type: TypeMessageVolume, Label: "Message volume", Description: "Time series: messages sent",
 		Kind: KindSeries, Reads: "messages", Uses: []Param{ParamGroupBy, ParamBucket, ParamConversationID},
-		GroupBy: append(slices.Clone(conversationGroups), GroupType), Alerting: true},
+		GroupBy: append(slices.Clone(conversationGroups), GroupType), Alerting: true,
+		Result: "Time series: messages per bucket, per group (`groupBy: type` for message type)."},
 	{Type: TypeConversationCounts, Label: "Conversation counts", Description: "Table: conversations per group",
-		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamLimit}, GroupBy: conversationGroups},
+		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamLimit}, GroupBy: conversationGroups,
+		Result: "Table: group, conversations, percent of the query's conversations; largest first."},
 	{Type: TypeTagRate, Label: "Tag rate", Description: "Time series: percent of conversations with a tag",
-		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamTag, ParamBucket}, GroupBy: conversationGroups, Alerting: true},
+		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamTag, ParamBucket}, GroupBy: conversationGroups, Alerting: true,
+		Result: "Time series: percent (0–100) of each bucket's conversations that carry `tag` (default `resolved`)."},
 	{Type: TypeUserMessages, Label: "User messages", Description: "Time series: statistic of user messages",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
-		Stats: Stats, Alerting: true},
+		Stats: Stats, Alerting: true,
+		Result: "Time series: `stat` (`sum`, `avg`, `p50`, `p90`, `max`; default `avg`) of `userMessageCount` per bucket."},
 	{Type: TypeConversationDuration, Label: "Conversation duration", Description: "Time series: statistic of conversation duration (seconds)",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
 		// A sum of durations means nothing to a person.
-		Stats: []string{StatAvg, StatP50, StatP90, StatMax}, Alerting: true},
+		Stats: []string{StatAvg, StatP50, StatP90, StatMax}, Alerting: true,
+		Result: "Time series: `stat` (`avg`, `p50`, `p90`, `max`; default `avg`) of `lastActionAt − startTime` in seconds per bucket; conversations without a readable `lastActionAt` are left out."},
 	{Type: TypeUserMessageHistogram, Label: "User message histogram", Description: "Table: conversations per user message count",
-		Kind: KindTable, Reads: "conversations"},
+		Kind: KindTable, Reads: "conversations",
+		Result: "Table: user message count (every count from 0 to the largest, at most 99; a last row `100` counts every conversation with 100 or more, with a notice), conversations."},
 	{Type: TypeValues, Label: "Values", Description: "Distinct values, for template variables",
-		Kind: KindTable, Uses: []Param{ParamField, ParamLimit}, VariablesOnly: true},
+		Kind: KindTable, Uses: []Param{ParamField, ParamLimit}, VariablesOnly: true,
+		Result: "One field of distinct values of `field`: `tag`, `locale`, `bot`, `metadataKey`, `metadataValue` (of `metadataKey`), `messageType`."},
 }
 
 // Lookup finds a type's entry.
