@@ -54,6 +54,12 @@ const (
 // Params lists every Param, in the editor's order.
 var Params = []Param{ParamGroupBy, ParamTag, ParamStat, ParamBucket, ParamField, ParamLimit, ParamConversationID, ParamMetadataKey}
 
+// Example is a query the editor's help offers for a type.
+type Example struct {
+	Title string // what it asks, in a user's words
+	Query string // the query's JSON without refId and queryType, as the help shows it
+}
+
 // Need is a parameter a query must give: always, or only when another
 // parameter has one value (groupBy metadata needs the metadata key).
 type Need struct {
@@ -79,7 +85,9 @@ type Spec struct {
 	Description string // one line: the shape, then what it counts
 	// Result is the README's line: the frame's fields, their order and what they count.
 	Result string
-	Kind   Kind
+	// Example is the query help's: what it asks, and the query.
+	Example Example
+	Kind    Kind
 	// Reads is the endpoint whose records the type aggregates; "" when a
 	// parameter decides (values).
 	Reads string
@@ -111,41 +119,52 @@ var conversationGroups = []string{GroupTag, GroupLocale, GroupMetadata, GroupBot
 var Registry = []Spec{
 	{Type: TypeConversations, Label: "Conversations", Description: "Table: one row per conversation",
 		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamLimit}, RowTime: true, Links: []Link{LinkTranscript},
-		Result: "Table: `id`, `startTime`, `lastActionAt`, `locale`, `tags`, `userMessageCount`, `metadata` (JSON), newest first."},
+		Result:  "Table: `id`, `startTime`, `lastActionAt`, `locale`, `tags`, `userMessageCount`, `metadata` (JSON), newest first.",
+		Example: Example{"The newest 100 conversations tagged liveChat", `{"filters":{"tags":["liveChat"]},"limit":100}`}},
 	{Type: TypeMessages, Label: "Messages", Description: "Table: one row per message",
 		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true, Links: []Link{LinkTranscript},
-		Result: "Table: `id`, `time`, `conversationId`, `type`, `sender` (`user`/`bot`), `text`, `userActionType`, newest first."},
+		Result:  "Table: `id`, `time`, `conversationId`, `type`, `sender` (`user`/`bot`), `text`, `userActionType`, newest first.",
+		Example: Example{"One conversation's messages", `{"filters":{"conversationId":"<conversation id>"}}`}},
 	{Type: TypeTranscript, Label: "Transcript", Description: "Messages as logs, for Explore",
 		Kind: KindTable, Reads: "messages", Uses: []Param{ParamLimit, ParamConversationID}, RowTime: true,
-		Result: "The messages as log lines (`user: …`, `bot: …`) for Explore's log view, with labels `sender`, `type`, `conversationId`."},
+		Result:  "The messages as log lines (`user: …`, `bot: …`) for Explore's log view, with labels `sender`, `type`, `conversationId`.",
+		Example: Example{"What users typed, as log lines for Explore", `{"filters":{"types":["UserInput"]},"limit":1000}`}},
 	{Type: TypeConversationVolume, Label: "Conversation volume", Description: "Time series: conversations started",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamBucket}, GroupBy: conversationGroups, Alerting: true,
-		Result: "Time series: conversations started per bucket, per group."},
+		Result:  "Time series: conversations started per bucket, per group.",
+		Example: Example{"Conversations started per hour, per locale", `{"groupBy":"locale","bucket":"1h"}`}},
 	{Type: TypeMessageVolume, Label: "Message volume", Description: "Time series: messages sent",
 		Kind: KindSeries, Reads: "messages", Uses: []Param{ParamGroupBy, ParamBucket, ParamConversationID},
 		GroupBy: append(slices.Clone(conversationGroups), GroupType), Alerting: true,
-		Result: "Time series: messages per bucket, per group (`groupBy: type` for message type)."},
+		Result:  "Time series: messages per bucket, per group (`groupBy: type` for message type).",
+		Example: Example{"Messages per day, per message type", `{"groupBy":"type","bucket":"1d"}`}},
 	{Type: TypeConversationCounts, Label: "Conversation counts", Description: "Table: conversations per group",
 		Kind: KindTable, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamLimit}, GroupBy: conversationGroups,
-		Result: "Table: group, conversations, percent of the query's conversations; largest first."},
+		Result:  "Table: group, conversations, percent of the query's conversations; largest first.",
+		Example: Example{"Conversations per tag over the range", `{"groupBy":"tag"}`}},
 	{Type: TypeTagRate, Label: "Tag rate", Description: "Time series: percent of conversations with a tag",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamTag, ParamBucket}, GroupBy: conversationGroups, Alerting: true,
-		Result: "Time series: percent (0–100) of each bucket's conversations that carry `tag` (default `resolved`)."},
+		Result:  "Time series: percent (0–100) of each bucket's conversations that carry `tag` (default `resolved`).",
+		Example: Example{"Percent of conversations resolved, per day", `{"tag":"resolved","bucket":"1d"}`}},
 	{Type: TypeUserMessages, Label: "User messages", Description: "Time series: statistic of user messages",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
 		Stats: Stats, Alerting: true,
-		Result: "Time series: `stat` (`sum`, `avg`, `p50`, `p90`, `max`; default `avg`) of `userMessageCount` per bucket."},
+		Result:  "Time series: `stat` (`sum`, `avg`, `p50`, `p90`, `max`; default `avg`) of `userMessageCount` per bucket.",
+		Example: Example{"Median user messages per conversation, per hour", `{"stat":"p50","bucket":"1h"}`}},
 	{Type: TypeConversationDuration, Label: "Conversation duration", Description: "Time series: statistic of conversation duration (seconds)",
 		Kind: KindSeries, Reads: "conversations", Uses: []Param{ParamGroupBy, ParamStat, ParamBucket}, GroupBy: conversationGroups,
 		// A sum of durations means nothing to a person.
 		Stats: []string{StatAvg, StatP50, StatP90, StatMax}, Alerting: true,
-		Result: "Time series: `stat` (`avg`, `p50`, `p90`, `max`; default `avg`) of `lastActionAt − startTime` in seconds per bucket; conversations without a readable `lastActionAt` are left out."},
+		Result:  "Time series: `stat` (`avg`, `p50`, `p90`, `max`; default `avg`) of `lastActionAt − startTime` in seconds per bucket; conversations without a readable `lastActionAt` are left out.",
+		Example: Example{"Conversation duration (p90, seconds) outside English", `{"stat":"p90","bucket":"1d","filters":{"excludeLocales":["en_us"]}}`}},
 	{Type: TypeUserMessageHistogram, Label: "User message histogram", Description: "Table: conversations per user message count",
 		Kind: KindTable, Reads: "conversations",
-		Result: "Table: user message count (every count from 0 to the largest, at most 99; a last row `100` counts every conversation with 100 or more, with a notice), conversations."},
+		Result:  "Table: user message count (every count from 0 to the largest, at most 99; a last row `100` counts every conversation with 100 or more, with a notice), conversations.",
+		Example: Example{"Tagged conversations per number of user messages", `{"filters":{"excludeTags":["(none)"]}}`}},
 	{Type: TypeValues, Label: "Values", Description: "Distinct values, for template variables",
 		Kind: KindTable, Uses: []Param{ParamField, ParamLimit}, VariablesOnly: true,
-		Result: "One field of distinct values of `field`: `tag`, `locale`, `bot`, `metadataKey`, `metadataValue` (of `metadataKey`), `messageType`."},
+		Result:  "One field of distinct values of `field`: `tag`, `locale`, `bot`, `metadataKey`, `metadataValue` (of `metadataKey`), `messageType`.",
+		Example: Example{"The tags seen, for a template variable", `{"field":"tag"}`}},
 }
 
 // Lookup finds a type's entry.

@@ -64,26 +64,44 @@ func TestEveryRegistryEntryIsWhole(t *testing.T) {
 }
 
 // TestTheRulesThatWereWrittenPerTypeFollowTheRegistry pins what the entries
-// say today, as the parser, the partial answers, the links and the alert
-// refusal used to write them by type name.
+// of the types that had their rules written by name say: the parser, the
+// partial answers, the links and the alert refusal used to name them. A type
+// added later is free to say what it needs.
 func TestTheRulesThatWereWrittenPerTypeFollowTheRegistry(t *testing.T) {
-	var rowTime, linked []Type
+	rowTime := []Type{TypeConversations, TypeMessages, TypeTranscript}
+	linked := []Type{TypeConversations, TypeMessages}
+	alerting := []Type{TypeConversationVolume, TypeMessageVolume, TypeTagRate, TypeUserMessages, TypeConversationDuration}
+	for _, typ := range []Type{TypeConversations, TypeMessages, TypeTranscript, TypeConversationVolume, TypeMessageVolume,
+		TypeConversationCounts, TypeTagRate, TypeUserMessages, TypeUserMessageHistogram, TypeConversationDuration, TypeValues} {
+		s, ok := Lookup(typ)
+		if !ok {
+			t.Fatalf("%s is not registered", typ)
+		}
+		if s.RowTime != slices.Contains(rowTime, typ) {
+			t.Errorf("%s: RowTime %v", typ, s.RowTime)
+		}
+		if slices.Contains(s.Links, LinkTranscript) != slices.Contains(linked, typ) {
+			t.Errorf("%s: links %v", typ, s.Links)
+		}
+		if s.Alerting != slices.Contains(alerting, typ) {
+			t.Errorf("%s: Alerting %v", typ, s.Alerting)
+		}
+		if s.VariablesOnly != (typ == TypeValues) {
+			t.Errorf("%s: VariablesOnly %v", typ, s.VariablesOnly)
+		}
+	}
+}
+
+// TestEveryExampleIsAQuery parses each type's help example as the backend
+// would, so the help never offers a query that fails.
+func TestEveryExampleIsAQuery(t *testing.T) {
 	for _, s := range Registry {
-		if s.RowTime {
-			rowTime = append(rowTime, s.Type)
+		if s.Example.Title == "" {
+			t.Errorf("%s has no example", s.Type)
+			continue
 		}
-		if slices.Contains(s.Links, LinkTranscript) {
-			linked = append(linked, s.Type)
+		if _, err := Parse([]byte(s.Example.Query), s.Type, "some-bot"); err != nil {
+			t.Errorf("%s's example %s: %v", s.Type, s.Example.Query, err)
 		}
-	}
-	if want := []Type{TypeConversations, TypeMessages, TypeTranscript}; !slices.Equal(rowTime, want) {
-		t.Errorf("tables with row times %v, want %v", rowTime, want)
-	}
-	if want := []Type{TypeConversations, TypeMessages}; !slices.Equal(linked, want) {
-		t.Errorf("types linking transcripts %v, want %v", linked, want)
-	}
-	want := []Type{TypeConversationVolume, TypeMessageVolume, TypeTagRate, TypeUserMessages, TypeConversationDuration}
-	if got := AlertTypes(); !slices.Equal(got, want) {
-		t.Errorf("alert types %v, want %v", got, want)
 	}
 }

@@ -23,6 +23,7 @@ const testSpec: QueryTypeSpec = {
   keeps: ['groupBy', 'bucket', 'timeShift', 'timezone', 'metadataKey'],
   alerting: true,
   variablesOnly: false,
+  example: { title: 'Average guide nodes per hour', query: { metadataKey: 'guideNodeCount', bucket: '1h' } },
 };
 const specs: Specs = { ...QUERY_TYPE_SPECS, [TEST_TYPE]: testSpec };
 

@@ -64,6 +64,8 @@ export interface QueryTypeSpec {
   alerting: boolean;
   /** Offered in the variable editor only. */
   variablesOnly: boolean;
+  /** The query help's example: what it asks, and the query without refId and queryType. */
+  example: { title: string; query: Record<string, unknown> };
 }
 
 /** Every query type; a type missing here does not compile. */
@@ -80,6 +82,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['limit'],
     alerting: false,
     variablesOnly: false,
+    example: {
+      title: 'The newest 100 conversations tagged liveChat',
+      query: { filters: { tags: ['liveChat'] }, limit: 100 },
+    },
   },
   messages: {
     label: 'Messages',
@@ -93,6 +99,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
     alerting: false,
     variablesOnly: false,
+    example: {
+      title: "One conversation's messages",
+      query: { filters: { conversationId: '<conversation id>' } },
+    },
   },
   transcript: {
     label: 'Transcript',
@@ -106,6 +116,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
     alerting: false,
     variablesOnly: false,
+    example: {
+      title: 'What users typed, as log lines for Explore',
+      query: { filters: { types: ['UserInput'] }, limit: 1000 },
+    },
   },
   conversationVolume: {
     label: 'Conversation volume',
@@ -119,6 +133,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['groupBy', 'bucket', 'timeShift', 'timezone'],
     alerting: true,
     variablesOnly: false,
+    example: {
+      title: 'Conversations started per hour, per locale',
+      query: { groupBy: 'locale', bucket: '1h' },
+    },
   },
   messageVolume: {
     label: 'Message volume',
@@ -140,6 +158,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     ],
     alerting: true,
     variablesOnly: false,
+    example: {
+      title: 'Messages per day, per message type',
+      query: { groupBy: 'type', bucket: '1d' },
+    },
   },
   conversationCounts: {
     label: 'Conversation counts',
@@ -153,6 +175,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['groupBy', 'limit'],
     alerting: false,
     variablesOnly: false,
+    example: {
+      title: 'Conversations per tag over the range',
+      query: { groupBy: 'tag' },
+    },
   },
   tagRate: {
     label: 'Tag rate',
@@ -166,6 +192,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['groupBy', 'tag', 'bucket', 'timeShift', 'timezone'],
     alerting: true,
     variablesOnly: false,
+    example: {
+      title: 'Percent of conversations resolved, per day',
+      query: { tag: 'resolved', bucket: '1d' },
+    },
   },
   userMessages: {
     label: 'User messages',
@@ -179,6 +209,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
     alerting: true,
     variablesOnly: false,
+    example: {
+      title: 'Median user messages per conversation, per hour',
+      query: { stat: 'p50', bucket: '1h' },
+    },
   },
   conversationDuration: {
     label: 'Conversation duration',
@@ -192,6 +226,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
     alerting: true,
     variablesOnly: false,
+    example: {
+      title: 'Conversation duration (p90, seconds) outside English',
+      query: { stat: 'p90', bucket: '1d', filters: { excludeLocales: ['en_us'] } },
+    },
   },
   userMessageHistogram: {
     label: 'User message histogram',
@@ -205,6 +243,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: [],
     alerting: false,
     variablesOnly: false,
+    example: {
+      title: 'Tagged conversations per number of user messages',
+      query: { filters: { excludeTags: ['(none)'] } },
+    },
   },
   values: {
     label: 'Values',
@@ -218,6 +260,10 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     keeps: ['field', 'limit', 'filters.types', 'filters.excludeTypes'],
     alerting: false,
     variablesOnly: true,
+    example: {
+      title: 'The tags seen, for a template variable',
+      query: { field: 'tag' },
+    },
   },
 };
 

@@ -86,7 +86,9 @@ func Generate() []byte {
 	w("  /** What a query of the type must give; the editor asks for it and shows its field. */\n  needs: QueryNeed[];\n")
 	w("  /** What a query switched to the type keeps (a need's parameter too, while the need holds). */\n  keeps: KeptPart[];\n")
 	w("  /** An alert rule may use it. */\n  alerting: boolean;\n")
-	w("  /** Offered in the variable editor only. */\n  variablesOnly: boolean;\n}\n\n")
+	w("  /** Offered in the variable editor only. */\n  variablesOnly: boolean;\n")
+	w("  /** The query help's example: what it asks, and the query without refId and queryType. */\n")
+	w("  example: { title: string; query: Record<string, unknown> };\n}\n\n")
 	w("/** Every query type; a type missing here does not compile. */\n")
 	w("export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {\n")
 	for _, s := range query.Registry {
@@ -94,7 +96,8 @@ func Generate() []byte {
 		w("    uses: %s,\n    groupBy: %s,\n    stats: %s,\n", list(s.Uses), list(s.GroupBy), list(s.Stats))
 		w("%s", needs(s.Needs()))
 		w("%s", listField("keeps", s.Keeps()))
-		w("    alerting: %v,\n    variablesOnly: %v,\n  },\n", s.Alerting, s.VariablesOnly)
+		w("    alerting: %v,\n    variablesOnly: %v,\n", s.Alerting, s.VariablesOnly)
+		w("    example: {\n      title: %s,\n      query: %s,\n    },\n  },\n", lit(s.Example.Title), jsLiteral(s.Example.Query))
 	}
 	w("};\n\n")
 	w("/** The types in the order the editor offers them. */\n")
@@ -132,9 +135,19 @@ func num(f float64) string {
 	return mantissa + "e" + strconv.Itoa(e)
 }
 
+// lit writes a text as Prettier would: in single quotes, or in double quotes
+// when that needs fewer escapes.
 func lit(s string) string {
-	b, _ := json.Marshal(s)
-	return "'" + strings.ReplaceAll(strings.Trim(string(b), `"`), "'", `\'`) + "'"
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	quoted := strings.TrimSuffix(b.String(), "\n")
+	if strings.Count(s, "'") > strings.Count(s, `"`) {
+		return quoted
+	}
+	inner := strings.ReplaceAll(quoted[1:len(quoted)-1], `\"`, `"`)
+	return "'" + strings.ReplaceAll(inner, "'", `\'`) + "'"
 }
 
 // printWidth is the frontend's Prettier width: the file is written as Prettier
@@ -165,6 +178,65 @@ func arrayDecl[T ~string](name string, items []T) string {
 	}
 	b.WriteString("];\n")
 	return b.String()
+}
+
+// jsLiteral writes a JSON value as a TypeScript literal on one line, as
+// Prettier writes a short one: keys unquoted, texts in single quotes, the
+// JSON's own key order kept (the query help shows the query in that order).
+func jsLiteral(text string) string {
+	if text == "" {
+		return "{}"
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	out, err := literal(dec)
+	if err != nil {
+		panic("an example query is not JSON: " + text)
+	}
+	return out
+}
+
+func literal(dec *json.Decoder) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	switch v := tok.(type) {
+	case json.Delim:
+		var items []string
+		for dec.More() {
+			key := ""
+			if v == '{' {
+				k, err := dec.Token()
+				if err != nil {
+					return "", err
+				}
+				key = k.(string) + ": "
+			}
+			item, err := literal(dec)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, key+item)
+		}
+		if _, err := dec.Token(); err != nil {
+			return "", err
+		}
+		switch {
+		case v == '[':
+			return "[" + strings.Join(items, ", ") + "]", nil
+		case len(items) == 0:
+			return "{}", nil
+		}
+		return "{ " + strings.Join(items, ", ") + " }", nil
+	case string:
+		return lit(v), nil
+	case json.Number:
+		return v.String(), nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	}
+	return "null", nil
 }
 
 // needs writes a type's needs as Prettier would: one line when it fits.
