@@ -1,6 +1,7 @@
 package query
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -9,58 +10,79 @@ import (
 // rules its consumers rely on; a new entry that leaves one out fails here.
 func TestEveryRegistryEntryIsWhole(t *testing.T) {
 	for _, s := range Registry {
-		if s.Label == "" || s.Description == "" || s.Result == "" {
-			t.Errorf("%s: needs a Label, a Description and a Result (the README's line)", s.Type)
-		}
-		if s.Kind != KindSeries && s.Kind != KindTable {
-			t.Errorf("%s: kind %q", s.Type, s.Kind)
-		}
-		if s.Alerting && s.Kind != KindSeries {
-			t.Errorf("%s: alert rules evaluate time series only", s.Type)
-		}
-		if s.RowTime && s.Kind != KindTable {
-			t.Errorf("%s: RowTime is for tables; a time series is masked bucket by bucket", s.Type)
-		}
-		if s.Reads != "" && s.Reads != "conversations" && s.Reads != "messages" {
-			t.Errorf("%s: reads %q", s.Type, s.Reads)
-		}
-		for _, p := range s.Uses {
-			if !slices.Contains(Params, p) {
-				t.Errorf("%s: uses %q, which is no Param", s.Type, p)
-			}
-		}
-		for _, n := range s.Needs() {
-			if !slices.Contains(Params, n.Param) || (n.When != "" && !s.ReadsParam(n.When)) || n.Why == "" {
-				t.Errorf("%s: need %+v", s.Type, n)
-			}
-		}
-		if s.ReadsParam(ParamGroupBy) != (len(s.GroupBy) > 0) {
-			t.Errorf("%s: groupings %v without using groupBy, or the other way round", s.Type, s.GroupBy)
-		}
-		for _, g := range s.GroupBy {
-			if !slices.ContainsFunc(GroupByOptions, func(o GroupByOption) bool { return o.Value == g }) {
-				t.Errorf("%s: grouping %q is not offered", s.Type, g)
-			}
-		}
-		if s.ReadsParam(ParamStat) != (len(s.Stats) > 0) {
-			t.Errorf("%s: statistics %v without using stat, or the other way round", s.Type, s.Stats)
-		}
-		for _, st := range s.Stats {
-			if !slices.Contains(Stats, st) {
-				t.Errorf("%s: statistic %q is unknown", s.Type, st)
-			}
-		}
-		for _, k := range s.Keeps() {
-			if !slices.Contains(Kept, k) {
-				t.Errorf("%s: keeps %q, which is not in Kept", s.Type, k)
-			}
-		}
-		for _, l := range s.Links {
-			if l != LinkTranscript {
-				t.Errorf("%s: link %q", s.Type, l)
-			}
+		for _, problem := range append(append(shapeProblems(s), parameterProblems(s)...), choiceProblems(s)...) {
+			t.Errorf("%s: %s", s.Type, problem)
 		}
 	}
+}
+
+// shapeProblems are contradictions between the kind and what depends on it.
+func shapeProblems(s Spec) []string {
+	var out []string
+	if s.Label == "" || s.Description == "" || s.Result == "" {
+		out = append(out, "needs a Label, a Description and a Result (the README's line)")
+	}
+	if s.Kind != KindSeries && s.Kind != KindTable {
+		out = append(out, fmt.Sprintf("kind %q", s.Kind))
+	}
+	if s.Alerting && s.Kind != KindSeries {
+		out = append(out, "alert rules evaluate time series only")
+	}
+	if s.RowTime && s.Kind != KindTable {
+		out = append(out, "RowTime is for tables; a time series is masked bucket by bucket")
+	}
+	if s.Reads != "" && s.Reads != "conversations" && s.Reads != "messages" {
+		out = append(out, fmt.Sprintf("reads %q", s.Reads))
+	}
+	for _, l := range s.Links {
+		if l != LinkTranscript {
+			out = append(out, fmt.Sprintf("link %q", l))
+		}
+	}
+	return out
+}
+
+// parameterProblems are parameters used, needed or kept that do not exist.
+func parameterProblems(s Spec) []string {
+	var out []string
+	for _, p := range s.Uses {
+		if !slices.Contains(Params, p) {
+			out = append(out, fmt.Sprintf("uses %q, which is no Param", p))
+		}
+	}
+	for _, n := range s.Needs() {
+		if !slices.Contains(Params, n.Param) || (n.When != "" && !s.ReadsParam(n.When)) || n.Why == "" {
+			out = append(out, fmt.Sprintf("need %+v", n))
+		}
+	}
+	for _, k := range s.Keeps() {
+		if !slices.Contains(Kept, k) {
+			out = append(out, fmt.Sprintf("keeps %q, which is not in Kept", k))
+		}
+	}
+	return out
+}
+
+// choiceProblems are groupings and statistics that do not match what the type uses.
+func choiceProblems(s Spec) []string {
+	var out []string
+	if s.ReadsParam(ParamGroupBy) != (len(s.GroupBy) > 0) {
+		out = append(out, fmt.Sprintf("groupings %v without using groupBy, or the other way round", s.GroupBy))
+	}
+	for _, g := range s.GroupBy {
+		if !slices.ContainsFunc(GroupByOptions, func(o GroupByOption) bool { return o.Value == g }) {
+			out = append(out, fmt.Sprintf("grouping %q is not offered", g))
+		}
+	}
+	if s.ReadsParam(ParamStat) != (len(s.Stats) > 0) {
+		out = append(out, fmt.Sprintf("statistics %v without using stat, or the other way round", s.Stats))
+	}
+	for _, st := range s.Stats {
+		if !slices.Contains(Stats, st) {
+			out = append(out, fmt.Sprintf("statistic %q is unknown", st))
+		}
+	}
+	return out
 }
 
 // TestTheRulesThatWereWrittenPerTypeFollowTheRegistry pins what the entries
