@@ -58,8 +58,8 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	}
 	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
 	why := whatSlows(c, d.settings.RequestsPerSecond, total-missing, missing)
-	switch q.Type {
-	case query.TypeConversations, query.TypeMessages, query.TypeTranscript:
+	switch {
+	case q.Spec().RowTime:
 		// Their tables left the unread time out before the limit (unread).
 	default:
 		if !q.TimeSeries() {

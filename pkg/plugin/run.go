@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -55,9 +56,10 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 				st.Describe(), st.Problem, d.lease.FallbackRate()))
 		}
 	}
+	links := q.Spec().Links
 	for _, f := range out {
 		annotate(f, c)
-		if q.Type == query.TypeConversations || q.Type == query.TypeMessages {
+		if slices.Contains(links, query.LinkTranscript) {
 			d.linkTranscripts(f, q)
 		}
 	}

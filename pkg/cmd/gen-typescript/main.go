@@ -1,5 +1,6 @@
 // Command gen-typescript writes src/generated/queryModel.ts from the query
-// registry and src/generated/settings.ts from the settings' fields; `go generate ./pkg/query` runs it.
+// registry, the README's query type table from the same registry, and
+// src/generated/settings.ts from the settings' fields; `go generate ./pkg/query` runs it.
 package main
 
 import (
@@ -25,5 +26,17 @@ func main() {
 		if err := os.WriteFile(path, content, 0o644); err != nil {
 			log.Fatal(err)
 		}
+	}
+	readme := filepath.Join(root, typescript.ReadmePath)
+	old, err := os.ReadFile(readme)
+	if err != nil {
+		log.Fatal(err)
+	}
+	content, err := typescript.ReadmeTypes(old)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(readme, content, 0o644); err != nil {
+		log.Fatal(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
@@ -37,14 +38,28 @@ func Generate() []byte {
 	}
 	w("%s\n", typeDecl("ValuesField", fields))
 
+	w("/** The parts of a query a switch to another type may keep, as the query's JSON names them. */\n")
+	w("%s\n", typeDecl("KeptPart", query.Kept))
+	w("/** A parameter a query must give: always, or when the parameter `when` is `is`. */\n")
+	w("export interface QueryNeed {\n  param: QueryParam;\n  when?: QueryParam;\n  is?: string;\n}\n\n")
 	w("export interface QueryTypeSpec {\n  label: string;\n  description: string;\n  kind: QueryKind;\n")
 	w("  /** The endpoint whose records it aggregates; empty when a parameter decides. */\n  reads: '' | 'conversations' | 'messages';\n")
-	w("  uses: QueryParam[];\n  groupBy: GroupBy[];\n  stats: Stat[];\n}\n\n")
+	w("  uses: QueryParam[];\n  groupBy: GroupBy[];\n  stats: Stat[];\n")
+	w("  /** What a query of the type must give; the editor asks for it and shows its field. */\n  needs: QueryNeed[];\n")
+	w("  /** What a query switched to the type keeps (a need's parameter too, while the need holds). */\n  keeps: KeptPart[];\n")
+	w("  /** An alert rule may use it. */\n  alerting: boolean;\n")
+	w("  /** Offered in the variable editor only. */\n  variablesOnly: boolean;\n")
+	w("  /** The query help's example: what it asks, and the query without refId and queryType. */\n")
+	w("  example: { title: string; query: Record<string, unknown> };\n}\n\n")
 	w("/** Every query type; a type missing here does not compile. */\n")
 	w("export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {\n")
 	for _, s := range query.Registry {
-		w("  %s: {\n    label: %s,\n    description: %s,\n    kind: %s,\n    reads: %s,\n    uses: %s,\n    groupBy: %s,\n    stats: %s,\n  },\n",
-			s.Type, lit(s.Label), lit(s.Description), lit(string(s.Kind)), lit(s.Reads), list(s.Uses), list(s.GroupBy), list(s.Stats))
+		w("  %s: {\n    label: %s,\n    description: %s,\n    kind: %s,\n    reads: %s,\n", s.Type, lit(s.Label), lit(s.Description), lit(string(s.Kind)), lit(s.Reads))
+		w("    uses: %s,\n    groupBy: %s,\n    stats: %s,\n", list(s.Uses), list(s.GroupBy), list(s.Stats))
+		w("%s", needs(s.Needs()))
+		w("%s", listField("keeps", s.Keeps()))
+		w("    alerting: %v,\n    variablesOnly: %v,\n", s.Alerting, s.VariablesOnly)
+		w("    example: {\n      title: %s,\n      query: %s,\n    },\n  },\n", lit(s.Example.Title), jsLiteral(s.Example.Query))
 	}
 	w("};\n\n")
 	w("/** The types in the order the editor offers them. */\n")
@@ -71,9 +86,19 @@ func Generate() []byte {
 	return b.Bytes()
 }
 
+// lit writes a text as Prettier would: in single quotes, or in double quotes
+// when that needs fewer escapes.
 func lit(s string) string {
-	b, _ := json.Marshal(s)
-	return "'" + strings.ReplaceAll(strings.Trim(string(b), `"`), "'", `\'`) + "'"
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	quoted := strings.TrimSuffix(b.String(), "\n")
+	if strings.Count(s, "'") > strings.Count(s, `"`) {
+		return quoted
+	}
+	inner := strings.ReplaceAll(quoted[1:len(quoted)-1], `\"`, `"`)
+	return "'" + strings.ReplaceAll(inner, "'", `\'`) + "'"
 }
 
 // printWidth is the frontend's Prettier width: the file is written as Prettier
@@ -103,6 +128,97 @@ func arrayDecl[T ~string](name string, items []T) string {
 		b.WriteString("  " + lit(string(it)) + ",\n")
 	}
 	b.WriteString("];\n")
+	return b.String()
+}
+
+// jsLiteral writes a JSON value as a TypeScript literal on one line, as
+// Prettier writes a short one: keys unquoted, texts in single quotes, the
+// JSON's own key order kept (the query help shows the query in that order).
+func jsLiteral(text string) string {
+	if text == "" {
+		return "{}"
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	out, err := literal(dec)
+	if err != nil {
+		panic("an example query is not JSON: " + text)
+	}
+	return out
+}
+
+func literal(dec *json.Decoder) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	switch v := tok.(type) {
+	case json.Delim:
+		var items []string
+		for dec.More() {
+			key := ""
+			if v == '{' {
+				k, err := dec.Token()
+				if err != nil {
+					return "", err
+				}
+				key = k.(string) + ": "
+			}
+			item, err := literal(dec)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, key+item)
+		}
+		if _, err := dec.Token(); err != nil {
+			return "", err
+		}
+		switch {
+		case v == '[':
+			return "[" + strings.Join(items, ", ") + "]", nil
+		case len(items) == 0:
+			return "{}", nil
+		}
+		return "{ " + strings.Join(items, ", ") + " }", nil
+	case string:
+		return lit(v), nil
+	case json.Number:
+		return v.String(), nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	}
+	return "null", nil
+}
+
+// needs writes a type's needs as Prettier would: one line when it fits.
+func needs(ns []query.Need) string {
+	items := make([]string, len(ns))
+	for i, n := range ns {
+		items[i] = "{ param: " + lit(string(n.Param)) + " }"
+		if n.When != "" {
+			items[i] = "{ param: " + lit(string(n.Param)) + ", when: " + lit(string(n.When)) + ", is: " + lit(n.Is) + " }"
+		}
+	}
+	line := "    needs: [" + strings.Join(items, ", ") + "],\n"
+	if len(line) <= printWidth+1 {
+		return line
+	}
+	return "    needs: [\n      " + strings.Join(items, ",\n      ") + ",\n    ],\n"
+}
+
+// listField writes a field of a type's entry whose value is a list, on one line
+// when it fits Prettier's width.
+func listField[T ~string](name string, items []T) string {
+	line := "    " + name + ": " + list(items) + ",\n"
+	if len(line) <= printWidth+1 {
+		return line
+	}
+	var b strings.Builder
+	b.WriteString("    " + name + ": [\n")
+	for _, it := range items {
+		b.WriteString("      " + lit(string(it)) + ",\n")
+	}
+	b.WriteString("    ],\n")
 	return b.String()
 }
 
