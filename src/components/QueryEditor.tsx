@@ -3,7 +3,7 @@ import { CoreApp, InternalTimeZones, QueryEditorProps } from '@grafana/data';
 import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
 import { Combobox, ComboboxOption, RadioButtonGroup, Text, TimeZonePicker } from '@grafana/ui';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import {
   FIELD_OPTIONS,
   groupByOptions,
