@@ -52,7 +52,13 @@ function onlyTypes(clause) {
 
 function runtimeImports(file) {
   const text = readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS
+  );
   const out = [];
   for (const st of sf.statements) {
     let spec;
@@ -98,7 +104,9 @@ if (circles.length > 0) {
   for (const c of circles) {
     console.error(`import circle: ${c.map((f) => relative(root, f)).join(' → ')}`);
   }
-  console.error('Import what a module uses only as a type with `import type`, or move the shared part into its own module.');
+  console.error(
+    'Import what a module uses only as a type with `import type`, or move the shared part into its own module.'
+  );
   process.exit(1);
 }
 console.log(`no import circle among ${graph.size} modules in src/`);
