@@ -20,6 +20,7 @@ import (
 // file) reading the same range pays only for the pages that were not stored,
 // and its numbers are exact.
 func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and store; mostly waiting on its pacing
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 4, PerHour: 600, Seed: 21, Now: func() time.Time { return now }})

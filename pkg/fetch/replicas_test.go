@@ -164,6 +164,7 @@ func (f *haFixture) startExport(ctx context.Context, s *fetch.Source, n int64) <
 // at its AnswerBy with the chunks A has published so far, exact there, without
 // a request of its own; once A is done, B answers whole from Redis.
 func TestAWaitingReplicaAnswersAtItsResponseTime(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 3)
 	a, _, _ := f.replica()
@@ -221,6 +222,7 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 // (takes the lapsed time over), so a later refresh is whole; an alert rule on
 // a third replica gets an exact answer within its deadline.
 func TestAKilledHolderIsTakenOver(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 2)
 	a, aLeases, _ := f.replica()
@@ -264,6 +266,7 @@ func TestAKilledHolderIsTakenOver(t *testing.T) {
 // TestAnAlertRuleSaysItWaitedOnAReplica: an alert rule whose deadline comes
 // before a live replica's export ends fails before it, saying why.
 func TestAnAlertRuleSaysItWaitedOnAReplica(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	// Eight days take A about 26 s at the rate limit, far past the rule's 10 s,
 	// whose margin (a tenth) leaves a busy machine a second to say why.
