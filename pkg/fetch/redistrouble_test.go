@@ -24,20 +24,26 @@ import (
 // days of a small bot's messages at once while Redis is in trouble. The API
 // must see no 429 and at most the pages + 10%.
 
-// troubleRate is the API's rate limit and the one the replicas share. What is
+// The API's rate limit, which the replicas share. Where Redis stays up, what is
 // checked (no 429, the request bound) holds at any rate the replicas are told
-// of; the documented 3 a second made a run wait half a minute per case.
-const troubleRate = 12
+// of, and the documented 3 a second made a run wait half a minute per case.
+// Where Redis goes away, the replicas pace on their own shares for a while, and
+// the pages read twice meanwhile grow with the rate: that test keeps the
+// documented rate its bound was set for.
+const (
+	documentedRate = 3
+	troubleRate    = 12
+)
 
 type troubleReplica struct {
 	src   *fetch.Source
 	lease *exportapi.Lease
 }
 
-func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
+func troubleSetup(t *testing.T, redisSrv *redistest.Server, rate float64) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 3, PerHour: 120, Seed: 5, Now: func() time.Time { return now }})
-	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: troubleRate})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: rate})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
 	w := exportapi.Window{From: now.Add(-48*time.Hour - 3*time.Hour), To: now.Add(-3 * time.Hour)}
@@ -45,7 +51,7 @@ func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, 
 	var out []troubleReplica
 	for range 3 {
 		pool := &exportapi.LimiterPool{}
-		lease := pool.Acquire(hs.URL, tierKey, troubleRate)
+		lease := pool.Acquire(hs.URL, tierKey, rate)
 		t.Cleanup(lease.Release)
 		sh, err := sharedcache.Open(redisSrv.URL(), "", redisLog{t})
 		if err != nil {
@@ -116,7 +122,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv)
+	sim, replicas, w, pages := troubleSetup(t, srv, documentedRate)
 	readTogether(t, sim, replicas, w, func() {
 		for deadline := time.Now().Add(time.Minute); sim.Counts().Messages < 6; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
@@ -160,7 +166,7 @@ func TestRedisFull(t *testing.T) {
 		t.Run(c.maxmemory, func(t *testing.T) {
 			t.Parallel() // each size its own simulator and Redis
 			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
-			sim, replicas, w, pages := troubleSetup(t, srv)
+			sim, replicas, w, pages := troubleSetup(t, srv, troubleRate)
 			readTogether(t, sim, replicas, w, nil)
 			if c.perReplica {
 				pages *= int64(len(replicas))
@@ -173,7 +179,7 @@ func TestRedisFull(t *testing.T) {
 func TestRedisKeysOfAnotherType(t *testing.T) {
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv)
+	sim, replicas, w, pages := troubleSetup(t, srv, troubleRate)
 	raw := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})
 	defer raw.Close()
 	lane := replicas[0].src.MessageLane("bot")
