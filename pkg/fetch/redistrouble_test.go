@@ -20,30 +20,19 @@ import (
 )
 
 // Three replicas (each its own memory, flights, limiters and disk) share a
-// real Redis and the simulator, with expectedReplicas 3, and read the same two
-// days of a small bot's messages at once while Redis is in trouble. The API
-// must see no 429 and at most the pages + 10%.
-
-// The API's rate limit, which the replicas share. Redis full checks a bound of
-// the pages times the replicas, which holds at any rate, and at the documented 3
-// a second it waited half a minute per size. Where Redis goes away or answers an
-// error, the replicas pace on their own shares for a while, and the pages read
-// twice meanwhile grow with the rate (under -race a faster rate overran the
-// bound): those tests keep the documented rate their bound was set for.
-const (
-	documentedRate = 3
-	troubleRate    = 12
-)
+// real Redis and the simulator at its real rate limit, with expectedReplicas
+// 3, and read the same two days of a small bot's messages at once while Redis
+// is in trouble. The API must see no 429 and at most the pages + 10%.
 
 type troubleReplica struct {
 	src   *fetch.Source
 	lease *exportapi.Lease
 }
 
-func troubleSetup(t *testing.T, redisSrv *redistest.Server, rate float64) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
+func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 3, PerHour: 120, Seed: 5, Now: func() time.Time { return now }})
-	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: rate})
+	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
 	w := exportapi.Window{From: now.Add(-48*time.Hour - 3*time.Hour), To: now.Add(-3 * time.Hour)}
@@ -51,7 +40,7 @@ func troubleSetup(t *testing.T, redisSrv *redistest.Server, rate float64) (*simu
 	var out []troubleReplica
 	for range 3 {
 		pool := &exportapi.LimiterPool{}
-		lease := pool.Acquire(hs.URL, tierKey, rate)
+		lease := pool.Acquire(hs.URL, tierKey, 3)
 		t.Cleanup(lease.Release)
 		sh, err := sharedcache.Open(redisSrv.URL(), "", redisLog{t})
 		if err != nil {
@@ -122,7 +111,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv, documentedRate)
+	sim, replicas, w, pages := troubleSetup(t, srv)
 	readTogether(t, sim, replicas, w, func() {
 		for deadline := time.Now().Add(time.Minute); sim.Counts().Messages < 6; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
@@ -166,7 +155,7 @@ func TestRedisFull(t *testing.T) {
 		t.Run(c.maxmemory, func(t *testing.T) {
 			t.Parallel() // each size its own simulator and Redis
 			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
-			sim, replicas, w, pages := troubleSetup(t, srv, troubleRate)
+			sim, replicas, w, pages := troubleSetup(t, srv)
 			readTogether(t, sim, replicas, w, nil)
 			if c.perReplica {
 				pages *= int64(len(replicas))
@@ -179,7 +168,7 @@ func TestRedisFull(t *testing.T) {
 func TestRedisKeysOfAnotherType(t *testing.T) {
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv, documentedRate)
+	sim, replicas, w, pages := troubleSetup(t, srv)
 	raw := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})
 	defer raw.Close()
 	lane := replicas[0].src.MessageLane("bot")
