@@ -166,6 +166,7 @@ func TestRedisFull(t *testing.T) {
 }
 
 func TestRedisKeysOfAnotherType(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv)
