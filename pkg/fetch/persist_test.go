@@ -20,6 +20,8 @@ import (
 // file) reading the same range pays only for the pages that were not stored,
 // and its numbers are exact.
 func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
+	endToEnd(t)
+	t.Parallel() // its own simulator and store; mostly waiting on its pacing
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 4, PerHour: 600, Seed: 21, Now: func() time.Time { return now }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: -1})
@@ -43,7 +45,7 @@ func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 	process := func(tiers ...fetch.Tier) (*fetch.Source, *fetch.Flights) {
 		// At 10 requests a second few latencies earn a leg; the bound below
 		// counts the legs each read used, whatever the machine's speed.
-		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, RequestsPerSecond: 10})
+		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, tierKey, 10)})
 		if err != nil {
 			t.Fatal(err)
 		}

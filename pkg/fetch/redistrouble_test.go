@@ -108,6 +108,7 @@ func checkCost(t *testing.T, what string, sim *simulator.Server, pages int64) {
 }
 
 func TestRedisRestartedMidExport(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv)
@@ -135,6 +136,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 // replicas (+10%), exactly, whatever the machine's speed: each replica reads
 // the range once and keeps it in its own memory.
 func TestRedisFull(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	for _, c := range []struct {
 		maxmemory  string
@@ -151,6 +153,7 @@ func TestRedisFull(t *testing.T) {
 		{"1mb", true},
 	} {
 		t.Run(c.maxmemory, func(t *testing.T) {
+			t.Parallel() // each size its own simulator and Redis
 			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
 			sim, replicas, w, pages := troubleSetup(t, srv)
 			readTogether(t, sim, replicas, w, nil)
@@ -163,6 +166,7 @@ func TestRedisFull(t *testing.T) {
 }
 
 func TestRedisKeysOfAnotherType(t *testing.T) {
+	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv)

@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -49,6 +50,9 @@ func TestMain(m *testing.M) {
 		// process must not read what an earlier run left in a user's directory.
 		_ = os.Setenv("GF_PLUGIN_STORE_MB", "0")
 	}
+	// The parallel tests here wait on rate limits and deadlines far more than
+	// they compute.
+	testparallel.Default(4)
 	code := m.Run()
 	if grpcPlugin.Server != nil {
 		_ = grpcPlugin.Shutdown()

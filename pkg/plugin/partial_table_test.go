@@ -19,6 +19,7 @@ import (
 // partial, and its table must be exactly the newest 50 messages of the time
 // wholly read (the unread time is dropped before the limit is applied, not after).
 func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
+	endToEnd(t)
 	t.Parallel()
 	tp := startGRPC(t)
 	from, to := testNow.Add(-30*24*time.Hour), testNow

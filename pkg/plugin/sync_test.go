@@ -160,6 +160,7 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 // rate limit: no interactive request ever waited behind more than one background
 // request, and the answers are exact.
 func TestAQueryDuringTheBackfillWaitsBehindAtMostOneBackgroundRequest(t *testing.T) {
+	endToEnd(t)
 	t.Parallel()
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 4, PerHour: 60, Seed: 13,
 		Now: func() time.Time { return testNow }})

@@ -93,7 +93,7 @@ func (s *Shared) Claim(ctx context.Context, lane, token string, ttl time.Duratio
 	unlock := s.lockLane(lane)
 	defer unlock()
 	key := leaseKey(lane)
-	err := s.doWithin(ctx, claimTimeout, op{keys: []typedKey{{key, "hash"}}}, func(ctx context.Context) error {
+	err := s.doWithin(ctx, max(claimTimeout, s.opTimeout), op{keys: []typedKey{{key, "hash"}}}, func(ctx context.Context) error {
 		for try := range maxClaimTries {
 			if try > 0 {
 				// Another replica won the race: let it finish before looking again.

@@ -21,8 +21,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// opTimeout bounds one Redis call: a slow Redis must not hold a query up
-// longer than this before the query goes on without it.
+// opTimeout bounds one Redis call (OpenWithin sets another): a slow Redis must
+// not hold a query up longer than this before the query goes on without it.
 const opTimeout = 750 * time.Millisecond
 
 // retryAfterFailure is how long calls fail fast after Redis failed, before one
@@ -45,6 +45,8 @@ type Shared struct {
 	logger Logger
 	// process names this client in leases (see newName).
 	process string
+	// opTimeout bounds one call.
+	opTimeout time.Duration
 
 	mu            sync.Mutex
 	downTill      time.Time
@@ -70,6 +72,13 @@ func init() { redis.SetLogger(quiet{}) }
 // Open prepares a client for a URL the settings have checked; it does not dial, so a Redis that
 // is down at start is found, and recovered from, on use.
 func Open(rawURL, password string, logger Logger) (*Shared, error) {
+	return OpenWithin(rawURL, password, logger, opTimeout)
+}
+
+// OpenWithin is Open with another bound on one Redis call. Tests that check
+// what replicas share through a healthy Redis give it a generous one: on a busy
+// machine an answer slower than the default is taken for an outage.
+func OpenWithin(rawURL, password string, logger Logger, perCall time.Duration) (*Shared, error) {
 	opts, err := redis.ParseURL(strings.TrimSpace(rawURL))
 	if err != nil {
 		return nil, fmt.Errorf("redisUrl cannot be read: %s", scrub(err.Error(), password))
@@ -77,11 +86,11 @@ func Open(rawURL, password string, logger Logger) (*Shared, error) {
 	if password != "" {
 		opts.Password = password
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = opTimeout, opTimeout, opTimeout
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = perCall, perCall, perCall
 	opts.MaxRetries = 0 // a failed call falls back at once; the next one tries again
 	opts.PoolSize = 16
 	opts.ContextTimeoutEnabled = true
-	return &Shared{rdb: redis.NewClient(opts), addr: opts.Addr, logger: logger, process: newName()}, nil
+	return &Shared{rdb: redis.NewClient(opts), addr: opts.Addr, logger: logger, process: newName(), opTimeout: perCall}, nil
 }
 
 // Close closes the connections.
@@ -112,7 +121,7 @@ func (s *Shared) Status() Status {
 
 // Ping checks Redis now, whatever its state, for the health check.
 func (s *Shared) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.opTimeout)
 	defer cancel()
 	err := s.rdb.Ping(ctx).Err()
 	s.record(err)
@@ -121,7 +130,7 @@ func (s *Shared) Ping(ctx context.Context) error {
 
 // do runs one call against Redis unless Redis failed a moment ago.
 func (s *Shared) do(ctx context.Context, o op, call func(ctx context.Context) error) error {
-	return s.doWithin(ctx, opTimeout, o, call)
+	return s.doWithin(ctx, s.opTimeout, o, call)
 }
 
 // doWithin is do with a time limit of its own, for calls of several round
@@ -157,7 +166,7 @@ func (s *Shared) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%w at %s (%s)", ErrUnavailable, s.addr, describe(err))
+	return fmt.Errorf("%w at %s (%s)", ErrUnavailable, s.addr, describe(err, s.opTimeout))
 }
 
 // record notes a call's outcome: the first failure starts a pause, the first
@@ -177,19 +186,19 @@ func (s *Shared) record(err error) {
 	if s.problem == "" {
 		s.since = time.Now()
 		s.logger.Warn("Redis is unavailable: this replica uses its own cache and a share of the rate limit until it is back",
-			"redis", s.addr, "error", describe(err))
+			"redis", s.addr, "error", describe(err, s.opTimeout))
 	}
-	s.problem = describe(err)
+	s.problem = describe(err, s.opTimeout)
 	s.downTill = time.Now().Add(retryAfterFailure)
 }
 
 // describe turns a client error into words without the password (go-redis
 // never puts it in errors, but a URL could).
-func describe(err error) string {
+func describe(err error, limit time.Duration) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer within " + opTimeout.String()
+		return "no answer within " + limit.String()
 	case strings.Contains(msg, "NOAUTH"), strings.Contains(msg, "WRONGPASS"):
 		return "Redis refused the password"
 	}

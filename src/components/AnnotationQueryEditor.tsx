@@ -4,7 +4,7 @@ import { EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
 import { Text } from '@grafana/ui';
 
 import { ANNOTATION_LIMIT, prepareAnnotation } from '../annotations';
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { queryProblems } from '../editor/validate';
 import { AgentXOptions, AgentXQuery } from '../types';
 import { CommitField } from './CommitField';

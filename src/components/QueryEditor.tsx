@@ -3,12 +3,13 @@ import { CoreApp, InternalTimeZones, QueryEditorProps } from '@grafana/data';
 import { EditorField, EditorFieldGroup, EditorRow, EditorRows } from '@grafana/plugin-ui';
 import { Combobox, ComboboxOption, RadioButtonGroup, Text, TimeZonePicker } from '@grafana/ui';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import {
   FIELD_OPTIONS,
   groupByOptions,
   migrateQuery,
   QUERY_DEFAULTS,
+  shows,
   statOptions,
   switchType,
   uses,
@@ -200,7 +201,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
           />
         </EditorRow>
       )}
-      {((uses.groupBy(t) && query.groupBy === 'metadata') || (uses.field(t) && query.field === 'metadataValue')) && (
+      {shows('metadataKey', query) && (
         <EditorRow>
           <PickerField
             id="agentx-metadata-key"

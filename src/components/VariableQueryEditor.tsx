@@ -2,7 +2,7 @@ import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { Combobox, InlineField, InlineFieldRow, Input } from '@grafana/ui';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { FIELD_OPTIONS } from '../editor/queryModel';
 import { AgentXOptions, AgentXQuery } from '../types';
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { ComboboxOption } from '@grafana/ui';
 import { getTemplateSrv } from '@grafana/runtime';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 
 export type Options = Array<ComboboxOption<string>>;
 
