@@ -164,8 +164,10 @@ func TestMessagesOfOneConversation(t *testing.T) {
 }
 
 func TestRateLimitAnswersAreWaitedOut(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	for _, dateForm := range []bool{false, true} {
 		t.Run(map[bool]string{false: "seconds", true: "http-date"}[dateForm], func(t *testing.T) {
+			t.Parallel() // each form its own simulator
 			sim, url := startSim(t, withServerRate(3), func(_ *simulator.Config, s *simulator.ServerConfig) { s.RetryAfterDate = dateForm })
 			// The client is told it may send 20/s, so the simulator must push back.
 			c := newTestClient(t, url, func(cfg *Config) { cfg.Limiters = pacedAt(url, 20) })
@@ -185,6 +187,7 @@ func TestRateLimitAnswersAreWaitedOut(t *testing.T) {
 }
 
 func TestSharedLimiterKeepsTwoClientsUnderTheLimit(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	sim, url := startSim(t, withServerRate(3))
 	pool := &LimiterPool{}
 	var wg sync.WaitGroup
@@ -343,6 +346,7 @@ func TestCancellationStopsTheExport(t *testing.T) {
 }
 
 func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	// At 0.02 requests/s the simulator asks for a wait of about 50 s after the first
 	// request, far past the query's 30 s: failing at once and failing at the deadline
 	// stay apart however busy the machine is.
@@ -369,6 +373,7 @@ func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
 // rate stands between the query and its next request, and the API refused
 // nothing, the error is a timeout caused by ErrPaced, never the API's 429.
 func TestOwnPacingBeyondTheDeadlineIsATimeoutNotA429(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	sim, url := startSim(t)
 	c := newTestClient(t, url, func(cfg *Config) { cfg.Limiters = pacedAt(url, 2) })
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
@@ -389,6 +394,7 @@ func TestOwnPacingBeyondTheDeadlineIsATimeoutNotA429(t *testing.T) {
 }
 
 func TestRequestTimeoutIsRetriedThenReported(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	_, url := startSim(t, withFaults(simulator.Faults{Latency: 2 * time.Second}))
 	c := newTestClient(t, url, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond; cfg.MaxRetries = 2 })
 	_, _, err := collectConversations(t, c, Request{Bot: "r3-218210", Window: Window{testNow.Add(-time.Hour), testNow}})

@@ -25,6 +25,7 @@ func (p *flakyPacer) Reserve(context.Context, string, float64) (time.Duration, e
 // share (the rate ÷ replicas) meanwhile, so the two never add up to a burst.
 // (Beside the real-Redis tests of pkg/fetch, which count 429s at the simulator.)
 func TestASharedLimiterThatCameBackDoesNotBurst(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	pool := &LimiterPool{}
 	lease := pool.Acquire("http://127.0.0.1:1", "limiter-test-key", 10)
 	defer lease.Release()
@@ -57,6 +58,7 @@ func (p *switchPacer) Reserve(context.Context, string, float64) (time.Duration, 
 // just sent at the shared rate when it fails, so a replica's first request at
 // its own share goes one shared interval after the failure, not at once.
 func TestAReplicaThatFallsBackWaitsOneSharedInterval(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	pool := &LimiterPool{}
 	lease := pool.Acquire("http://127.0.0.1:1", "limiter-test-key", 2)
 	defer lease.Release()

@@ -10,6 +10,7 @@ import (
 // checks that no background request goes meanwhile, and that the background one
 // goes once the interactive request has had its turn.
 func TestBackgroundYieldsToInteractive(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	pool := &LimiterPool{}
 	lease := pool.Acquire("http://api.test", "key-123456", 1000)
 	defer lease.Release()
@@ -46,6 +47,7 @@ func TestBackgroundYieldsToInteractive(t *testing.T) {
 // TestBackgroundKeepsToItsShare sends background requests back to back: they go
 // at the share of the rate, never faster (a busy machine only makes them slower).
 func TestBackgroundKeepsToItsShare(t *testing.T) {
+	t.Parallel() // waits on pacing or Retry-After, not on the cores
 	pool := &LimiterPool{}
 	lease := pool.Acquire("http://api.test", "key-123456", 40)
 	defer lease.Release()
