@@ -111,6 +111,7 @@ func TestTheBudgetEvictsTheOldestWritten(t *testing.T) {
 }
 
 func TestAFileHeldByAnotherProcessTurnsTheStoreOff(t *testing.T) {
+	t.Parallel() // waits out bbolt's lock timeout, not the cores
 	dir := t.TempDir()
 	first := Open(dir, 1<<20, testLog{t})
 	defer first.Close()
