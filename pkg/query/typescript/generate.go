@@ -118,17 +118,7 @@ func typeDecl[T ~string](name string, items []T) string {
 }
 
 func arrayDecl[T ~string](name string, items []T) string {
-	line := "export const " + name + " = " + list(items) + ";\n"
-	if len(line) <= printWidth+1 {
-		return line
-	}
-	var b strings.Builder
-	b.WriteString("export const " + name + " = [\n")
-	for _, it := range items {
-		b.WriteString("  " + lit(string(it)) + ",\n")
-	}
-	b.WriteString("];\n")
-	return b.String()
+	return wrappedList("", "export const "+name+" = ", ";", items)
 }
 
 // jsLiteral writes a JSON value as a TypeScript literal on one line, as
@@ -209,16 +199,22 @@ func needs(ns []query.Need) string {
 // listField writes a field of a type's entry whose value is a list, on one line
 // when it fits Prettier's width.
 func listField[T ~string](name string, items []T) string {
-	line := "    " + name + ": " + list(items) + ",\n"
+	return wrappedList("    ", name+": ", ",", items)
+}
+
+// wrappedList writes a list of texts as Prettier does: on one line when it
+// fits the print width, else one item a line, indented below its opening.
+func wrappedList[T ~string](indent, opening, end string, items []T) string {
+	line := indent + opening + list(items) + end + "\n"
 	if len(line) <= printWidth+1 {
 		return line
 	}
 	var b strings.Builder
-	b.WriteString("    " + name + ": [\n")
+	b.WriteString(indent + opening + "[\n")
 	for _, it := range items {
-		b.WriteString("      " + lit(string(it)) + ",\n")
+		b.WriteString(indent + "  " + lit(string(it)) + ",\n")
 	}
-	b.WriteString("    ],\n")
+	b.WriteString(indent + "]" + end + "\n")
 	return b.String()
 }
 
