@@ -29,13 +29,22 @@ type troubleReplica struct {
 	lease *exportapi.Lease
 }
 
-func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
+// troubleRead is what troubleSetup's replicas read, and how they hold leases.
+type troubleRead struct {
+	span   time.Duration // the window's length: two days unless set
+	expiry time.Duration // the lease expiry: the production default unless set
+}
+
+func troubleSetup(t *testing.T, redisSrv *redistest.Server, r troubleRead) (*simulator.Server, []troubleReplica, exportapi.Window, int64) {
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 3, PerHour: 120, Seed: 5, Now: func() time.Time { return now }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
-	w := exportapi.Window{From: now.Add(-48*time.Hour - 3*time.Hour), To: now.Add(-3 * time.Hour)}
+	if r.span == 0 {
+		r.span = 48 * time.Hour
+	}
+	w := exportapi.Window{From: now.Add(-r.span - 3*time.Hour), To: now.Add(-3 * time.Hour)}
 	pages := int64((len(data.Messages("bot", w.From, w.To, "")) + exportapi.MaxPerPage - 1) / exportapi.MaxPerPage)
 	var out []troubleReplica
 	for range 3 {
@@ -57,7 +66,7 @@ func troubleSetup(t *testing.T, redisSrv *redistest.Server) (*simulator.Server, 
 		t.Cleanup(func() { _ = disk.Close() })
 		src := fetch.New(fetch.Config{Client: client, BaseURL: hs.URL, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
 			Final: 24 * time.Hour, Cache: fetch.NewCache(256 << 20), Tiers: []fetch.Tier{disk, sh}, Leases: sh, LiveTier: sh,
-			Flights: fetch.NewFlights(), Now: func() time.Time { return now }})
+			Flights: fetch.NewFlights(), LeaseExpiry: r.expiry, Now: func() time.Time { return now }})
 		out = append(out, troubleReplica{src: src, lease: lease})
 	}
 	return sim, out, w, pages
@@ -111,7 +120,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv)
+	sim, replicas, w, pages := troubleSetup(t, srv, troubleRead{})
 	readTogether(t, sim, replicas, w, func() {
 		for deadline := time.Now().Add(time.Minute); sim.Counts().Messages < 6; time.Sleep(20 * time.Millisecond) {
 			if time.Now().After(deadline) {
@@ -141,21 +150,32 @@ func TestRedisFull(t *testing.T) {
 	for _, c := range []struct {
 		maxmemory  string
 		perReplica bool
+		span       time.Duration
 	}{
 		// What the replicas share does not fit: chunks are freed for room, and one a
 		// replica waited for may be gone before it takes it (the more likely the busier
 		// the machine: 31 requests for 30 pages idle, up to 50 under load), so that
 		// replica reads that time itself. What holds whatever the machine: no 429, exact
-		// numbers, and no replica reads any time twice.
-		{"2mb", true},
+		// numbers, and no replica reads any time twice. Two days are far more than
+		// 2 MB holds.
+		{"2mb", true, 48 * time.Hour},
 		// Redis itself takes about 0.95 MB: no segment fits, leases and the rate limit
-		// still work, and each replica reads the range once, in turn.
-		{"1mb", true},
+		// still work, and each replica reads the range once, in turn. Whether a write
+		// fits depends on the memory Redis uses before it, not on the segment's size,
+		// so two hours (two pages, whole chunks included) do not fit either; each
+		// replica reads them as one leg, as a leg is cut only with three pages or
+		// more left: the bound is met exactly, whatever the machine's speed.
+		{"1mb", true, 2 * time.Hour},
 	} {
 		t.Run(c.maxmemory, func(t *testing.T) {
 			t.Parallel() // each size its own simulator and Redis
 			srv := redistest.StartWith(t, "--maxmemory", c.maxmemory, "--maxmemory-policy", "noeviction")
-			sim, replicas, w, pages := troubleSetup(t, srv)
+			// A replica that let go without storing leaves its time to the next
+			// only after the renewal grace, half the lease expiry: at 4 s (the
+			// default is 10 s) each handover waits 2 s, not 5. The bound holds
+			// whether a lease lapses or not: it lets each replica read the whole
+			// range once, and no replica reads any time twice.
+			sim, replicas, w, pages := troubleSetup(t, srv, troubleRead{span: c.span, expiry: 4 * time.Second})
 			readTogether(t, sim, replicas, w, nil)
 			if c.perReplica {
 				pages *= int64(len(replicas))
@@ -169,7 +189,7 @@ func TestRedisKeysOfAnotherType(t *testing.T) {
 	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
-	sim, replicas, w, pages := troubleSetup(t, srv)
+	sim, replicas, w, pages := troubleSetup(t, srv, troubleRead{})
 	raw := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})
 	defer raw.Close()
 	lane := replicas[0].src.MessageLane("bot")
