@@ -211,7 +211,10 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 	if _, err := planter.Claim(t.Context(), b.ConversationLane("bot"), "planted", 24*time.Hour, func([]fetch.Span) []fetch.Span { return whole }); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	// A query the planted lease blocked would wait out its day; a read of its
+	// own is eleven requests, which took 43 s under -race on two cores kept
+	// busy (load average 8 to 10): three minutes tell the two apart.
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	got := query(ctx, b, fetch.Request{Bot: "bot", Window: f.w})
 	if got.err != nil || len(got.st.Incomplete) > 0 || got.st.WaitedOnReplica || got.st.Requests == 0 {
