@@ -23,9 +23,10 @@ type Leases interface {
 	Release(ctx context.Context, lane, token string) error
 }
 
-// leaseTTL is how long a lease outlives its holder's last renewal: the time the
-// other replicas wait before taking over from a replica that died mid-export.
-const leaseTTL = 10 * time.Second
+// defaultLeaseExpiry is how long a lease outlives its holder's last renewal
+// unless Config.LeaseExpiry says otherwise: the time the other replicas wait
+// before taking over from a replica that died mid-export.
+const defaultLeaseExpiry = 10 * time.Second
 
 // pollInterval is how often a waiting replica looks for the segments it waits for.
 const pollInterval = 200 * time.Millisecond
@@ -33,12 +34,18 @@ const pollInterval = 200 * time.Millisecond
 // renewalGrace is how long a waiting replica leaves time whose lease vanished
 // without its records: a Redis that restarted lost every lease, and the
 // holders re-assert theirs at their next renewal (every renewEvery).
-const renewalGrace = leaseTTL / 2
+func (h *shared) renewalGrace() time.Duration { return h.expiry / 2 }
+
+// renewEvery is how often a hold renews its lease. A renewal also re-creates
+// a lease Redis lost (a restart), so the replicas waiting on it must find it
+// again well within renewalGrace, however slow the machine.
+func (h *shared) renewEvery() time.Duration { return h.expiry / 5 }
 
 // shared is a read's hold on the time it reads on behalf of every replica.
 type shared struct {
 	lane, token string
 	leases      Leases
+	expiry      time.Duration // how long the lease outlives the last renewal
 	stop        chan struct{}
 	done        sync.WaitGroup
 
@@ -51,7 +58,7 @@ type shared struct {
 func (h *shared) claim(ctx context.Context, need []interval, keep func(blocked interval) bool) (newly, blocked []interval, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	taken, err := h.leases.Claim(ctx, h.lane, h.token, leaseTTL, func(others []Span) []Span {
+	taken, err := h.leases.Claim(ctx, h.lane, h.token, h.expiry, func(others []Span) []Span {
 		free := need
 		blocked = nil
 		for _, o := range others {
@@ -110,7 +117,7 @@ func claimShared[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	if len(need) == 0 {
 		return nil, nil, nil, nil
 	}
-	h := &shared{lane: s.laneID(k, schemaFor[T]()), token: newToken(), leases: s.cfg.Leases, stop: make(chan struct{})}
+	h := &shared{lane: s.laneID(k, schemaFor[T]()), token: newToken(), leases: s.cfg.Leases, expiry: s.leaseExpiry(), stop: make(chan struct{})}
 	newly, blocked, err := h.claim(ctx, need, nil)
 	if err != nil {
 		// Without Redis the replica reads for itself.
@@ -176,7 +183,7 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 			if freedAt.IsZero() {
 				freedAt = time.Now()
 			}
-			return time.Since(freedAt) < renewalGrace || time.Since(failedAt) < renewalGrace
+			return time.Since(freedAt) < h.renewalGrace() || time.Since(failedAt) < h.renewalGrace()
 		}
 		newly, still, err := h.claim(ctx, blocked, grace)
 		if !sawFree {
@@ -187,7 +194,7 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 				failingSince = time.Now()
 			}
 			failedAt = time.Now()
-			if time.Since(failingSince) > leaseTTL {
+			if time.Since(failingSince) > h.expiry {
 				// Redis stays away: whoever held the time cannot be told
 				// apart from a holder that died; this replica reads it.
 				out.warnings = addWarnings(out.warnings, "the shared Redis cache could not be used ("+err.Error()+"); this replica read for itself")
@@ -215,29 +222,24 @@ func waitForReplicas[T any](ctx, wait context.Context, s *Source, ep endpoint[T]
 	return out
 }
 
-// renewEvery is how often a hold renews its lease. A renewal also re-creates
-// a lease Redis lost (a restart), so the replicas waiting on it must find it
-// again well within renewalGrace, however slow the machine.
-const renewEvery = leaseTTL / 5
-
 // renew keeps the hold alive while the read's export runs: Claim writes what
 // the hold holds. A renewal that failed (a Redis slow to answer, or away) is
 // tried again at once after a poll, not a renewal later: two failures in a
 // row would otherwise let the lease lapse, and the others read the time again.
 func (h *shared) renew() {
 	defer h.done.Done()
-	t := time.NewTimer(renewEvery)
+	t := time.NewTimer(h.renewEvery())
 	defer t.Stop()
 	for {
 		select {
 		case <-h.stop:
 			return
 		case <-t.C:
-			next := renewEvery
+			next := h.renewEvery()
 			// Under h.mu: a claim meanwhile must not be replaced by an older hold.
 			h.mu.Lock()
 			if held := toSpans(h.held); len(held) > 0 {
-				if _, err := h.leases.Claim(context.Background(), h.lane, h.token, leaseTTL, func([]Span) []Span { return held }); err != nil {
+				if _, err := h.leases.Claim(context.Background(), h.lane, h.token, h.expiry, func([]Span) []Span { return held }); err != nil {
 					next = pollInterval
 				}
 			}
@@ -257,6 +259,14 @@ func (h *shared) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
 	defer cancel()
 	_ = h.leases.Release(ctx, h.lane, h.token)
+}
+
+// leaseExpiry is Config.LeaseExpiry, or its default when unset.
+func (s *Source) leaseExpiry() time.Duration {
+	if s.cfg.LeaseExpiry > 0 {
+		return s.cfg.LeaseExpiry
+	}
+	return defaultLeaseExpiry
 }
 
 func newToken() string {

@@ -8,9 +8,9 @@ import (
 )
 
 // The parallel tests here wait on the simulator's rate limit and on leases
-// other replicas hold far more than they compute.
+// other replicas hold far more than they compute (waitingAtOnce: how many at once).
 func TestMain(m *testing.M) {
-	testparallel.Default(4)
+	testparallel.Default(waitingAtOnce)
 	os.Exit(m.Run())
 }
 

@@ -55,6 +55,8 @@ type haFixture struct {
 	redis *redistest.Server
 	now   time.Time
 	w     exportapi.Window
+	// expiry is the replicas' lease expiry; 0 keeps the production default.
+	expiry time.Duration
 }
 
 func newHAFixture(t *testing.T, days int) *haFixture {
@@ -84,7 +86,7 @@ func (f *haFixture) replica() (*fetch.Source, *killable, *sharedcache.Shared) {
 	leases := &killable{Leases: sh}
 	return fetch.New(fetch.Config{Client: client, BaseURL: f.url, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
 		Final: 24 * time.Hour, Cache: fetch.NewCache(256 << 20), Tiers: []fetch.Tier{sh}, Leases: leases, LiveTier: sh,
-		Flights: fetch.NewFlights(), KeepReading: time.Minute, Now: func() time.Time { return f.now }}), leases, sh
+		Flights: fetch.NewFlights(), KeepReading: time.Minute, LeaseExpiry: f.expiry, Now: func() time.Time { return f.now }}), leases, sh
 }
 
 func (f *haFixture) requests() int64 { return f.sim.Counts().Conversations }
@@ -209,7 +211,10 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 	if _, err := planter.Claim(t.Context(), b.ConversationLane("bot"), "planted", 24*time.Hour, func([]fetch.Span) []fetch.Span { return whole }); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	// A query the planted lease blocked would wait out its day; a read of its
+	// own is eleven requests, which took 43 s under -race on two cores kept
+	// busy (load average 8 to 10): three minutes tell the two apart.
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	got := query(ctx, b, fetch.Request{Bot: "bot", Window: f.w})
 	if got.err != nil || len(got.st.Incomplete) > 0 || got.st.WaitedOnReplica || got.st.Requests == 0 {
@@ -226,7 +231,14 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 func TestAKilledHolderIsTakenOver(t *testing.T) {
 	endToEnd(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
-	f := newHAFixture(t, 2)
+	// One day is ten pages: A still dies mid-export, after five.
+	f := newHAFixture(t, 1)
+	// The takeover waits out A's lease, then the grace for its renewal: at 5 s
+	// (the default is 10 s) A's lease outlives its death by at least 4 s, so B
+	// still finds it held at once, and can read none of A's time before its
+	// answer at 3 s. Nothing here counts requests, so a lease of a live
+	// replica that lapses on a busy machine costs time, not an assertion.
+	f.expiry = 5 * time.Second
 	a, aLeases, _ := f.replica()
 	b, _, _ := f.replica()
 	c, _, _ := f.replica()

@@ -47,6 +47,7 @@ func (f *fixture) waitForRequests(t *testing.T, n int64) {
 // dashboard's panels arrive: the later ones take what the export has received so
 // far and the rest as it comes, so the range costs its pages once.
 func TestPanelsThatArriveApartReadEachRecordOnce(t *testing.T) {
+	t.Parallel() // its own simulator, cache and flights; mostly waiting on its pacing
 	for _, ttl := range []time.Duration{0, time.Hour} {
 		f := newFixture(t, simulator.Faults{Latency: 40 * time.Millisecond})
 		// At the API's 3 requests/s one leg keeps up until answers take a third of a
@@ -81,6 +82,7 @@ func TestPanelsThatArriveApartReadEachRecordOnce(t *testing.T) {
 // TestOverlappingRangesReadOnlyWhatIsNotUnderWay: a 7-day panel that arrives while
 // a 2-day panel's export runs reads only the five days before it.
 func TestOverlappingRangesReadOnlyWhatIsNotUnderWay(t *testing.T) {
+	t.Parallel() // its own simulator, cache and flights; mostly waiting on its pacing
 	f := newFixture(t, simulator.Faults{Latency: 40 * time.Millisecond})
 	s := f.pacedSource(t, 3, time.Hour, 10*time.Second)
 	now := f.clock.now()

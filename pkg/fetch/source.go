@@ -39,7 +39,13 @@ type Config struct {
 	// live records for the reuse time.
 	Leases   Leases
 	LiveTier Tier
-	Flights  *Flights
+	// LeaseExpiry is how long a lease outlives its holder's last renewal: how
+	// long the other replicas wait before they take over from a replica that
+	// died mid-export (default 10 s). Holders renew every fifth of it. Every
+	// replica sharing a Redis uses the same: a lease longer than the reader's
+	// own expiry (and the clock skew it allows) is taken for implausible.
+	LeaseExpiry time.Duration
+	Flights     *Flights
 	// Now is the clock deciding what is live; nil means time.Now.
 	Now func() time.Time
 	// KeepReading is how long a read a query answered partially from goes on

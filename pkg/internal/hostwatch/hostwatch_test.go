@@ -29,7 +29,12 @@ func TestRole(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		select {}
+		// Alive until the test kills it. (Not select{}: with nothing else
+		// left to run, the runtime ends such a process at once as deadlocked,
+		// and a watcher that read its parent id only after that found init,
+		// which it does not watch.)
+		time.Sleep(2 * time.Minute)
+		os.Exit(1)
 	case "watcher":
 		// Only the poll: what a system without a parent-death signal has.
 		deathSignal = nil
