@@ -1,10 +1,8 @@
 package plugin
 
 import (
-	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,28 +14,16 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
-// The SDK's harness registers process-wide metrics, so one plugin server serves
-// every gRPC test of this package.
+// One plugin server serves every gRPC test of this package (the SDK's harness
+// registers process-wide metrics). TestMain starts it before any test, when
+// nothing else of this process listens on a port.
 var (
-	grpcOnce   sync.Once
 	grpcPlugin datasourcetest.TestPlugin
 	grpcErr    error
 )
 
 func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 	t.Helper()
-	grpcOnce.Do(func() {
-		var ln net.Listener
-		if ln, grpcErr = net.Listen("tcp", "127.0.0.1:0"); grpcErr != nil {
-			return
-		}
-		addr := ln.Addr().String()
-		_ = ln.Close()
-		// The data sources of this server share one cache and registry of flights,
-		// as a plugin process's do, on the tests' clock and with quick retries.
-		opts := testOptions()
-		grpcPlugin, grpcErr = datasourcetest.Manage(Factory(opts), datasourcetest.ManageOpts{Address: addr})
-	})
 	if grpcErr != nil {
 		t.Fatal(grpcErr)
 	}
@@ -45,10 +31,13 @@ func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv(envChildAddr) == "" {
+	if os.Getenv(envChild) == "" {
 		// The in-process plugin server keeps no disk cache: tests of this
 		// process must not read what an earlier run left in a user's directory.
 		_ = os.Setenv("GF_PLUGIN_STORE_MB", "0")
+		// Its data sources share one cache and registry of flights, as a plugin
+		// process's do, on the tests' clock and with quick retries.
+		grpcPlugin, _, grpcErr = serveOnFreePort(Factory(testOptions()), freeLoopbackAddr)
 	}
 	// The parallel tests here wait on rate limits and deadlines far more than
 	// they compute.
