@@ -64,6 +64,7 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 // and what to change. (At 1 a second the rate stays the bound however slowly a
 // busy machine serves pages: under -race a page takes the simulator 0.2 s.)
 func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
+	t.Parallel() // its cases wait on the rate limit: not in the sequential phase
 	for _, limiter := range []string{"local", "shared"} {
 		t.Run(limiter, func(t *testing.T) {
 			t.Parallel() // waits on the rate limit
@@ -144,6 +145,7 @@ func TestRangesOutsideWhatGrafanaCanSendAreRefused(t *testing.T) {
 // and then a message query in one request: the messages export must not wait for
 // a conversation query to finish.
 func TestBothEndpointsAreReadFromTheFirstMoment(t *testing.T) {
+	t.Parallel() // waits on the simulator's latency and the rate limit
 	sim, _ := startSim(t, simulator.Faults{Latency: 300 * time.Millisecond})
 	var mu sync.Mutex
 	var order []string
