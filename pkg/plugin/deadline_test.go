@@ -28,16 +28,11 @@ func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	// 10 s a page against an 8 s deadline: the answer margin (a tenth, 800 ms) is
 	// wide enough for a busy machine to carry the answer back in time.
 	_, url := startSim(t, simulator.Faults{Latency: 10 * time.Second})
-	tp := startGRPC(t)
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "slow-api"
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
 	defer cancel()
-	resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-		Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
-		Queries:       []backend.DataQuery{dataQuery("A", "conversationVolume", testNow.Add(-72*time.Hour), testNow, map[string]any{})},
-	})
+	resp, err := overGRPC(t, is).alert(ctx, dataQuery("A", "conversationVolume", testNow.Add(-72*time.Hour), testNow, map[string]any{}))
 	if err != nil {
 		t.Fatalf("the call failed instead of answering: %v", err)
 	}
@@ -75,18 +70,13 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 			if limiter == "shared" {
 				jd["redisUrl"] = redistest.Start(t).URL()
 			}
-			tp := startGRPC(t)
 			is := instanceSettings(startServer(t, sim), jd, testKey)
 			is.UID = "paced-alert-" + limiter
 			// 20 days of 60 conversations an hour are about 29 pages: about 29 s at 1 a second.
 			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 			defer cancel()
 			start := time.Now()
-			resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
-				PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-				Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
-				Queries:       []backend.DataQuery{dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{})},
-			})
+			resp, err := overGRPC(t, is).alert(ctx, dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{}))
 			if err != nil {
 				t.Fatalf("the call failed instead of answering: %v", err)
 			}

@@ -57,15 +57,12 @@ func TestMain(m *testing.M) {
 func TestAlertRulesGetOneWideSeriesPerGroup(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
 	_, brokenURL := startSim(t, simulator.Faults{ServerErrors: 1})
-	tp := startGRPC(t)
 	good := instanceSettings(url, nil, testKey)
 	broken := instanceSettings(brokenURL, map[string]any{"timeoutSeconds": 2}, testKey)
 	broken.UID, broken.ID = "broken", 2
 	from, to := testNow.Add(-time.Hour), testNow
 	alert := func(is backend.DataSourceInstanceSettings, qs ...backend.DataQuery) *backend.QueryDataResponse {
-		req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-			Headers: map[string]string{backend.FromAlertHeaderName: "true"}, Queries: qs}
-		resp, err := tp.Client.QueryData(t.Context(), req)
+		resp, err := overGRPC(t, is).alert(t.Context(), qs...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,12 +116,9 @@ func TestAlertRulesGetOneWideSeriesPerGroup(t *testing.T) {
 // the health check and both table queries against the simulator.
 func TestOverGRPC(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
-	tp := startGRPC(t)
+	src := overGRPC(t, instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey))
 
-	is := instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey)
-	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
-
-	health, err := tp.Client.CheckHealth(t.Context(), &backend.CheckHealthRequest{PluginContext: pctx})
+	health, err := src.health(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,14 +127,11 @@ func TestOverGRPC(t *testing.T) {
 	}
 
 	mFrom := testNow.Add(-90 * time.Minute)
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{
+	resp := src.mustQuery(t,
 		dataQuery("C", "conversations", from, to, map[string]any{"limit": 100000}),
 		dataQuery("M", "messages", mFrom, testNow, map[string]any{"bot": "acme-support", "limit": 100000}),
 		dataQuery("X", "conversations", from, to, map[string]any{"groupBy": 3}),
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	c, m, x := resp.Responses["C"], resp.Responses["M"], resp.Responses["X"]
 	if c.Error != nil || m.Error != nil {
 		t.Fatalf("errors: %v, %v", c.Error, m.Error)

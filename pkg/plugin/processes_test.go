@@ -125,7 +125,7 @@ func (p *pluginProcess) kill() {
 func (p *pluginProcess) query(t *testing.T, is backend.DataSourceInstanceSettings, qs []backend.DataQuery) *backend.QueryDataResponse {
 	t.Helper()
 	resp, err := p.client.QueryData(context.Background(), &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}, Queries: qs})
+		PluginContext: pluginContext(is), Queries: qs})
 	if err != nil {
 		t.Error(err)
 		return nil
@@ -136,7 +136,7 @@ func (p *pluginProcess) query(t *testing.T, is backend.DataSourceInstanceSetting
 func (p *pluginProcess) health(t *testing.T, is backend.DataSourceInstanceSettings) *backend.CheckHealthResult {
 	t.Helper()
 	res, err := p.client.CheckHealth(context.Background(), &backend.CheckHealthRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}})
+		PluginContext: pluginContext(is)})
 	if err != nil {
 		t.Fatal(err)
 	}
