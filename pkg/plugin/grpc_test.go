@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,14 @@ func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envChild) == "" {
+		// These tests make garbage far faster than they keep data (frames built to
+		// be compared, pages decoded and dropped): collecting at three times the
+		// live heap rather than twice saves about a third of their CPU. Child
+		// plugin processes keep the default, as their peak memory is checked, and
+		// so does a run under the race detector, whose shadow memory multiplies the heap.
+		if os.Getenv("GOGC") == "" && !raceEnabled {
+			debug.SetGCPercent(300)
+		}
 		// The in-process plugin server keeps no disk cache: tests of this
 		// process must not read what an earlier run left in a user's directory.
 		_ = os.Setenv("GF_PLUGIN_STORE_MB", "0")
