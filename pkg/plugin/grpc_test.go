@@ -1,10 +1,9 @@
 package plugin
 
 import (
-	"net"
 	"os"
+	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,28 +15,16 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
-// The SDK's harness registers process-wide metrics, so one plugin server serves
-// every gRPC test of this package.
+// One plugin server serves every gRPC test of this package (the SDK's harness
+// registers process-wide metrics). TestMain starts it before any test, when
+// nothing else of this process listens on a port.
 var (
-	grpcOnce   sync.Once
 	grpcPlugin datasourcetest.TestPlugin
 	grpcErr    error
 )
 
 func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 	t.Helper()
-	grpcOnce.Do(func() {
-		var ln net.Listener
-		if ln, grpcErr = net.Listen("tcp", "127.0.0.1:0"); grpcErr != nil {
-			return
-		}
-		addr := ln.Addr().String()
-		_ = ln.Close()
-		// The data sources of this server share one cache and registry of flights,
-		// as a plugin process's do, on the tests' clock and with quick retries.
-		opts := testOptions()
-		grpcPlugin, grpcErr = datasourcetest.Manage(Factory(opts), datasourcetest.ManageOpts{Address: addr})
-	})
 	if grpcErr != nil {
 		t.Fatal(grpcErr)
 	}
@@ -45,14 +32,30 @@ func startGRPC(t *testing.T) datasourcetest.TestPlugin {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv(envChildAddr) == "" {
+	if os.Getenv(envChild) == "" {
+		// These tests make garbage far faster than they keep data (frames built to
+		// be compared, pages decoded and dropped): collecting at three times the
+		// live heap rather than twice saves about a third of their CPU. Child
+		// plugin processes keep the default, as their peak memory is checked, and
+		// so does a run under the race detector, whose shadow memory multiplies the heap.
+		if os.Getenv("GOGC") == "" && !raceEnabled {
+			debug.SetGCPercent(300)
+		}
 		// The in-process plugin server keeps no disk cache: tests of this
 		// process must not read what an earlier run left in a user's directory.
 		_ = os.Setenv("GF_PLUGIN_STORE_MB", "0")
+		// Its data sources share one cache and registry of flights, as a plugin
+		// process's do, on the tests' clock and with quick retries.
+		grpcPlugin, _, grpcErr = serveOnFreePort(Factory(testOptions()), freeLoopbackAddr)
 	}
 	// The parallel tests here wait on rate limits and deadlines far more than
-	// they compute.
-	testparallel.Default(4)
+	// they compute. The race detector slows what they compute tenfold, and its
+	// CI run is on two busy cores: there four at once keep their answer margins.
+	if raceEnabled {
+		testparallel.Default(4)
+	} else {
+		testparallel.Default(6)
+	}
 	code := m.Run()
 	if grpcPlugin.Server != nil {
 		_ = grpcPlugin.Shutdown()
@@ -68,15 +71,12 @@ func TestMain(m *testing.M) {
 func TestAlertRulesGetOneWideSeriesPerGroup(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
 	_, brokenURL := startSim(t, simulator.Faults{ServerErrors: 1})
-	tp := startGRPC(t)
 	good := instanceSettings(url, nil, testKey)
 	broken := instanceSettings(brokenURL, map[string]any{"timeoutSeconds": 2}, testKey)
 	broken.UID, broken.ID = "broken", 2
 	from, to := testNow.Add(-time.Hour), testNow
 	alert := func(is backend.DataSourceInstanceSettings, qs ...backend.DataQuery) *backend.QueryDataResponse {
-		req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-			Headers: map[string]string{backend.FromAlertHeaderName: "true"}, Queries: qs}
-		resp, err := tp.Client.QueryData(t.Context(), req)
+		resp, err := overGRPC(t, is).alert(t.Context(), qs...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,12 +130,9 @@ func TestAlertRulesGetOneWideSeriesPerGroup(t *testing.T) {
 // the health check and both table queries against the simulator.
 func TestOverGRPC(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
-	tp := startGRPC(t)
+	src := overGRPC(t, instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey))
 
-	is := instanceSettings(url, map[string]any{"bots": []string{"acme-support"}}, testKey)
-	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
-
-	health, err := tp.Client.CheckHealth(t.Context(), &backend.CheckHealthRequest{PluginContext: pctx})
+	health, err := src.health(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,14 +141,11 @@ func TestOverGRPC(t *testing.T) {
 	}
 
 	mFrom := testNow.Add(-90 * time.Minute)
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{
+	resp := src.mustQuery(t,
 		dataQuery("C", "conversations", from, to, map[string]any{"limit": 100000}),
 		dataQuery("M", "messages", mFrom, testNow, map[string]any{"bot": "acme-support", "limit": 100000}),
 		dataQuery("X", "conversations", from, to, map[string]any{"groupBy": 3}),
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	)
 	c, m, x := resp.Responses["C"], resp.Responses["M"], resp.Responses["X"]
 	if c.Error != nil || m.Error != nil {
 		t.Fatalf("errors: %v, %v", c.Error, m.Error)

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
@@ -114,4 +116,47 @@ func simMatches(c simulator.Conversation, tags, exclude, locales []string, metad
 		}
 	}
 	return true
+}
+
+// grpcSource is one data source of the shared gRPC plugin server, addressed as
+// Grafana addresses it: by its instance settings in each call's plugin context.
+type grpcSource struct {
+	tp   datasourcetest.TestPlugin
+	pctx backend.PluginContext
+}
+
+// overGRPC is the data source is on the shared gRPC plugin server.
+func overGRPC(t *testing.T, is backend.DataSourceInstanceSettings) grpcSource {
+	t.Helper()
+	return grpcSource{tp: startGRPC(t), pctx: pluginContext(is)}
+}
+
+// pluginContext is what Grafana sends with each call for the data source is.
+func pluginContext(is backend.DataSourceInstanceSettings) backend.PluginContext {
+	return backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
+}
+
+// query sends qs in one request, as a dashboard does; the error is the call's.
+func (s grpcSource) query(ctx context.Context, qs ...backend.DataQuery) (*backend.QueryDataResponse, error) {
+	return s.tp.Client.QueryData(ctx, &backend.QueryDataRequest{PluginContext: s.pctx, Queries: qs})
+}
+
+// alert sends qs in one request, as Grafana's alerting engine does.
+func (s grpcSource) alert(ctx context.Context, qs ...backend.DataQuery) (*backend.QueryDataResponse, error) {
+	return s.tp.Client.QueryData(ctx, &backend.QueryDataRequest{PluginContext: s.pctx, Queries: qs,
+		Headers: map[string]string{backend.FromAlertHeaderName: "true"}})
+}
+
+// mustQuery is query on the test's context; a failed call fails the test.
+func (s grpcSource) mustQuery(t *testing.T, qs ...backend.DataQuery) *backend.QueryDataResponse {
+	t.Helper()
+	resp, err := s.query(t.Context(), qs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func (s grpcSource) health(ctx context.Context) (*backend.CheckHealthResult, error) {
+	return s.tp.Client.CheckHealth(ctx, &backend.CheckHealthRequest{PluginContext: s.pctx})
 }

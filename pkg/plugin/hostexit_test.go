@@ -48,9 +48,8 @@ func TestHostProcess(t *testing.T) {
 func TestThePluginExitsWhenItsHostIsKilled(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{})
 	dir := t.TempDir()
-	addr := freeAddr(t)
 	host := exec.Command(os.Args[0], "-test.run=^TestHostProcess$", "-test.v")
-	host.Env = append(os.Environ(), envHost+"=1", envChildAddr+"="+addr, "GF_PLUGIN_STORE_DIR="+dir, "GF_PLUGIN_STORE_MB=16")
+	host.Env = append(os.Environ(), envHost+"=1", envChild+"=1", "GF_PLUGIN_STORE_DIR="+dir, "GF_PLUGIN_STORE_MB=16")
 	host.Stderr = os.Stderr
 	out, err := host.StdoutPipe()
 	if err != nil {
@@ -60,7 +59,7 @@ func TestThePluginExitsWhenItsHostIsKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = host.Process.Kill(); _ = host.Wait() })
-	pids, ready := make(chan int, 1), make(chan bool, 1)
+	pids, ready := make(chan int, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
@@ -69,8 +68,8 @@ func TestThePluginExitsWhenItsHostIsKilled(t *testing.T) {
 				pid, _ := strconv.Atoi(rest)
 				pids <- pid
 			}
-			if strings.Contains(line, "PLUGIN READY") {
-				ready <- true
+			if addr, ok := servingAt(line); ok {
+				ready <- addr
 			}
 		}
 	}()
@@ -81,8 +80,9 @@ func TestThePluginExitsWhenItsHostIsKilled(t *testing.T) {
 		t.Fatal("the host did not start the plugin within a minute")
 	}
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+	var addr string
 	select {
-	case <-ready:
+	case addr = <-ready:
 	case <-time.After(60 * time.Second):
 		t.Fatal("the plugin did not serve within a minute")
 	}

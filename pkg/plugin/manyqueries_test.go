@@ -19,7 +19,6 @@ import (
 // the request's bound say so at once).
 func TestTenThousandQueriesAnswerBeforeTheDeadline(t *testing.T) {
 	_, url := startSim(t, simulator.Faults{Latency: 50 * time.Millisecond})
-	tp := startGRPC(t)
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "ten-thousand"
 	const n = 10_000
@@ -30,10 +29,7 @@ func TestTenThousandQueriesAnswerBeforeTheDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	resp, err := tp.Client.QueryData(ctx, &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-		Queries:       queries,
-	})
+	resp, err := overGRPC(t, is).query(ctx, queries...)
 	t.Logf("answered in %s", time.Since(start))
 	if err != nil {
 		t.Fatalf("the call failed instead of answering: %v", err)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/grafana/grafana-plugin-sdk-go/experimental/datasourcetest"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 
@@ -240,10 +239,9 @@ func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
 	log := &apiLog{next: sim}
 	hs := httptest.NewServer(log)
 	t.Cleanup(hs.Close)
-	tp := startGRPC(t)
 	is := instanceSettings(hs.URL, map[string]any{"bots": fleet}, testKey)
 	is.UID, is.ID = "fleet", 21
-	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
+	src := overGRPC(t, is)
 	// Settled time: what is read is kept, and a second read of it costs nothing.
 	from, to := testNow.Add(-50*time.Hour), testNow.Add(-26*time.Hour)
 	for _, bot := range fleet {
@@ -269,10 +267,7 @@ func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
 		dataQuery("joined", "messageVolume", from, to, with(map[string]any{"groupBy": "tag", "bucket": "1h"})),
 		dataQuery("stat", "userMessages", from, to, with(map[string]any{"groupBy": "bot", "stat": "p90", "bucket": "1h"})),
 	}
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: panels})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := src.mustQuery(t, panels...)
 	for ref, r := range resp.Responses {
 		if r.Error != nil {
 			t.Fatalf("%s: %v", ref, r.Error)
@@ -311,10 +306,7 @@ func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
 		single = append(single, dataQuery(bot, "conversationVolume", from, to, map[string]any{"bot": bot, "bucket": "1h"}),
 			dataQuery(bot+"/m", "messageVolume", from, to, map[string]any{"bot": bot, "bucket": "1h"}))
 	}
-	resp, err = tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: single})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = src.mustQuery(t, single...)
 	sum := func(r backend.DataResponse) (n float64) {
 		for _, v := range series(t, r, "")[""] {
 			n += *v
@@ -332,7 +324,7 @@ func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
 	if bots != float64(want) {
 		t.Fatalf("single-bot volumes add up to %v, the simulator holds %d", bots, want)
 	}
-	total := sum(backend.DataResponse{Frames: respFrames(t, tp, pctx, panels[1])})
+	total := sum(backend.DataResponse{Frames: respFrames(t, src, panels[1])})
 	if total != float64(want) {
 		t.Fatalf("the total across bots is %v, the simulator holds %d", total, want)
 	}
@@ -342,12 +334,9 @@ func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
 }
 
 // respFrames answers one query over gRPC.
-func respFrames(t *testing.T, tp datasourcetest.TestPlugin, pctx backend.PluginContext, q backend.DataQuery) data.Frames {
+func respFrames(t *testing.T, src grpcSource, q backend.DataQuery) data.Frames {
 	t.Helper()
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{q}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := src.mustQuery(t, q)
 	if r := resp.Responses[q.RefID]; r.Error != nil {
 		t.Fatal(r.Error)
 	}

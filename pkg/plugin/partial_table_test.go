@@ -21,7 +21,6 @@ import (
 func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
 	endToEnd(t)
 	t.Parallel()
-	tp := startGRPC(t)
 	from, to := testNow.Add(-30*24*time.Hour), testNow
 	for i, typ := range []string{"messages", "transcript", "messages", "transcript"} {
 		limit := []int{50, 50, 1500, 1500}[i]
@@ -29,14 +28,7 @@ func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
 		sim, url := progressiveSim(t)
 		is := instanceSettings(url, map[string]any{"requestsPerSecond": 3, "responseSeconds": 1}, testKey)
 		is.UID, is.ID = fmt.Sprintf("partial-table-%d", i), int64(190+i)
-		resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
-			PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-			Queries:       []backend.DataQuery{dataQuery("A", typ, from, to, map[string]any{"limit": limit})},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := resp.Responses["A"]
+		r := overGRPC(t, is).mustQuery(t, dataQuery("A", typ, from, to, map[string]any{"limit": limit})).Responses["A"]
 		if r.Error != nil {
 			t.Fatal(r.Error)
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -22,25 +21,28 @@ import (
 )
 
 // Tests that need more than one plugin process run this test binary again as
-// the plugin: a child serves Grafana's gRPC protocol on the address it is given,
-// reads its process settings from the environment as the real plugin does, and
-// runs on the real clock until it is killed.
-const envChildAddr = "AGENTX_TEST_PLUGIN_ADDR"
+// the plugin: a child serves Grafana's gRPC protocol on a loopback port it
+// picks and says the address ("PLUGIN READY <address>"), reads its process
+// settings from the environment as the real plugin does, and runs on the real
+// clock until it is killed.
+const envChild = "AGENTX_TEST_PLUGIN_CHILD"
+
+// readyLine starts the line a child prints once it serves, before its address.
+const readyLine = "PLUGIN READY "
 
 // TestPluginProcess is the child's body; in an ordinary run it does nothing.
 func TestPluginProcess(t *testing.T) {
-	addr := os.Getenv(envChildAddr)
-	if addr == "" {
+	if os.Getenv(envChild) == "" {
 		t.Skip("runs only as a child plugin process")
 	}
 	ApplyMemoryLimit() // as the plugin's main does
 	ExitWithHost()
-	tp, err := datasourcetest.Manage(NewDatasource, datasourcetest.ManageOpts{Address: addr})
+	tp, addr, err := serveOnFreePort(NewDatasource, freeLoopbackAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = tp.Shutdown() }()
-	fmt.Println("PLUGIN READY")
+	fmt.Println(readyLine + addr)
 	select {} // until the parent kills the process
 }
 
@@ -54,9 +56,8 @@ type pluginProcess struct {
 // startPluginProcess starts a child with env added to this process's environment.
 func startPluginProcess(t *testing.T, env ...string) *pluginProcess {
 	t.Helper()
-	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPluginProcess$", "-test.v")
-	cmd.Env = append(append(os.Environ(), envChildAddr+"="+addr, "GF_PLUGIN_STORE_MB="), env...)
+	cmd.Env = append(append(os.Environ(), envChild+"=1", "GF_PLUGIN_STORE_MB="), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -67,38 +68,35 @@ func startPluginProcess(t *testing.T, env ...string) *pluginProcess {
 	}
 	p := &pluginProcess{cmd: cmd}
 	t.Cleanup(p.kill)
-	ready := make(chan bool, 1)
+	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "PLUGIN READY") {
-				ready <- true
+			if addr, ok := servingAt(sc.Text()); ok {
+				ready <- addr
 			}
 		}
-		ready <- false
+		ready <- ""
 	}()
 	select {
-	case ok := <-ready:
-		if !ok {
+	case addr := <-ready:
+		if addr == "" {
 			t.Fatal("the plugin process ended before serving")
 		}
+		p.connect(t, addr)
 	case <-time.After(60 * time.Second):
 		t.Fatal("the plugin process did not start serving within a minute")
 	}
-	p.connect(t, addr)
 	return p
 }
 
-// freeAddr is a loopback address no one listens on, for a child to serve on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// servingAt is the address a child's line says it serves on, if it says so.
+func servingAt(line string) (string, bool) {
+	i := strings.Index(line, readyLine)
+	if i < 0 {
+		return "", false
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	return strings.TrimSpace(line[i+len(readyLine):]), true
 }
 
 // connect makes p's gRPC client to a plugin process serving on addr.
@@ -127,7 +125,7 @@ func (p *pluginProcess) kill() {
 func (p *pluginProcess) query(t *testing.T, is backend.DataSourceInstanceSettings, qs []backend.DataQuery) *backend.QueryDataResponse {
 	t.Helper()
 	resp, err := p.client.QueryData(context.Background(), &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}, Queries: qs})
+		PluginContext: pluginContext(is), Queries: qs})
 	if err != nil {
 		t.Error(err)
 		return nil
@@ -138,7 +136,7 @@ func (p *pluginProcess) query(t *testing.T, is backend.DataSourceInstanceSetting
 func (p *pluginProcess) health(t *testing.T, is backend.DataSourceInstanceSettings) *backend.CheckHealthResult {
 	t.Helper()
 	res, err := p.client.CheckHealth(context.Background(), &backend.CheckHealthRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}})
+		PluginContext: pluginContext(is)})
 	if err != nil {
 		t.Fatal(err)
 	}

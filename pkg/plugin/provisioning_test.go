@@ -68,35 +68,7 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 	url := startServer(t, simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1}))
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"r3-218210", "acme-support"}})
 
-	raw, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "dashboards", "agentx-bot-operations.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		UID    string
-		Time   struct{ From, To string }
-		Panels []struct {
-			ID      int
-			Title   string
-			Targets []map[string]any
-		}
-		Templating struct {
-			List []struct {
-				Name  string
-				Type  string
-				Query any
-			}
-		}
-		Annotations struct {
-			List []struct {
-				Name   string
-				Target map[string]any
-			}
-		}
-	}
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatal(err)
-	}
+	dash := readDashboard(t)
 	if dash.Time.From != "now-7d" || dash.Time.To != "now" {
 		t.Fatalf("the test assumes the dashboard's range is the last 7 days, not %s to %s", dash.Time.From, dash.Time.To)
 	}
@@ -122,7 +94,7 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 		t.Fatalf("only %d panel queries found", panels)
 	}
 
-	raw, err = os.ReadFile(filepath.Join("..", "..", "provisioning", "alerting", "agentx-rules.yaml"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "alerting", "agentx-rules.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,25 +187,49 @@ func TestEveryProvisionedDataSourceIsValid(t *testing.T) {
 	}
 }
 
+// provisionedDashboard is the demo's dashboard, as far as the tests read it.
+type provisionedDashboard struct {
+	UID    string
+	Time   struct{ From, To string }
+	Panels []struct {
+		ID      int
+		Title   string
+		Targets []map[string]any
+	}
+	Templating struct {
+		List []struct {
+			Name    string
+			Type    string
+			Sort    int
+			Current struct{ Value any }
+			Query   any // a values query, or the data source type of the datasource variable
+		}
+	}
+	Annotations struct {
+		List []struct {
+			Name   string
+			Target map[string]any
+		}
+	}
+}
+
+func readDashboard(t *testing.T) provisionedDashboard {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "dashboards", "agentx-bot-operations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash provisionedDashboard
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatal(err)
+	}
+	return dash
+}
+
 // provisioned reads the demo's dashboard, alert rules and data source as Grafana
 // would provision them.
 type provisioned struct {
-	dash struct {
-		UID    string
-		Panels []struct {
-			ID      int
-			Title   string
-			Targets []map[string]any
-		}
-		Templating struct {
-			List []struct {
-				Name    string
-				Sort    int
-				Current struct{ Value any }
-				Query   any // a values query, or the data source type of the datasource variable
-			}
-		}
-	}
+	dash  provisionedDashboard
 	rules []struct {
 		Title       string
 		Annotations map[string]string
@@ -255,9 +251,7 @@ func readProvisioned(t *testing.T) provisioned {
 		}
 		return raw
 	}
-	if err := json.Unmarshal(read("provisioning/dashboards/agentx-bot-operations.json"), &p.dash); err != nil {
-		t.Fatal(err)
-	}
+	p.dash = readDashboard(t)
 	var rules struct {
 		Groups []struct{ Rules json.RawMessage }
 	}

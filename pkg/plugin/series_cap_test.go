@@ -65,18 +65,13 @@ func highCardinality(t *testing.T, n int) (string, *atomic.Int64) {
 // limit answers the same grouping.
 func TestOneQueryAnswersAtMost500Series(t *testing.T) {
 	url, requests := highCardinality(t, 10000)
-	tp := startGRPC(t)
 	is := instanceSettings(url, map[string]any{"cacheMinutes": 0, "liveReuseSeconds": 0}, testKey)
 	is.UID, is.ID = "series-cap", 500
-	pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
+	src := overGRPC(t, is)
 	from, to := testNow.Add(-time.Hour), testNow
 	ask := func(q backend.DataQuery) backend.DataResponse {
 		t.Helper()
-		resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{q}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Responses[q.RefID]
+		return src.mustQuery(t, q).Responses[q.RefID]
 	}
 	for _, typ := range []string{"conversationVolume", "tagRate", "userMessages", "conversationDuration", "messageVolume"} {
 		before := requests.Load()

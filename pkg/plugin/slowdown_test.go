@@ -26,7 +26,6 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 	if n := len(sim.Dataset().Messages("r3-218210", from, testNow, "")); n < 24*exportapi.MaxPerPage {
 		t.Fatalf("only %d messages: the read must take more pages than the response time allows", n)
 	}
-	tp := startGRPC(t)
 	jd := map[string]any{"requestsPerSecond": 3, "responseSeconds": responseSeconds}
 	for k, v := range jsonData {
 		jd[k] = v
@@ -34,14 +33,7 @@ func slowPanel(t *testing.T, sim *simulator.Server, uid string, responseSeconds 
 	is := instanceSettings(startServer(t, sim), jd, testKey)
 	is.UID = uid
 	start := time.Now()
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-		Queries:       []backend.DataQuery{dataQuery("A", "messageVolume", from, testNow, map[string]any{"bucket": "1h"})},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := resp.Responses["A"]
+	r := overGRPC(t, is).mustQuery(t, dataQuery("A", "messageVolume", from, testNow, map[string]any{"bucket": "1h"})).Responses["A"]
 	if r.Error != nil {
 		t.Fatal(r.Error)
 	}

@@ -22,18 +22,20 @@ import (
 // small budget stores all it reads.
 func TestADiskRangeLargerThanMemoryIsAnsweredFromDisk(t *testing.T) {
 	t.Parallel() // its own simulators and processes
+	// About 34,000 conversations and 200,000 messages: some 110 MB as records.
+	// Both sizes read the same records (the dataset only hands them out, and
+	// makes each hour once); each has a server of its own, whose requests it counts.
+	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 8, PerHour: 200, Seed: 20})
 	for _, fillMB := range []int{0, 16} {
 		t.Run(fmt.Sprintf("filled with %d MB", fillMB), func(t *testing.T) {
 			t.Parallel()
-			answeredFromDisk(t, fillMB)
+			answeredFromDisk(t, data, fillMB)
 		})
 	}
 }
 
-func answeredFromDisk(t *testing.T, fillMB int) {
+func answeredFromDisk(t *testing.T, data *simulator.Dataset, fillMB int) {
 	const cacheMB = 16
-	// About 34,000 conversations and 200,000 messages: some 110 MB as records.
-	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 8, PerHour: 200, Seed: 20})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1})
 	url := startServer(t, sim)
 	dir := t.TempDir()
@@ -62,6 +64,7 @@ func answeredFromDisk(t *testing.T, fillMB int) {
 	// The limit below is on the whole process; what the process holds before
 	// its first query (the test binary serving as the plugin) is logged beside it.
 	t.Logf("RSS of the restarted process before its first query: %d MB", vmHWM(t, second.cmd.Process.Pid)>>20)
+	records := len(data.Conversations("r3-218210", from, to)) + 2*len(data.Messages("r3-218210", from, to, ""))
 	for i := range 2 {
 		before := sim.Counts()
 		start := cpuSeconds(t, second.cmd.Process.Pid)
@@ -72,7 +75,6 @@ func answeredFromDisk(t *testing.T, fillMB int) {
 		if n := after.Conversations + after.Messages - before.Conversations - before.Messages; n != 0 {
 			t.Fatalf("answer %d after the restart cost %d upstream requests, want 0", i+1, n)
 		}
-		records := len(data.Conversations("r3-218210", from, to)) + 2*len(data.Messages("r3-218210", from, to, ""))
 		t.Logf("answer %d: %d records in %.2f CPU-s of the plugin process", i+1, records, cpu)
 	}
 	peak := vmHWM(t, second.cmd.Process.Pid)

@@ -112,7 +112,11 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 	replica := func(uid string) *Datasource {
 		opts := testOptions()
 		opts.Limiters = &exportapi.LimiterPool{}
-		opts.SyncEvery, opts.SyncRetry = 50*time.Millisecond, 50*time.Millisecond
+		// The keeping replica's turn lasts two passes' interval: at 50 ms a pass,
+		// a busy machine (under -race) let a 100 ms turn lapse between the check
+		// below and the health call, and the turn changed hands. The first passes
+		// run at once, whatever the interval.
+		opts.SyncEvery, opts.SyncRetry = time.Second, 50*time.Millisecond
 		is := instanceSettings(url, map[string]any{"syncDays": 1, "redisUrl": redis.URL()}, testKey)
 		is.UID = uid
 		inst, err := Factory(opts)(t.Context(), is)

@@ -16,21 +16,20 @@ import (
 // that ends before it starts. The answer must say which times can be read.
 func TestRangesPast2262OverGRPCNameTheBounds(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
-	tp := startGRPC(t)
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "wrapped-range"
+	src := overGRPC(t, is)
 	ms := func(year int) int64 { return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() }
 	ranges := map[string][2]int64{"1960–2300": {ms(1960), ms(2300)}, "2000–2300": {ms(2000), ms(2300)}, "1960–2000": {ms(1960), ms(2000)}}
 	var queries []backend.DataQuery
 	for ref := range ranges {
 		queries = append(queries, dataQuery(ref, "conversationVolume", testNow.Add(-time.Hour), testNow, map[string]any{}))
 	}
-	req := backend.ToProto().QueryDataRequest(&backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}, Queries: queries})
+	req := backend.ToProto().QueryDataRequest(&backend.QueryDataRequest{PluginContext: src.pctx, Queries: queries})
 	for _, q := range req.Queries {
 		q.TimeRange.FromEpochMS, q.TimeRange.ToEpochMS = ranges[q.RefId][0], ranges[q.RefId][1]
 	}
-	raw, err := tp.Client.DataClient.QueryData(t.Context(), req)
+	raw, err := src.tp.Client.DataClient.QueryData(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

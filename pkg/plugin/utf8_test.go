@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
@@ -47,28 +46,27 @@ func hostileUTF8(t *testing.T) string {
 // valid text; every other query of the request and the health check still answer.
 func TestBytesThatAreNotUTF8NeverBreakTheAnswer(t *testing.T) {
 	url := hostileUTF8(t)
-	tp := startGRPC(t)
 	from, to := testNow.Add(-time.Hour), testNow
 	for _, bot := range []string{"bad-body", "bad-header", "records"} {
 		is := instanceSettings(url, map[string]any{"defaultBot": bot, "cacheMinutes": 0}, testKey)
 		is.UID, is.ID = "utf8-"+bot, int64(len(bot))+300
-		pctx := backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is}
+		src := overGRPC(t, is)
 
-		health, err := tp.Client.CheckHealth(t.Context(), &backend.CheckHealthRequest{PluginContext: pctx})
+		health, err := src.health(t.Context())
 		if err != nil {
 			t.Fatalf("%s: health check lost: %v", bot, err)
 		}
 		if !utf8.ValidString(health.Message) {
 			t.Fatalf("%s: health message %q", bot, health.Message)
 		}
-		resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{PluginContext: pctx, Queries: []backend.DataQuery{
+		resp, err := src.query(t.Context(),
 			dataQuery("C", "conversations", from, to, map[string]any{}),
 			dataQuery("M", "messages", from, to, map[string]any{}),
 			dataQuery("T", "transcript", from, to, map[string]any{}),
 			dataQuery("V", "conversationVolume", from, to, map[string]any{"groupBy": "tag", "bucket": "1h"}),
 			dataQuery("K", "conversationCounts", from, to, map[string]any{"groupBy": "metadata", "metadataKey": "k\xff"}),
 			dataQuery("L", "values", from, to, map[string]any{"field": "locale"}),
-		}})
+		)
 		if err != nil {
 			t.Fatalf("%s: the whole answer was lost: %v", bot, err)
 		}

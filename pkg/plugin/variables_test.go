@@ -16,7 +16,6 @@ import (
 // asked at all.
 func TestAlertRulesRefuseUnresolvedVariables(t *testing.T) {
 	sim, url := startSim(t, simulator.Faults{})
-	tp := startGRPC(t)
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "unresolved-variables"
 	from, to := testNow.Add(-time.Hour), testNow
@@ -38,11 +37,7 @@ func TestAlertRulesRefuseUnresolvedVariables(t *testing.T) {
 		c.model["bucket"] = "5m"
 		queries = append(queries, dataQuery(ref, c.typ, from, to, c.model))
 	}
-	resp, err := tp.Client.QueryData(t.Context(), &backend.QueryDataRequest{
-		PluginContext: backend.PluginContext{PluginID: PluginID, DataSourceInstanceSettings: &is},
-		Headers:       map[string]string{backend.FromAlertHeaderName: "true"},
-		Queries:       queries,
-	})
+	resp, err := overGRPC(t, is).alert(t.Context(), queries...)
 	if err != nil {
 		t.Fatal(err)
 	}
