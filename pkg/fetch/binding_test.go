@@ -188,13 +188,13 @@ func TestATamperedDiskSegmentIsAMiss(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			st := diskcache.Open(dir, 1<<30, quietLog{t})
+			st := diskcache.Open(dir, 1<<30, newTestLog(t))
 			conversationIDs(t, f.process(t, st), "bot", first)
 			if err := st.Close(); err != nil {
 				t.Fatal(err)
 			}
 			editBolt(t, dir, c.keep, c.edit)
-			again := diskcache.Open(dir, 1<<30, quietLog{t})
+			again := diskcache.Open(dir, 1<<30, newTestLog(t))
 			t.Cleanup(func() { _ = again.Close() })
 			w := wide
 			if strings.HasPrefix(c.name, "a final") {
@@ -214,7 +214,7 @@ func TestATamperedRedisSegmentIsAMiss(t *testing.T) {
 		srv := redistest.Start(t)
 		rdb := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(srv.URL(), "redis://"), "/0")})
 		t.Cleanup(func() { _ = rdb.Close() })
-		shared, err := sharedcache.Open(srv.URL(), "", quietRedisLog{t})
+		shared, err := sharedcache.Open(srv.URL(), "", newTestLog(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,8 +288,3 @@ func TestATamperedRedisSegmentIsAMiss(t *testing.T) {
 		exactFromTheAPI(t, f, shared, "other", first)
 	})
 }
-
-type quietRedisLog struct{ t *testing.T }
-
-func (l quietRedisLog) Warn(msg string, args ...any) { l.t.Log(append([]any{msg}, args...)...) }
-func (l quietRedisLog) Info(msg string, args ...any) { l.t.Log(append([]any{msg}, args...)...) }

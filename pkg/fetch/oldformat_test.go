@@ -41,7 +41,7 @@ func TestAStoreOfTheGobFormatIsReadAsAMiss(t *testing.T) {
 	// Half the records: were a value misread rather than refused, the counts would say so.
 	convs, msgs = convs[:len(convs)/2], msgs[:len(msgs)/2]
 
-	store := diskcache.Open(dir, 1<<30, quietLog{t})
+	store := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	src := f.process(t, store)
 	ctx := context.Background()

@@ -79,7 +79,7 @@ func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 	armed.Store(true)
 
 	dir := t.TempDir()
-	first := diskcache.Open(dir, 1<<30, quietLog{t})
+	first := diskcache.Open(dir, 1<<30, newTestLog(t))
 	s, fl := process(first)
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-cut; cancel() }()
@@ -99,7 +99,7 @@ func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second := diskcache.Open(dir, 1<<30, quietLog{t})
+	second := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = second.Close() })
 	before := pages.Load()
 	s, _ = process(second)

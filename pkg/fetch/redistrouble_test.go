@@ -51,7 +51,7 @@ func troubleSetup(t *testing.T, redisSrv *redistest.Server, r troubleRead) (*sim
 		pool := &exportapi.LimiterPool{}
 		lease := pool.Acquire(hs.URL, tierKey, 3)
 		t.Cleanup(lease.Release)
-		sh, err := sharedcache.Open(redisSrv.URL(), "", redisLog{t})
+		sh, err := sharedcache.Open(redisSrv.URL(), "", newTestLog(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func troubleSetup(t *testing.T, redisSrv *redistest.Server, r troubleRead) (*sim
 			t.Fatal(err)
 		}
 		t.Cleanup(client.Close)
-		disk := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+		disk := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 		t.Cleanup(func() { _ = disk.Close() })
 		src := fetch.New(fetch.Config{Client: client, BaseURL: hs.URL, APIKey: tierKey, Live: time.Hour, TTL: time.Hour,
 			Final: 24 * time.Hour, Cache: fetch.NewCache(256 << 20), Tiers: []fetch.Tier{disk, sh}, Leases: sh, LiveTier: sh,

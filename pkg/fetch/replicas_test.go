@@ -18,11 +18,6 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
-type redisLog struct{ t *testing.T }
-
-func (l redisLog) Warn(msg string, args ...any) { l.t.Log(append([]any{msg}, args...)...) }
-func (l redisLog) Info(msg string, args ...any) { l.t.Log(append([]any{msg}, args...)...) }
-
 // killable stands for a replica's leases; once killed, it stops talking to
 // Redis, as a process that died would: no renewal, no release.
 type killable struct {
@@ -78,7 +73,7 @@ func (f *haFixture) replica() (*fetch.Source, *killable, *sharedcache.Shared) {
 	t.Cleanup(client.Close)
 	// Redis is healthy here: a slow answer on a busy machine must not count as
 	// an outage, after which the replica would read for itself.
-	sh, err := sharedcache.OpenWithin(f.redis.URL(), "", redisLog{t}, 5*time.Second)
+	sh, err := sharedcache.OpenWithin(f.redis.URL(), "", newTestLog(t), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +197,7 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 1)
 	b, _, _ := f.replica()
-	planter, err := sharedcache.Open(f.redis.URL(), "", redisLog{t})
+	planter, err := sharedcache.Open(f.redis.URL(), "", newTestLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}

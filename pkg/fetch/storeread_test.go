@@ -22,7 +22,7 @@ func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
 
-	store := diskcache.Open(dir, 1<<30, quietLog{t})
+	store := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	counts(t, f.process(t, store), w)
 
@@ -60,7 +60,7 @@ func TestAColdReadUnderASmallBudgetStoresAllItReads(t *testing.T) {
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
-	store := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+	store := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	small := func() (*fetch.Source, *fetch.Cache) {
 		client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
@@ -130,7 +130,7 @@ func TestASegmentGoneBeforeItIsLoadedIsReadAgain(t *testing.T) {
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-6*24*time.Hour - 7*time.Minute), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
-	store := diskcache.Open(dir, 1<<30, quietLog{t})
+	store := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	counts(t, f.process(t, store), w)
 
@@ -158,7 +158,7 @@ func TestQueriesAtOnceShareOneDecodedSegment(t *testing.T) {
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-4 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, _ := f.want(w)
-	store := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+	store := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	counts(t, f.process(t, store), w)
 
@@ -243,7 +243,7 @@ func columnIDs(t *testing.T, s *fetch.Source, w exportapi.Window) (convs, msgs [
 // not fall on chunk boundaries.
 func TestColumnsAreTheRecords(t *testing.T) {
 	f := newTierFixture(t)
-	store := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
+	store := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
 	w := exportapi.Window{From: f.now.Add(-3*24*time.Hour - 7*time.Minute), To: f.now.Add(-11 * time.Minute)}
 	inner := exportapi.Window{From: w.From.Add(5 * time.Hour).Add(3 * time.Second), To: w.To.Add(-20 * time.Hour).Add(-time.Second)}

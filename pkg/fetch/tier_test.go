@@ -23,10 +23,6 @@ import (
 
 const tierKey = "tier-test-key"
 
-type quietLog struct{ t *testing.T }
-
-func (l quietLog) Warn(msg string, args ...any) { l.t.Log(append([]any{msg}, args...)...) }
-
 type tierFixture struct {
 	sim *simulator.Server
 	url string
@@ -118,7 +114,7 @@ func TestARestartReadsNothingSettledAgain(t *testing.T) {
 	w := exportapi.Window{From: f.now.Add(-7*24*time.Hour - 9*time.Minute), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
 
-	first := diskcache.Open(dir, 1<<30, quietLog{t})
+	first := diskcache.Open(dir, 1<<30, newTestLog(t))
 	c, m, st := counts(t, f.process(t, first), w)
 	same(t, "first read, conversations", c, wantC)
 	same(t, "first read, messages", m, wantM)
@@ -138,7 +134,7 @@ func TestARestartReadsNothingSettledAgain(t *testing.T) {
 		}
 	}
 
-	second := diskcache.Open(dir, 1<<30, quietLog{t})
+	second := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = second.Close() })
 	before := f.requests()
 	c, m, st = counts(t, f.process(t, second), w)
@@ -188,7 +184,7 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 	} {
 		t.Run(damage.name, func(t *testing.T) {
 			dir := t.TempDir()
-			st := diskcache.Open(dir, 1<<30, quietLog{t})
+			st := diskcache.Open(dir, 1<<30, newTestLog(t))
 			counts(t, f.process(t, st), w)
 			_ = st.Close()
 			path := filepath.Join(dir, diskcache.FileName)
@@ -199,7 +195,7 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 			if err := os.WriteFile(path, damage.do(b), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			again := diskcache.Open(dir, 1<<30, quietLog{t})
+			again := diskcache.Open(dir, 1<<30, newTestLog(t))
 			t.Cleanup(func() { _ = again.Close() })
 			// The first read pays for what was lost; the second finds on disk
 			// what the first one wrote back.
