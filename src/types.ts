@@ -1,4 +1,3 @@
-import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
 import {
@@ -70,34 +69,7 @@ export const QUERY_TYPES: QueryTypeInfo[] = QUERY_TYPE_ORDER.map((value) => ({
   description: QUERY_TYPE_SPECS[value].description,
 }));
 
-/** jsonData of the data source, as docs/reference.md names it. */
-export interface AgentXOptions extends DataSourceJsonData {
-  baseUrl?: string;
-  defaultBot?: string;
-  bots?: string[];
-  requestsPerSecond?: number;
-  timeoutSeconds?: number;
-  maxRecords?: number;
-  liveMinutes?: number;
-  cacheMinutes?: number;
-  liveReuseSeconds?: number;
-  finalHours?: number;
-  /** redis:// or rediss:// URL shared by the replicas of an HA Grafana; no password in it. */
-  redisUrl?: string;
-  /** Divides requestsPerSecond among the replicas while Redis cannot be reached. */
-  expectedReplicas?: number;
-  /** Seconds a dashboard query waits before answering with what is complete. */
-  responseSeconds?: number;
-  /** Days of every bot kept stored by reading ahead in the background; 0: off. */
-  syncDays?: number;
-  /** Share (0, 1] of the rate limit the background reading may use. */
-  syncShare?: number;
-}
-
-/** Only ever sent to the backend; Grafana returns just whether each is set. */
-export interface AgentXSecureJsonData {
-  apiKey?: string;
-  redisPassword?: string;
-}
-
-export const DEFAULT_BASE_URL = 'https://api.converseapps.com';
+// The data source settings (keys, labels, ranges, defaults) come from the Go
+// table (pkg/settings/fields.go) through the generated file.
+export type { AgentXOptions, AgentXSecureJsonData } from './generated/settings';
+export { DEFAULT_BASE_URL } from './generated/settings';

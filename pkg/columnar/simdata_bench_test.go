@@ -34,7 +34,7 @@ func simulatorRecords(b *testing.B) simRecords {
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"busy"}, Days: benchDays + 1, PerHour: benchPerHour, Seed: 5, Now: func() time.Time { return benchNow }})
 	srv := httptest.NewServer(simulator.NewServer(data, simulator.ServerConfig{APIKey: "k", RequestsPerSecond: -1}))
 	defer srv.Close()
-	c, err := exportapi.New(exportapi.Config{BaseURL: srv.URL, APIKey: "k", RequestsPerSecond: 1e6})
+	c, err := exportapi.New(exportapi.Config{BaseURL: srv.URL, APIKey: "k", Limiters: (&exportapi.LimiterPool{}).Acquire(srv.URL, "k", 1e6)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,8 @@ const DefaultBaseURL = "https://api.converseapps.com"
 
 // Defaults for the zero values of Config.
 const (
+	// DefaultRequestsPerSecond is the API's own limit per endpoint and key, and
+	// the data source's default rate.
 	DefaultRequestsPerSecond = 3
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultMaxPageBytes      = 64 << 20
@@ -52,12 +54,12 @@ type Config struct {
 	// HTTPClient sends the requests; nil means a plain client. Per-request time is
 	// bounded by RequestTimeout whatever the client's own timeout.
 	HTTPClient *http.Client
-	// Limiters paces requests; nil means a private lease from a private pool at
-	// RequestsPerSecond (for tools and tests; a plugin shares DefaultLimiters).
-	Limiters          *Lease
-	RequestsPerSecond float64
-	RequestTimeout    time.Duration
-	MaxPageBytes      int64
+	// Limiters paces requests, at the rate its pool was asked for; nil means a
+	// private lease at DefaultRequestsPerSecond (for tools; a plugin shares
+	// DefaultLimiters, a test that wants another rate acquires its own).
+	Limiters       *Lease
+	RequestTimeout time.Duration
+	MaxPageBytes   int64
 	// MaxRetries bounds retries of 5xx answers, broken connections and broken bodies.
 	MaxRetries int
 	// Backoff spaces those retries; the zero value is DefaultBackoff.
@@ -86,9 +88,6 @@ func New(cfg Config) (*Client, error) {
 		cfg.HTTPClient = &http.Client{}
 	}
 	cfg.HTTPClient = guardRedirects(cfg.HTTPClient, base)
-	if cfg.RequestsPerSecond <= 0 {
-		cfg.RequestsPerSecond = DefaultRequestsPerSecond
-	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
@@ -105,7 +104,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, base: base, lease: cfg.Limiters}
 	if c.lease == nil {
-		c.lease = (&LimiterPool{}).Acquire(base.String(), cfg.APIKey, cfg.RequestsPerSecond)
+		c.lease = (&LimiterPool{}).Acquire(base.String(), cfg.APIKey, DefaultRequestsPerSecond)
 		c.ownLease = true
 	}
 	return c, nil

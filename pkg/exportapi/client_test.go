@@ -168,7 +168,7 @@ func TestRateLimitAnswersAreWaitedOut(t *testing.T) {
 		t.Run(map[bool]string{false: "seconds", true: "http-date"}[dateForm], func(t *testing.T) {
 			sim, url := startSim(t, withServerRate(3), func(_ *simulator.Config, s *simulator.ServerConfig) { s.RetryAfterDate = dateForm })
 			// The client is told it may send 20/s, so the simulator must push back.
-			c := newTestClient(t, url, func(cfg *Config) { cfg.RequestsPerSecond = 20 })
+			c := newTestClient(t, url, func(cfg *Config) { cfg.Limiters = pacedAt(url, 20) })
 			w := Window{From: testNow.Add(-12 * time.Hour), To: testNow}
 			got, st, err := collectConversations(t, c, Request{Bot: "r3-218210", Window: w, PerPage: 50})
 			if err != nil {
@@ -347,7 +347,7 @@ func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
 	// request, far past the query's 30 s: failing at once and failing at the deadline
 	// stay apart however busy the machine is.
 	_, url := startSim(t, withServerRate(0.02))
-	c := newTestClient(t, url, func(cfg *Config) { cfg.RequestsPerSecond = 3 })
+	c := newTestClient(t, url, func(cfg *Config) { cfg.Limiters = pacedAt(url, 3) })
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -370,7 +370,7 @@ func TestRetryAfterBeyondTheDeadlineFailsAtOnce(t *testing.T) {
 // nothing, the error is a timeout caused by ErrPaced, never the API's 429.
 func TestOwnPacingBeyondTheDeadlineIsATimeoutNotA429(t *testing.T) {
 	sim, url := startSim(t)
-	c := newTestClient(t, url, func(cfg *Config) { cfg.RequestsPerSecond = 2 })
+	c := newTestClient(t, url, func(cfg *Config) { cfg.Limiters = pacedAt(url, 2) })
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	var seen []Stats

@@ -39,7 +39,7 @@ func withServerRate(rps float64) simOption {
 func newTestClient(t testing.TB, baseURL string, mod ...func(*Config)) *Client {
 	t.Helper()
 	// Retries wait milliseconds: what is tested is that they happen, not how long they wait.
-	cfg := Config{BaseURL: baseURL, APIKey: testKey, RequestsPerSecond: 1000, RequestTimeout: 5 * time.Second, Backoff: fastBackoff}
+	cfg := Config{BaseURL: baseURL, APIKey: testKey, Limiters: pacedAt(baseURL, 1000), RequestTimeout: 5 * time.Second, Backoff: fastBackoff}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -49,6 +49,11 @@ func newTestClient(t testing.TB, baseURL string, mod ...func(*Config)) *Client {
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// pacedAt is a private lease at rps, as a client that is not the plugin's gets one.
+func pacedAt(baseURL string, rps float64) *Lease {
+	return (&LimiterPool{}).Acquire(baseURL, testKey, rps)
 }
 
 var fastBackoff = Backoff{Base: time.Millisecond, Cap: 5 * time.Millisecond}

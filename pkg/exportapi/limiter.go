@@ -90,6 +90,20 @@ func (l *Lease) Share(p Pacer, replicas int) {
 	}
 }
 
+// FallbackRate is the requests per second the lease's limiters pace this replica
+// at while the shared rate limit cannot be reached; 0 when they share none.
+func (l *Lease) FallbackRate() float64 {
+	lowest := 0.0
+	for _, lim := range []*Limiter{l.Conversations, l.Messages} {
+		lim.pool.mu.Lock()
+		if lim.fallback != nil && (lowest == 0 || float64(lim.fallback.Limit()) < lowest) {
+			lowest = float64(lim.fallback.Limit())
+		}
+		lim.pool.mu.Unlock()
+	}
+	return lowest
+}
+
 // SharedKey names a limiter in a shared store without revealing the key: an
 // HMAC keyed by the API key, so the name is no hash anyone could compute.
 func (lim *Limiter) SharedKey() string { return lim.sharedName }

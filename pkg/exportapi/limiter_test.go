@@ -75,3 +75,28 @@ func TestAReplicaThatFallsBackWaitsOneSharedInterval(t *testing.T) {
 		t.Fatalf("the first request at the replica's own share went out %s after the shared limiter failed", took)
 	}
 }
+
+// TestTheFallbackRateIsWhatTheLimiterPacesAt: a replica that lost the shared
+// limit paces at the limiter's rate (the lowest any twin asked for) ÷ replicas,
+// never below one replica; what it reports is that figure, not a recomputed one.
+func TestTheFallbackRateIsWhatTheLimiterPacesAt(t *testing.T) {
+	pool := &LimiterPool{}
+	own := pool.Acquire("http://127.0.0.1:1", "limiter-test-key", 3)
+	defer own.Release()
+	if got := own.FallbackRate(); got != 0 {
+		t.Fatalf("a lease that shares nothing falls back to %v per second", got)
+	}
+	twin := pool.Acquire("http://127.0.0.1:1/", "limiter-test-key", 1.5)
+	defer twin.Release()
+	own.Share(&switchPacer{}, 3)
+	if got := own.FallbackRate(); got != 0.5 {
+		t.Fatalf("fallback %v per second, want 1.5 ÷ 3", got)
+	}
+	if got := float64(own.Messages.fallback.Limit()); got != own.FallbackRate() {
+		t.Fatalf("the limiter paces at %v, the lease says %v", got, own.FallbackRate())
+	}
+	own.Share(&switchPacer{}, 0)
+	if got := own.FallbackRate(); got != 1.5 {
+		t.Fatalf("no replicas: fallback %v per second, want the whole 1.5", got)
+	}
+}

@@ -268,3 +268,21 @@ func (c *Cache) Clear() {
 	c.lru.Init()
 	c.used = 0
 }
+
+// maxSegmentBytes bounds a cached segment, so eviction frees memory in small steps.
+const maxSegmentBytes = 256 << 10
+
+// recordsPerColumnByte is about how many bytes of decoded records (what
+// endpoint.size estimates, and what the retainer holds) one byte of their
+// columns takes: 5 to 9 for conversations and messages.
+const recordsPerColumnByte = 6
+
+// segmentTarget is what a segment is planned at, in bytes of decoded records:
+// about maxSegmentBytes once held as columns (a sixteenth of a small budget at
+// most). Segments held as columns that were planned by their decoded size would
+// be an eighth of that: a few hundred records, where a query's work per batch
+// (resolving its groups and filters against the batch's dictionaries) would
+// weigh as much as the records.
+func (s *Source) segmentTarget() int64 {
+	return min(maxSegmentBytes, s.cfg.Cache.budget/16) * recordsPerColumnByte
+}

@@ -36,7 +36,7 @@ func benchBot(b *testing.B) (url string, w exportapi.Window, now time.Time) {
 }
 
 func benchSource(b *testing.B, url string, now time.Time, cache *fetch.Cache, tiers ...fetch.Tier) *fetch.Source {
-	client, err := exportapi.New(exportapi.Config{BaseURL: url, APIKey: tierKey, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(url, tierKey, 1000)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,8 +1,3 @@
-// Package fetch decides what to read from the Export API for a query's time range
-// and shares it: between the queries of a request, between panels, dashboards and
-// alert rules running at once, and, for settled time, between one refresh and the
-// next through a cache of epoch-aligned chunks. Filters and grouping happen after
-// it, in the caller, so they never cost another export.
 package fetch
 
 import (

@@ -112,3 +112,23 @@ func keep[T any](page []T, in func(*T) bool) []T {
 	}
 	return page
 }
+
+// splitAt cuts pieces so that none straddles a boundary of cuts: segments made
+// of each part then line up with what the tiers already have.
+func splitAt(pieces, cuts []interval) []interval {
+	var out []interval
+	for _, p := range pieces {
+		inside := overlaps(cuts, p)
+		out = append(out, inside...)
+		out = append(out, subtractAll([]interval{p}, inside)...)
+	}
+	slices.SortFunc(out, func(a, b interval) int { return a.from.Compare(b.from) })
+	return out
+}
+
+func subtractAll(pieces, cuts []interval) []interval {
+	for _, c := range cuts {
+		pieces = subtract(pieces, c)
+	}
+	return pieces
+}

@@ -65,7 +65,7 @@ func TestRecordsOutOfTimeOrderAreNeverCut(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"data": page, "cursor": cursor})
 	}))
 	defer hs.Close()
-	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func (m memHints) SaveHint(k string, v float64)  { m[k] = v }
 // as many as the rate limit needs at that latency (3 at 3 requests/s), bounded by
 // the pages the records fill.
 func TestAColdReadStartsFromWhatEarlierProcessesMeasured(t *testing.T) {
-	client, err := exportapi.New(exportapi.Config{BaseURL: "http://api.test", APIKey: "key-123456", RequestsPerSecond: 3})
+	client, err := exportapi.New(exportapi.Config{BaseURL: "http://api.test", APIKey: "key-123456", Limiters: (&exportapi.LimiterPool{}).Acquire("http://api.test", "key-123456", 3)})
 	if err != nil {
 		t.Fatal(err)
 	}

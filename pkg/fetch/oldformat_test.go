@@ -24,7 +24,7 @@ func TestAStoreOfTheGobFormatIsReadAsAMiss(t *testing.T) {
 	w := exportapi.Window{From: from, To: to}
 	wantC, wantM := f.want(w)
 
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 	process := func(tiers ...fetch.Tier) (*fetch.Source, *fetch.Flights) {
 		// At 10 requests a second few latencies earn a leg; the bound below
 		// counts the legs each read used, whatever the machine's speed.
-		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, RequestsPerSecond: 10})
+		client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, tierKey, 10)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,7 +30,7 @@ func waitOnReplicas[T any](ctx, answer context.Context, s *Source, ep endpoint[T
 	}
 	take := func(taken []interval) {
 		for _, iv := range taken {
-			planMore(ctx, s, ep, req, cons, p, iv)
+			planMore(ctx, s, ep, req, k, cons, p, iv)
 		}
 	}
 	// A segment that is gone or damaged by the time it is consumed is read

@@ -69,7 +69,7 @@ func newHAFixture(t *testing.T, days int) *haFixture {
 
 func (f *haFixture) replica() (*fetch.Source, *killable, *sharedcache.Shared) {
 	t := f.t
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 3})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 3)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // limit, with live records reused for reuse.
 func (f *fixture) pacedSource(t *testing.T, rps float64, ttl, reuse time.Duration) *Source {
 	t.Helper()
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: key, RequestsPerSecond: rps})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, key, rps)})
 	if err != nil {
 		t.Fatal(err)
 	}

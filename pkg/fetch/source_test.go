@@ -45,7 +45,7 @@ func newFixture(t *testing.T, faults simulator.Faults) *fixture {
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: key, RequestsPerSecond: -1, Faults: faults})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
-	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
 
 	// Another process on the same store, with memory for about a fifth of
 	// the range's records (eight days of messages are some 10 MB of structs).
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestAColdReadUnderASmallBudgetStoresAllItReads(t *testing.T) {
 	store := diskcache.Open(t.TempDir(), 1<<30, quietLog{t})
 	t.Cleanup(func() { _ = store.Close() })
 	small := func() (*fetch.Source, *fetch.Cache) {
-		client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+		client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestQueriesAtOnceShareOneDecodedSegment(t *testing.T) {
 	counts(t, f.process(t, store), w)
 
 	// Memory too small to keep any segment: every one is loaded and decoded.
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func newTierFixture(t *testing.T) *tierFixture {
 
 // process is what one plugin process holds: its own memory and its own store.
 func (f *tierFixture) process(t *testing.T, tiers ...fetch.Tier) *fetch.Source {
-	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, RequestsPerSecond: 1000})
+	client, err := exportapi.New(exportapi.Config{BaseURL: f.url, APIKey: tierKey, Limiters: (&exportapi.LimiterPool{}).Acquire(f.url, tierKey, 1000)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ var _ = answers(query.TypeConversationDuration, answerConversationDuration)
 // seconds, over each bucket's conversations. Conversations without a readable
 // lastActionAt (or one before their start) are left out: no duration is known.
 func answerConversationDuration(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

@@ -16,7 +16,7 @@ var _ = answers(query.TypeConversationVolume, answerConversationVolume)
 
 // answerConversationVolume counts the conversations that started in each bucket.
 func answerConversationVolume(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

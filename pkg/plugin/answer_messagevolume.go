@@ -17,7 +17,7 @@ var _ = answers(query.TypeMessageVolume, answerMessageVolume)
 // answerMessageVolume counts the messages sent in each bucket, grouped by their
 // conversation's groups or by message type.
 func answerMessageVolume(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

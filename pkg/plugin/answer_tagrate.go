@@ -16,7 +16,7 @@ var _ = answers(query.TypeTagRate, answerTagRate)
 
 // answerTagRate is the percent of each bucket's conversations that carry the tag.
 func answerTagRate(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

@@ -16,7 +16,7 @@ var _ = answers(query.TypeUserMessages, answerUserMessages)
 
 // answerUserMessages is a statistic of userMessageCount over each bucket's conversations.
 func answerUserMessages(d reader, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

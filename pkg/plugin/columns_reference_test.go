@@ -135,7 +135,7 @@ func structAnswerConversationCounts(d *structRecords, ctx context.Context, q *qu
 // seconds, over each bucket's conversations. Conversations without a readable
 // lastActionAt (or one before their start) are left out: no duration is known.
 func structAnswerConversationDuration(d *structRecords, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}
@@ -171,7 +171,7 @@ func structAnswerConversations(d *structRecords, ctx context.Context, q *query.Q
 
 // structAnswerConversationVolume counts the conversations that started in each bucket.
 func structAnswerConversationVolume(d *structRecords, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}
@@ -201,7 +201,7 @@ func structAnswerMessages(d *structRecords, ctx context.Context, q *query.Query,
 // structAnswerMessageVolume counts the messages sent in each bucket, grouped by their
 // conversation's groups or by message type.
 func structAnswerMessageVolume(d *structRecords, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}
@@ -225,7 +225,7 @@ func structAnswerMessageVolume(d *structRecords, ctx context.Context, q *query.Q
 
 // structAnswerTagRate is the percent of each bucket's conversations that carry the tag.
 func structAnswerTagRate(d *structRecords, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}
@@ -265,7 +265,7 @@ func structAnswerUserMessageHistogram(d *structRecords, ctx context.Context, q *
 
 // structAnswerUserMessages is a statistic of userMessageCount over each bucket's conversations.
 func structAnswerUserMessages(d *structRecords, ctx context.Context, q *query.Query, w exportapi.Window) (data.Frames, fetch.Stats, error) {
-	s, err := newSeries(q, w)
+	s, err := newSeries(ctx, q, w)
 	if err != nil {
 		return nil, fetch.Stats{}, err
 	}

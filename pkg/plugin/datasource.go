@@ -179,14 +179,13 @@ func (d *Datasource) configure(ctx context.Context, is backend.DataSourceInstanc
 	d.lease = pool.Acquire(s.BaseURL, s.APIKey, s.RequestsPerSecond)
 	d.lease.SetBackgroundShare(s.SyncShare)
 	d.client, err = exportapi.New(exportapi.Config{
-		BaseURL:           s.BaseURL,
-		APIKey:            s.APIKey,
-		HTTPClient:        d.httpClient,
-		Limiters:          d.lease,
-		RequestsPerSecond: s.RequestsPerSecond,
-		RequestTimeout:    s.Timeout,
-		Backoff:           opts.Backoff,
-		MaxPageBytes:      opts.MaxPageBytes,
+		BaseURL:        s.BaseURL,
+		APIKey:         s.APIKey,
+		HTTPClient:     d.httpClient,
+		Limiters:       d.lease,
+		RequestTimeout: s.Timeout,
+		Backoff:        opts.Backoff,
+		MaxPageBytes:   opts.MaxPageBytes,
 	})
 	if err != nil {
 		return err

@@ -190,16 +190,21 @@ func TestRedisDyingMidExportDegrades(t *testing.T) {
 		t.Fatal("the query hung after Redis died")
 	}
 	sameAnswers(t, "with Redis killed mid-export", answersOf(t, "degraded", resp), want)
-	warned := false
+	warned, paced := false, false
 	for _, r := range resp.Responses {
 		for _, f := range r.Frames {
 			for _, n := range f.Meta.Notices {
 				warned = warned || strings.Contains(n.Text, "Redis")
+				// The figure is the limiter's own: 3 per second ÷ 2 replicas.
+				paced = paced || strings.Contains(n.Text, "paced its requests at 1.5 per second")
 			}
 		}
 	}
 	if !warned {
 		t.Fatal("no notice said that Redis was unavailable")
+	}
+	if !paced {
+		t.Fatal("no notice said the rate this replica kept to without Redis")
 	}
 	if h, _ := d.CheckHealth(t.Context(), &backend.CheckHealthRequest{}); !strings.Contains(h.Message, "Warning: Shared cache") {
 		t.Fatalf("health with Redis down: %s", h.Message)

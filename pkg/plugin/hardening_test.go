@@ -296,9 +296,9 @@ func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
 					t.Errorf("health names %s by its JSON key: %s", f.Label, h.Message)
 				}
 			}
-			for key, label := range settings.Labels {
-				if strings.ContainsAny(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.Contains(h.Message, key) {
-					t.Errorf("health names %s by its JSON key: %s", label, h.Message)
+			for _, f := range settings.Fields {
+				if strings.ContainsAny(f.Key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.Contains(h.Message, f.Key) {
+					t.Errorf("health names %s by its JSON key: %s", f.Label, h.Message)
 				}
 			}
 		})

@@ -24,6 +24,20 @@ func unread(w exportapi.Window, c fetch.Stats) []exportapi.Window {
 	return out
 }
 
+// partialAnswer is what partial made of a query's frames.
+type partialAnswer int
+
+const (
+	// framesComplete: all of the window is read; the frames answer as they are.
+	framesComplete partialAnswer = iota
+	// framesMarked: the frames answer, changed in place: unread buckets null, a
+	// notice, the progress in their custom meta.
+	framesMarked
+	// framesReplaced: the frames cannot be exact yet; the response partial
+	// returned answers instead.
+	framesReplaced
+)
+
 // partial turns the frames of a query that answered before its read finished
 // into what is exact: time series keep the buckets whose time is all read (the
 // others null), row tables the newest rows whose time is all read (their
@@ -31,11 +45,11 @@ func unread(w exportapi.Window, c fetch.Stats) []exportapi.Window {
 // much is read and what slows the read, and the frame's custom meta carries the progress. Aggregates over
 // the whole range (counts, the histogram, values) cannot be exact until the range
 // is read: they answer with an error that says so, while the read goes on.
-// It reports false when the frames need nothing.
-func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames, c fetch.Stats) (backend.DataResponse, bool) {
+// A time series masks the buckets its answer laid out (newSeries).
+func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames, c fetch.Stats, laid *frames.Buckets) (backend.DataResponse, partialAnswer) {
 	incomplete := unread(w, c)
 	if len(incomplete) == 0 {
-		return backend.DataResponse{}, false
+		return backend.DataResponse{}, framesComplete
 	}
 	total := w.To.Sub(w.From)
 	missing := time.Duration(0)
@@ -44,21 +58,20 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 	}
 	read := fmt.Sprintf("%s of %s", fetch.Human(total-missing), fetch.Human(total))
 	why := whatSlows(c, d.settings.RequestsPerSecond, total-missing, missing)
-	switch q.Type {
-	case query.TypeConversations, query.TypeMessages, query.TypeTranscript:
+	switch {
+	case q.Spec().RowTime:
 		// Their tables left the unread time out before the limit (unread).
 	default:
 		if !q.TimeSeries() {
 			return backend.ErrDataResponseWithSource(backend.StatusTooManyRequests, backend.ErrorSourceDownstream, fmt.Sprintf(
 				"Still reading so far: %s of this range is read, and the rest is being read in the background. %s "+
 					"A %s over the range is exact only once all of it is read: refresh in a minute, or narrow the range.",
-				read, why, q.Type)), true
+				read, why, q.Type)), framesReplaced
 		}
-		b, err := bucketsOf(q, w)
-		if err != nil {
-			return errorResponse(err), true
+		if laid == nil {
+			return errorResponse(fmt.Errorf("the %s answer laid out no buckets to mark", q.Type)), framesReplaced
 		}
-		frames.MaskBuckets(out, incomplete, b)
+		frames.MaskBuckets(out, incomplete, *laid)
 	}
 	progress := map[string]any{
 		"complete": false, "readSeconds": (total - missing).Seconds(), "rangeSeconds": total.Seconds(), "incomplete": incomplete,
@@ -75,5 +88,5 @@ func (d *Datasource) partial(q *query.Query, w exportapi.Window, out data.Frames
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: fmt.Sprintf(
 			"%s of this range is read so far%s; the rest is being read in the background and is empty here (null, not 0). %s Refresh in a minute to see more.", read, order, why)})
 	}
-	return backend.DataResponse{}, false
+	return backend.DataResponse{}, framesMarked
 }

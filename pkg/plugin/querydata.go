@@ -167,13 +167,21 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery, fromAlert 
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
 			"the time range ends before it starts (a range reaching before 1970 may arrive so: "+rangeBounds+")")
 	}
-	if fromAlert && !q.TimeSeries() {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
-			fmt.Sprintf("%s answers with a table; alert rules evaluate time series: use %s", q.Type, query.Choices(query.TypesOf(query.KindSeries))))
+	if fromAlert && !q.Spec().Alerting {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, alertRefusal(&q))
 	}
 	r := d.run(ctx, &q, w)
 	if q.TimeShift > 0 && r.Error == nil {
 		frames.ShiftSeriesBy(r.Frames, shownAt(&q), q.TimeShiftText)
 	}
 	return r
+}
+
+// alertRefusal says why an alert rule cannot use the query's type, and which it can.
+func alertRefusal(q *query.Query) string {
+	why := "answers with a table"
+	if q.TimeSeries() {
+		why = "is not for alert rules"
+	}
+	return fmt.Sprintf("%s %s; alert rules evaluate time series: use %s", q.Type, why, query.Choices(query.AlertTypes()))
 }

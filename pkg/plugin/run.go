@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -39,24 +40,26 @@ func (d *Datasource) run(ctx context.Context, q *query.Query, w exportapi.Window
 	if !ok {
 		return errorResponse(badQuery(fmt.Errorf("the query type %q cannot be answered", q.Type)))
 	}
+	ctx, laid := layingOut(ctx)
 	out, c, err := answer(d, ctx, q, w)
 	if err != nil {
 		return errorResponse(err)
 	}
 	if len(c.Incomplete) > 0 {
-		if r, partial := d.partial(q, w, out, c); partial {
+		if r, made := d.partial(q, w, out, c, laid.buckets); made == framesReplaced {
 			return r
 		}
 	}
 	if d.shared != nil {
 		if st := d.shared.Status(); !st.Healthy {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("Redis %s (%s): this Grafana used its own cache and paced its requests at %.3g per second, its share of the limit, until Redis is back",
-				st.Describe(), st.Problem, d.settings.RequestsPerSecond/float64(d.settings.ExpectedReplicas)))
+				st.Describe(), st.Problem, d.lease.FallbackRate()))
 		}
 	}
+	links := q.Spec().Links
 	for _, f := range out {
 		annotate(f, c)
-		if q.Type == query.TypeConversations || q.Type == query.TypeMessages {
+		if slices.Contains(links, query.LinkTranscript) {
 			d.linkTranscripts(f, q)
 		}
 	}
@@ -71,10 +74,25 @@ type seriesBase struct {
 	seeds   []string
 }
 
-func newSeries(q *query.Query, w exportapi.Window) (seriesBase, error) {
+// laidOut is where newSeries leaves the buckets it laid out for the query run
+// answers, so that a partial answer masks those very buckets.
+type laidOut struct{ buckets *frames.Buckets }
+
+type laidOutKey struct{}
+
+// layingOut gives ctx a place for the buckets the query's answer lays out.
+func layingOut(ctx context.Context) (context.Context, *laidOut) {
+	l := &laidOut{}
+	return context.WithValue(ctx, laidOutKey{}, l), l
+}
+
+func newSeries(ctx context.Context, q *query.Query, w exportapi.Window) (seriesBase, error) {
 	b, err := bucketsOf(q, w)
 	if err != nil {
 		return seriesBase{}, err
+	}
+	if l, ok := ctx.Value(laidOutKey{}).(*laidOut); ok {
+		l.buckets = &b
 	}
 	g := selection.NewGrouper(q)
 	return seriesBase{buckets: b, grouper: g, seeds: g.Seeds(&q.Filters)}, nil

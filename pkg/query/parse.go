@@ -63,16 +63,53 @@ func ParseWithBots(raw []byte, queryType Type, defaultBot string, known []string
 	return q, q.check(defaultBot, known)
 }
 
-// check applies the rules and defaults of docs/reference.md.
+// check applies the rules and defaults of docs/reference.md, in order: the
+// first rule that refuses names the problem.
 func (q *Query) check(defaultBot string, known []string) error {
+	spec, err := q.typeSpec()
+	if err != nil {
+		return err
+	}
+	askedAll := slices.Contains(q.Bots, AllBots)
+	q.setBots(defaultBot, known)
+	rules := []func(*Query, Spec) error{
+		// Before any other rule, so that "$group" is named as a variable, not as an unknown grouping.
+		func(q *Query, _ Spec) error { return q.checkVariables() },
+		func(q *Query, spec Spec) error { return q.checkBot(spec, askedAll) },
+		func(q *Query, _ Spec) error { return q.parseTimeShift() },
+		func(q *Query, _ Spec) error { return q.loadTimezone() },
+		func(q *Query, spec Spec) error { return checkGroupBy(q.GroupBy, spec) },
+		checkTimeShiftKind,
+		checkGroupingNeeds,
+		checkStat,
+		checkBucket,
+		checkField,
+		checkRequires,
+		checkTypeFilters,
+		checkMetadataFilters,
+	}
+	for _, rule := range rules {
+		if err := rule(q, spec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// typeSpec finds the registry entry of the query's type.
+func (q *Query) typeSpec() (Spec, error) {
 	if q.Type == "" {
-		return fmt.Errorf("the query has no type; choose one of %s", Choices(Types()))
+		return Spec{}, fmt.Errorf("the query has no type; choose one of %s", Choices(Types()))
 	}
 	spec, ok := Lookup(q.Type)
 	if !ok {
-		return fmt.Errorf("unknown query type %s; choose one of %s", quote.Text(string(q.Type)), Choices(Types()))
+		return Spec{}, fmt.Errorf("unknown query type %s; choose one of %s", quote.Text(string(q.Type)), Choices(Types()))
 	}
-	askedAll := slices.Contains(q.Bots, AllBots)
+	return spec, nil
+}
+
+// setBots resolves the bots: Bot is the first, Bots only for several.
+func (q *Query) setBots(defaultBot string, known []string) {
 	q.Bots = resolveBots(q.Bots, defaultBot, known)
 	if len(q.Bots) > 0 {
 		q.Bot = q.Bots[0]
@@ -80,31 +117,42 @@ func (q *Query) check(defaultBot string, known []string) error {
 	if len(q.Bots) < 2 {
 		q.Bots = nil
 	}
-	// Before any other rule, so that "$group" is named as a variable, not as an unknown grouping.
-	if err := q.checkVariables(); err != nil {
-		return err
+}
+
+// checkBot refuses a query without a bot, unless it lists the bots themselves.
+func (q *Query) checkBot(spec Spec, askedAll bool) error {
+	if q.Bot != "" {
+		return nil
 	}
-	if q.Bot == "" && (q.Type != TypeValues || q.Field != FieldBot) {
-		if askedAll {
-			return errors.New("no bot: the query asks for all bots, and the data source settings name no bots and no default bot")
-		}
-		return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
+	if f, ok := valuesField(q.Field); ok && f.NoBot && spec.ReadsParam(ParamField) {
+		return nil
 	}
-	if err := q.parseTimeShift(); err != nil {
-		return err
+	if askedAll {
+		return errors.New("no bot: the query asks for all bots, and the data source settings name no bots and no default bot")
 	}
-	if err := q.loadTimezone(); err != nil {
-		return err
-	}
-	if err := checkGroupBy(q.GroupBy, spec); err != nil {
-		return err
-	}
+	return errors.New("no bot: choose a bot in the query or set a default bot in the data source settings")
+}
+
+func checkTimeShiftKind(q *Query, spec Spec) error {
 	if q.TimeShift > 0 && spec.Kind != KindSeries {
 		return fmt.Errorf("timeShift applies to time series; %s answers with a table", q.Type)
 	}
-	if q.GroupBy == GroupMetadata && q.MetadataKey == "" {
-		return errors.New("groupBy metadata needs a metadataKey: the top-level metadata key to group by")
+	return nil
+}
+
+// checkGroupingNeeds asks for what the chosen grouping needs (the metadata key),
+// whatever the type: a grouping given is never silently ignored for want of it.
+func checkGroupingNeeds(q *Query, _ Spec) error {
+	i := slices.IndexFunc(GroupByOptions, func(o GroupByOption) bool { return o.Value == q.GroupBy })
+	if i < 0 || GroupByOptions[i].Needs == "" {
+		return nil
 	}
+	o := GroupByOptions[i]
+	return q.need(Need{Param: o.Needs, When: ParamGroupBy, Is: o.Value, Why: o.Why})
+}
+
+// checkStat puts the default statistic and refuses one the type does not know.
+func checkStat(q *Query, spec Spec) error {
 	if q.Tag == "" {
 		q.Tag = DefaultTag
 	}
@@ -114,32 +162,92 @@ func (q *Query) check(defaultBot string, known []string) error {
 	if !slices.Contains(Stats, q.Stat) {
 		return fmt.Errorf("unknown stat %s; use %s", quote.Text(q.Stat), Choices(Stats))
 	}
-	if slices.Contains(spec.Uses, ParamStat) && !slices.Contains(spec.Stats, q.Stat) {
+	if spec.ReadsParam(ParamStat) && !slices.Contains(spec.Stats, q.Stat) {
 		return fmt.Errorf("stat %s does not apply to %s; use %s", quote.Text(q.Stat), q.Type, Choices(spec.Stats))
 	}
-	if q.Bucket != "" && q.Bucket != WholeRange {
-		if _, err := ParseBucket(q.Bucket); err != nil {
-			return err
-		}
+	return nil
+}
+
+func checkBucket(q *Query, _ Spec) error {
+	if q.Bucket == "" || q.Bucket == WholeRange {
+		return nil
 	}
-	if q.Type == TypeValues {
+	_, err := ParseBucket(q.Bucket)
+	return err
+}
+
+// checkField refuses a field a type that lists fields does not know, or one
+// without what it needs.
+func checkField(q *Query, spec Spec) error {
+	if !spec.ReadsParam(ParamField) {
+		return nil
+	}
+	f, ok := valuesField(q.Field)
+	if !ok {
 		var fields []string
 		for _, f := range ValuesFields {
 			fields = append(fields, f.Value)
 		}
-		if !slices.Contains(fields, q.Field) {
-			return fmt.Errorf("a values query needs field: one of %s", Choices(fields))
-		}
-		if q.Field == FieldMetadataValue && q.MetadataKey == "" {
-			return errors.New("field metadataValue needs a metadataKey: the key whose values to list")
+		return fmt.Errorf("a values query needs field: one of %s", Choices(fields))
+	}
+	if f.Needs == "" {
+		return nil
+	}
+	return q.need(Need{Param: f.Needs, When: ParamField, Is: f.Value, Why: f.Why})
+}
+
+// checkRequires asks for what every query of the type must give, and puts the
+// default limit.
+func checkRequires(q *Query, spec Spec) error {
+	for _, n := range spec.Requires {
+		if err := q.need(n); err != nil {
+			return err
 		}
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
-	if err := checkTypeFilters(q, spec); err != nil {
-		return err
+	return nil
+}
+
+// need refuses a query without a needed parameter, saying what asked for it.
+func (q *Query) need(n Need) error {
+	if q.param(n.Param) != "" {
+		return nil
 	}
+	if n.When == "" {
+		return fmt.Errorf("%s needs a %s: %s", q.Type, n.Param, n.Why)
+	}
+	return fmt.Errorf("%s %s needs a %s: %s", n.When, n.Is, n.Param, n.Why)
+}
+
+// param is the text of a parameter as the query gives it.
+func (q *Query) param(p Param) string {
+	switch p {
+	case ParamGroupBy:
+		return q.GroupBy
+	case ParamTag:
+		return q.Tag
+	case ParamStat:
+		return q.Stat
+	case ParamBucket:
+		return q.Bucket
+	case ParamField:
+		return q.Field
+	case ParamLimit:
+		if q.Limit == 0 {
+			return ""
+		}
+		return strconv.Itoa(q.Limit)
+	case ParamConversationID:
+		return q.Filters.ConversationID
+	case ParamMetadataKey:
+		return q.MetadataKey
+	}
+	return ""
+}
+
+func checkMetadataFilters(q *Query, _ Spec) error {
 	for i, m := range q.Filters.Metadata {
 		if m.Key == "" {
 			return fmt.Errorf("metadata filter %d has no key", i+1)
@@ -171,7 +279,12 @@ func checkTypeFilters(q *Query, spec Spec) error {
 // ReadsMessages reports whether the query reads messages, the records a message
 // type filter applies to.
 func ReadsMessages(q *Query) bool {
-	return q.Spec().Reads == "messages" || (q.Type == TypeValues && q.Field == FieldMessageType)
+	spec := q.Spec()
+	if spec.Reads == "messages" {
+		return true
+	}
+	f, ok := valuesField(q.Field)
+	return ok && f.Reads == "messages" && spec.ReadsParam(ParamField)
 }
 
 // checkGroupBy accepts a grouping any grouped type knows. A grouping only some

@@ -7,12 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 )
 
 // Settings is a checked configuration with defaults applied.
@@ -49,29 +46,9 @@ type Settings struct {
 	Response time.Duration
 }
 
-// Defaults, as docs/reference.md states them.
-const (
-	DefaultRequestsPerSecond = 3
-	DefaultTimeoutSeconds    = 30
-	DefaultMaxRecords        = 1_000_000
-	DefaultLiveMinutes       = 60
-	DefaultCacheMinutes      = 60
-	DefaultLiveReuseSeconds  = 10
-	DefaultFinalHours        = 24
-	// DefaultSyncDays of the recent past are kept in the store in the background;
-	// DefaultSyncShare is the share of the rate limit that may use.
-	DefaultSyncDays  = 7
-	DefaultSyncShare = 0.5
-	// DefaultResponseSeconds is when a dashboard query answers with what is
-	// complete if its read has not finished.
-	DefaultResponseSeconds = 20
-	// DefaultExpectedReplicas applies with a Redis URL: a set-up that shares a
-	// Redis has at least two replicas.
-	DefaultExpectedReplicas = 2
-	// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
-	// would also turn up in ordinary words of error texts, where it is redacted.
-	MinAPIKeyLength = 6
-)
+// MinAPIKeyLength refuses keys too short to be real: a key of a few characters
+// would also turn up in ordinary words of error texts, where it is redacted.
+const MinAPIKeyLength = 6
 
 // KnownBots are the configured bots, the default bot first, without repeats.
 func (s Settings) KnownBots() []string {
@@ -89,22 +66,7 @@ func (s Settings) KnownBots() []string {
 // Parse reads jsonData and secureJsonData. It reports every problem it finds at
 // once, in words a person configuring the data source understands.
 func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
-	s := Settings{
-		BaseURL:           exportapi.DefaultBaseURL,
-		RequestsPerSecond: DefaultRequestsPerSecond,
-		Timeout:           DefaultTimeoutSeconds * time.Second,
-		MaxRecords:        DefaultMaxRecords,
-		LiveMinutes:       DefaultLiveMinutes,
-		CacheMinutes:      DefaultCacheMinutes,
-		LiveReuse:         DefaultLiveReuseSeconds * time.Second,
-		FinalHours:        DefaultFinalHours,
-		APIKey:            strings.TrimSpace(secure["apiKey"]),
-		RedisPassword:     secure["redisPassword"],
-		ExpectedReplicas:  DefaultExpectedReplicas,
-		SyncDays:          DefaultSyncDays,
-		SyncShare:         DefaultSyncShare,
-		Response:          DefaultResponseSeconds * time.Second,
-	}
+	s := defaults()
 	var raw map[string]json.RawMessage
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
 		if err := json.Unmarshal(jsonData, &raw); err != nil {
@@ -112,102 +74,10 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		}
 	}
 	var problems []string
-	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-
-	if v, ok := present(raw, "baseUrl"); ok {
-		str, err := asString(v)
-		switch {
-		case err != nil:
-			fail("%s must be a text", Labels["baseUrl"])
-		case strings.TrimSpace(str) != "":
-			u, err := exportapi.ParseBaseURL(str)
-			if err != nil {
-				fail("%s %s", Labels["baseUrl"], err)
-			} else {
-				s.BaseURL = u.String()
-			}
+	for _, f := range Fields {
+		if problem := f.read(&s, raw, secure); problem != "" {
+			problems = append(problems, problem)
 		}
-	}
-	if v, ok := present(raw, "defaultBot"); ok {
-		str, err := asString(v)
-		if err != nil {
-			fail("%s must be a text", Labels["defaultBot"])
-		}
-		s.DefaultBot = strings.TrimSpace(str)
-	}
-	if v, ok := present(raw, "bots"); ok {
-		bots, err := asStringList(v)
-		if err != nil {
-			fail("%s must be a list of bot names", Labels["bots"])
-		}
-		s.Bots = bots
-	}
-	// number reads an optional numeric setting; a bad value is reported by its
-	// label, with what would be accepted.
-	number := func(key string) (float64, bool) {
-		f := numberField(key)
-		v, ok := present(raw, key)
-		if !ok {
-			return 0, false
-		}
-		n, err := asNumber(v)
-		if err != nil || !f.Accepts(n) {
-			fail("%s must be %s, not %s", f.Label, f.Accepted, short(v))
-			return 0, false
-		}
-		return n, true
-	}
-	if n, ok := number("requestsPerSecond"); ok {
-		s.RequestsPerSecond = n
-	}
-	if n, ok := number("timeoutSeconds"); ok {
-		s.Timeout = time.Duration(n * float64(time.Second))
-	}
-	if n, ok := number("maxRecords"); ok {
-		s.MaxRecords = int64(n)
-	}
-	if n, ok := number("liveMinutes"); ok {
-		s.LiveMinutes = int(n)
-	}
-	if n, ok := number("cacheMinutes"); ok {
-		s.CacheMinutes = int(n)
-	}
-	if n, ok := number("finalHours"); ok {
-		s.FinalHours = int(n)
-	}
-	if n, ok := number("liveReuseSeconds"); ok {
-		s.LiveReuse = time.Duration(n * float64(time.Second))
-	}
-	if v, ok := present(raw, "redisUrl"); ok {
-		str, err := asString(v)
-		switch {
-		case err != nil:
-			fail("%s must be a text", Labels["redisUrl"])
-		case strings.TrimSpace(str) != "":
-			if err := checkRedisURL(str); err != nil {
-				fail("%s", err)
-			} else {
-				s.RedisURL = strings.TrimSpace(str)
-			}
-		}
-	}
-	if n, ok := number("responseSeconds"); ok {
-		s.Response = time.Duration(n * float64(time.Second))
-	}
-	if n, ok := number("syncDays"); ok {
-		s.SyncDays = int(n)
-	}
-	if n, ok := number("syncShare"); ok {
-		s.SyncShare = n
-	}
-	if n, ok := number("expectedReplicas"); ok {
-		s.ExpectedReplicas = int(n)
-	}
-	switch {
-	case s.APIKey == "":
-		fail("no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)")
-	case len(s.APIKey) < MinAPIKeyLength:
-		fail("the API key is shorter than %d characters, too short to be a key: paste the whole key from Account > API in AgentX Support", MinAPIKeyLength)
 	}
 	if len(problems) > 0 {
 		return s, fmt.Errorf("the data source settings need attention: %s", strings.Join(problems, "; "))
@@ -215,17 +85,58 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	return s, nil
 }
 
-// checkRedisURL accepts redis:// and rediss:// URLs with a host and without a
-// password, which belongs in the secure field.
-func checkRedisURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-		return fmt.Errorf("%s must look like redis://host:6379/0 or rediss://host:6380 (TLS)", Labels["redisUrl"])
+// defaults are the settings of an empty jsonData, before the secrets.
+func defaults() Settings {
+	var s Settings
+	for _, f := range Fields {
+		switch {
+		case f.Kind == Number:
+			f.number(&s, f.Default)
+		case f.DefaultText != "":
+			_ = f.text(&s, f, f.DefaultText)
+		}
 	}
-	if _, hasPassword := u.User.Password(); hasPassword {
-		return fmt.Errorf("%s must not hold a password: put it in the Redis password field, which Grafana keeps encrypted", Labels["redisUrl"])
+	return s
+}
+
+// read puts the field's value into s, or says what is wrong with it; an absent
+// or null value keeps the default. A secret is always read: it may be required.
+func (f Field) read(s *Settings, raw map[string]json.RawMessage, secure map[string]string) string {
+	if f.Kind == Secret {
+		return problem(f.text(s, f, secure[f.Key]))
 	}
-	return nil
+	v, ok := present(raw, f.Key)
+	if !ok {
+		return ""
+	}
+	switch f.Kind {
+	case Number:
+		n, err := asNumber(v)
+		if err != nil || !f.Accepts(n) {
+			return fmt.Sprintf("%s must be %s, not %s", f.Label, f.Accepted, short(v))
+		}
+		f.number(s, n)
+	case List:
+		list, err := asStringList(v)
+		if err != nil {
+			return fmt.Sprintf("%s must be %s", f.Label, f.Accepted)
+		}
+		f.list(s, list)
+	default:
+		str, err := asString(v)
+		if err != nil {
+			return fmt.Sprintf("%s must be %s", f.Label, f.Accepted)
+		}
+		return problem(f.text(s, f, str))
+	}
+	return ""
+}
+
+func problem(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // present returns a key's value unless it is absent or null.

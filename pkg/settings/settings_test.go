@@ -122,3 +122,59 @@ func TestAPortOutOfRangeIsASettingsError(t *testing.T) {
 		t.Errorf("port 65535 refused: %v", err)
 	}
 }
+
+// TestEveryProblemInTheTablesOrder pins the whole message: one problem per
+// setting, in the order of Fields, each in the words the config page uses.
+func TestEveryProblemInTheTablesOrder(t *testing.T) {
+	_, err := Parse([]byte(`{"expectedReplicas":0,"syncShare":0,"syncDays":91,"responseSeconds":0,"redisUrl":5,"liveReuseSeconds":-1,
+		"finalHours":0,"cacheMinutes":true,"liveMinutes":-5,"maxRecords":1.5,"timeoutSeconds":"soon","requestsPerSecond":-1,
+		"bots":{"a":1},"defaultBot":7,"baseUrl":"ftp://x"}`), nil)
+	want := "the data source settings need attention: " +
+		`Base URL "ftp://x" must start with https:// (or http:// for a local simulator); ` +
+		"Default bot must be a text; " +
+		"Known bots must be a list of bot names; " +
+		"Requests per second must be a number above 0 and at most 100 (the API allows 3), not -1; " +
+		`Timeout (seconds) must be a number of seconds above 0 and at most 600, not "soon"; ` +
+		"Max records per query must be a whole number from 1 to 1000000000, not 1.5; " +
+		"Live minutes must be a whole number of minutes from 0 to 10080, not -5; " +
+		"Cache minutes must be a whole number of minutes from 0 (no cache) to 10080, not true; " +
+		"Final after (hours) must be a whole number of hours from 1 to 8760, not 0; " +
+		"Live reuse (seconds) must be a number of seconds from 0 (read the live tail for every query) to 600, not -1; " +
+		"Redis URL must be a text; " +
+		"Answer within (seconds) must be a number of seconds from 1 to 600, not 0; " +
+		"Keep synced (days) must be a whole number of days from 0 (no sync) to 90, not 91; " +
+		"Sync share of the rate must be a number above 0 and at most 1, not 0; " +
+		"Expected replicas must be a whole number of Grafana replicas from 1 to 100, not 0; " +
+		"no API key is set: paste the key from Account > API in AgentX Support (visible to site admins)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+}
+
+// TestEverySettingHasOneRule: each row of the table says how its value is put
+// into the settings, and a numeric default is a value the setting accepts.
+func TestEverySettingHasOneRule(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range Fields {
+		if seen[f.Key] {
+			t.Errorf("%s is in the table twice", f.Key)
+		}
+		seen[f.Key] = true
+		rules := 0
+		for _, set := range []bool{f.number != nil, f.text != nil, f.list != nil} {
+			if set {
+				rules++
+			}
+		}
+		want := map[Kind]bool{Number: f.number != nil, Text: f.text != nil, Secret: f.text != nil, List: f.list != nil}[f.Kind]
+		if rules != 1 || !want {
+			t.Errorf("%s has %d rules, or not the one its kind reads with", f.Key, rules)
+		}
+		if f.Label == "" || f.Doc == "" {
+			t.Errorf("%s has no label or no doc", f.Key)
+		}
+		if f.Kind == Number && !f.Accepts(f.Default) {
+			t.Errorf("%s's default %v is outside its own range", f.Key, f.Default)
+		}
+	}
+}

@@ -3,7 +3,7 @@ import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { ConfigSection, DataSourceDescription } from '@grafana/plugin-ui';
 import { Box, Divider, Field, Input, SecretInput, Stack, TagsInput, Text } from '@grafana/ui';
 
-import { NumberSettingKey } from '../generated/settings';
+import { NumberSettingKey, SETTING_LABELS } from '../generated/settings';
 import { baseUrlProblem, numberProblem, numberSetting, redisUrlProblem } from '../editor/settingsValidation';
 import { AgentXOptions, AgentXSecureJsonData, DEFAULT_BASE_URL } from '../types';
 
@@ -14,7 +14,8 @@ export const DOCS_URL = 'https://github.com/agentx-support/agentx-export-datasou
 /** What each numeric setting means to the person setting it; labels and ranges come from the backend. */
 const NUMBER_DESCRIPTIONS: Record<NumberSettingKey, string> = {
   requestsPerSecond:
-    'Per endpoint. The API allows 3 per key. Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
+    `Per endpoint. The API allows ${numberSetting('requestsPerSecond').default} per key. ` +
+    'Grafana replicas sharing a Redis (below) share this limit; lower it only when other servers use the same key.',
   timeoutSeconds: 'For each HTTP request to the API.',
   maxRecords: 'A query that would read more stops with a clear error.',
   liveMinutes: 'Records newer than this may still change and are read again on every query.',
@@ -108,14 +109,14 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <Divider />
       <ConfigSection title="Connection">
         <Field
-          label="API key"
+          label={SETTING_LABELS.apiKey}
           description="Found under Account > API in AgentX Support; only site admins can see it. It is stored encrypted and never sent back to the browser."
           required
         >
           {secretInput('apiKey', 'agentx-api-key', 'Paste the Export API key')}
         </Field>
         <Field
-          label="Base URL"
+          label={SETTING_LABELS.baseUrl}
           description={`The Export API root; empty means ${DEFAULT_BASE_URL}. Use http:// only for a local simulator.`}
           invalid={Boolean(baseUrl)}
           error={baseUrl}
@@ -131,7 +132,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </ConfigSection>
       <ConfigSection title="Bots">
-        <Field label="Default bot" description="The bot name or id of your AI agent, used when a query names none.">
+        <Field
+          label={SETTING_LABELS.defaultBot}
+          description="The bot name or id of your AI agent, used when a query names none."
+        >
           <Input
             id="agentx-default-bot"
             width={40}
@@ -141,7 +145,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </Field>
         <Field
-          label="Known bots"
+          label={SETTING_LABELS.bots}
           description="Offered in the query editor and by the bots variable query; Save & test checks each."
         >
           <TagsInput
@@ -171,7 +175,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           </Text>
         </Box>
         <Field
-          label="Redis URL"
+          label={SETTING_LABELS.redisUrl}
           description="redis://host:6379/0, or rediss:// for TLS. Every replica must use the same Redis and the same API key."
           invalid={Boolean(redisUrl)}
           error={redisUrl}
@@ -185,7 +189,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             onChange={(e) => setJson({ redisUrl: e.currentTarget.value })}
           />
         </Field>
-        <Field label="Redis password" description="Leave empty when Redis asks for none. Stored encrypted.">
+        <Field
+          label={SETTING_LABELS.redisPassword}
+          description="Leave empty when Redis asks for none. Stored encrypted."
+        >
           {secretInput('redisPassword', 'agentx-redis-password', 'Redis password (optional)')}
         </Field>
         {numberField('expectedReplicas')}

@@ -11,6 +11,8 @@ import { CoreApp } from '@grafana/data';
 import { QueryEditor, typeOptions } from './QueryEditor';
 import { DataSource } from '../datasource';
 import { AgentXQuery } from '../types';
+import { alertTypes } from '../editor/queryModel';
+import { QUERY_TYPE_SPECS } from '../generated/queryModel';
 
 function fakeDatasource() {
   return {
@@ -200,13 +202,12 @@ describe('QueryEditor runs only queries that can answer, once per change', () =>
 describe('QueryEditor knows where it runs', () => {
   it('offers alert rules only time series, Explore the transcript first, and never values', () => {
     const labels = (app?: CoreApp) => typeOptions(app).map((o) => o.value);
-    expect(labels(CoreApp.UnifiedAlerting)).toEqual([
-      'conversationVolume',
-      'messageVolume',
-      'tagRate',
-      'userMessages',
-      'conversationDuration',
-    ]);
+    // The registry says which types alert rules may use; these five at least, and only time series.
+    expect(labels(CoreApp.UnifiedAlerting)).toEqual(alertTypes());
+    expect(alertTypes()).toEqual(
+      expect.arrayContaining(['conversationVolume', 'messageVolume', 'tagRate', 'userMessages', 'conversationDuration'])
+    );
+    expect(alertTypes().every((t) => QUERY_TYPE_SPECS[t].kind === 'series')).toBe(true);
     expect(labels(CoreApp.Explore)[0]).toBe('transcript');
     expect(labels(CoreApp.Dashboard)).not.toContain('values');
     // A saved query of a type that cannot run here still shows, with the reason.

@@ -9,6 +9,7 @@ import {
   groupByOptions,
   migrateQuery,
   QUERY_DEFAULTS,
+  shows,
   statOptions,
   switchType,
   uses,
@@ -200,7 +201,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery, ap
           />
         </EditorRow>
       )}
-      {((uses.groupBy(t) && query.groupBy === 'metadata') || (uses.field(t) && query.field === 'metadataValue')) && (
+      {shows('metadataKey', query) && (
         <EditorRow>
           <PickerField
             id="agentx-metadata-key"

@@ -1,10 +1,29 @@
 import { AgentXQuery, GroupBy, QueryParam, QueryType } from '../types';
-import { GROUP_BY_OPTIONS, QUERY_TYPE_ORDER, QUERY_TYPE_SPECS, STAT_OPTIONS } from '../generated/queryModel';
+import {
+  GROUP_BY_OPTIONS,
+  KeptPart,
+  QUERY_TYPE_ORDER,
+  QUERY_TYPE_SPECS,
+  QueryNeed,
+  QueryTypeSpec,
+  STAT_OPTIONS,
+} from '../generated/queryModel';
 
 export { FIELD_OPTIONS, GROUP_BY_OPTIONS, QUERY_DEFAULTS, STAT_OPTIONS } from '../generated/queryModel';
 
+/**
+ * The registry's entries by type. The functions below read the generated table;
+ * a test hands them its own, with a type the registry does not have.
+ */
+export type Specs = Record<string, QueryTypeSpec>;
+
 /** The types that answer with time series, the only ones alert rules evaluate. */
 export const TIME_SERIES: QueryType[] = QUERY_TYPE_ORDER.filter((t) => QUERY_TYPE_SPECS[t].kind === 'series');
+
+/** The types an alert rule may use, in the registry's order. */
+export function alertTypes(specs: Specs = QUERY_TYPE_SPECS): QueryType[] {
+  return (Object.keys(specs) as QueryType[]).filter((t) => specs[t].alerting);
+}
 
 const reads = (p: QueryParam) => (t?: QueryType) => !!t && QUERY_TYPE_SPECS[t].uses.includes(p);
 
@@ -20,37 +39,65 @@ export const uses = {
   filters: (t?: QueryType) => !!t,
 };
 
+/** A parameter's value as the query gives it. */
+function valueOf(q: AgentXQuery, p: QueryParam): unknown {
+  return p === 'conversationId' ? q.filters?.conversationId : q[p];
+}
+
+/** A need holds always, or while its parameter has its value (groupBy metadata). */
+const holds = (n: QueryNeed, q: AgentXQuery) => !n.when || valueOf(q, n.when) === n.is;
+
+/** Whether the editor shows a parameter's field: the query's type uses it, or needs it now. */
+export function shows(p: QueryParam, q: AgentXQuery, specs: Specs = QUERY_TYPE_SPECS): boolean {
+  const spec = q.queryType ? specs[q.queryType] : undefined;
+  return !!spec && (spec.uses.includes(p) || spec.needs.some((n) => n.param === p && holds(n, q)));
+}
+
+/** The parameters the query must give and does not: its type's needs that hold, left empty. */
+export function missing(q: AgentXQuery, specs: Specs = QUERY_TYPE_SPECS): QueryParam[] {
+  const spec = q.queryType ? specs[q.queryType] : undefined;
+  const empty = (p: QueryParam) => String(valueOf(q, p) ?? '').trim() === '';
+  return (spec?.needs ?? []).filter((n) => holds(n, q) && empty(n.param)).map((n) => n.param);
+}
+
 /**
- * The query with another type: what the new type does not use is dropped, so a
- * setting left from the old type (groupBy "type" from message volume, stat "sum"
- * from user messages, a conversation id) cannot make the new query fail.
+ * The query with another type: what the new type does not keep (the registry's
+ * keeps) is dropped, so a setting left from the old type (groupBy "type" from
+ * message volume, stat "sum" from user messages, a conversation id) cannot make
+ * the new query fail.
  */
-export function switchType(q: AgentXQuery, t: QueryType): AgentXQuery {
-  const spec = QUERY_TYPE_SPECS[t];
+export function switchType(q: AgentXQuery, t: QueryType, specs: Specs = QUERY_TYPE_SPECS): AgentXQuery {
+  const spec = specs[t];
+  const keeps = (part: KeptPart) => spec.keeps.includes(part);
   const { groupBy, metadataKey, tag, stat, bucket, timeShift, timezone, field, limit, filters, ...common } = q;
   const out: AgentXQuery = { ...common, queryType: t };
-  const keep = <K extends keyof AgentXQuery>(key: K, value: AgentXQuery[K], ok: boolean) => {
-    if (value !== undefined && ok) {
+  const keep = <K extends keyof AgentXQuery & KeptPart>(key: K, value: AgentXQuery[K], ok = true) => {
+    if (value !== undefined && ok && keeps(key)) {
       out[key] = value;
     }
   };
-  keep('groupBy', groupBy, spec.uses.includes('groupBy') && (groupBy === '' || spec.groupBy.includes(groupBy!)));
-  keep('tag', tag, spec.uses.includes('tag'));
-  keep('stat', stat, spec.uses.includes('stat') && spec.stats.includes(stat!));
-  keep('bucket', bucket, spec.uses.includes('bucket'));
-  keep('timeShift', timeShift, spec.kind === 'series');
-  keep('timezone', timezone, spec.kind === 'series');
-  keep('field', field, spec.uses.includes('field'));
-  keep('limit', limit, spec.uses.includes('limit'));
-  keep('metadataKey', metadataKey, out.groupBy === 'metadata' || out.field === 'metadataValue');
+  keep('groupBy', groupBy, groupBy === '' || spec.groupBy.includes(groupBy!));
+  keep('tag', tag);
+  keep('stat', stat, spec.stats.includes(stat!));
+  keep('bucket', bucket);
+  keep('timeShift', timeShift);
+  keep('timezone', timezone);
+  keep('field', field);
+  keep('limit', limit);
+  // A need's parameter stays while the need holds on what is kept (groupBy metadata, say).
+  const needed = spec.needs.some((n) => n.param === 'metadataKey' && holds(n, out));
+  if (metadataKey !== undefined && (keeps('metadataKey') || needed)) {
+    out.metadataKey = metadataKey;
+  }
   if (filters) {
     const { conversationId, types, excludeTypes, ...rest } = filters;
-    const kept: typeof filters =
-      spec.uses.includes('conversationId') && conversationId ? { ...rest, conversationId } : rest;
+    const kept: typeof filters = keeps('filters.conversationId') && conversationId ? { ...rest, conversationId } : rest;
     // A message type filter only applies where messages are read (a values query lists their types).
-    if (spec.reads === 'messages' || spec.uses.includes('field')) {
-      Object.assign(kept, types && { types }, excludeTypes && { excludeTypes });
-    }
+    Object.assign(
+      kept,
+      keeps('filters.types') && types && { types },
+      keeps('filters.excludeTypes') && excludeTypes && { excludeTypes }
+    );
     out.filters = kept;
   }
   return out;

@@ -1,23 +1,30 @@
 import { CoreApp } from '@grafana/data';
 
-import { AgentXQuery, QueryType } from '../types';
+import { AgentXQuery, QueryParam, QueryType } from '../types';
 import { QUERY_TYPE_SPECS } from '../generated/queryModel';
-import { TIME_SERIES, uses } from './queryModel';
+import { alertTypes, missing, Specs } from './queryModel';
 
 /**
  * What is wrong with a query before it runs, by the editor field that shows it. The
  * editor shows each message at its field and does not run a query that has any: an
  * incomplete query would only come back as an error, or, worse, as a different query.
  */
-export interface Problems {
-  queryType?: string;
-  metadataKey?: string;
-  bucket?: string;
-  timeShift?: string;
-  limit?: string;
+export type Problems = Partial<Record<QueryParam | 'queryType' | 'timeShift', string>> & {
   /** metadata filter rows by index */
   metadata?: Record<number, string>;
-}
+};
+
+/** What the editor asks for when a query's type needs a parameter it left empty. */
+const ASK: Record<QueryParam, string> = {
+  groupBy: 'Pick a grouping',
+  tag: 'Pick a tag',
+  stat: 'Pick a statistic',
+  bucket: 'Write a bucket',
+  field: 'Pick what to list',
+  limit: 'Write a limit',
+  conversationId: 'Pick a conversation',
+  metadataKey: 'Pick the metadata key',
+};
 
 /** A template variable stands for a value only the dashboard knows: it is not checked here. */
 const isVariable = (s: string) => /^\$(\w+|\{[^}]+\})$/.test(s.trim());
@@ -58,32 +65,32 @@ export function timeShiftProblem(shift?: string): string | undefined {
 }
 
 /** Where the editor runs, which decides which query types can answer there. */
-export function allowedTypes(app?: CoreApp | string): QueryType[] {
+export function allowedTypes(app?: CoreApp | string, specs: Specs = QUERY_TYPE_SPECS): QueryType[] {
   const alerting = app === CoreApp.UnifiedAlerting || app === CoreApp.CloudAlerting;
-  return (Object.keys(QUERY_TYPE_SPECS) as QueryType[]).filter(
-    (t) => t !== 'values' && (!alerting || TIME_SERIES.includes(t))
-  );
+  return (Object.keys(specs) as QueryType[]).filter((t) => !specs[t].variablesOnly && (!alerting || specs[t].alerting));
 }
 
-export function queryProblems(q: AgentXQuery, app?: CoreApp | string): Problems {
+export function queryProblems(q: AgentXQuery, app?: CoreApp | string, specs: Specs = QUERY_TYPE_SPECS): Problems {
   const p: Problems = {};
   const t = q.queryType;
+  const spec = t ? specs[t] : undefined;
   if (!t) {
     p.queryType = 'Pick a query type';
-  } else if (t === 'values') {
-    p.queryType = 'Values lists choices for template variables; use it in a variable, and pick another type here';
-  } else if (!allowedTypes(app).includes(t)) {
-    p.queryType = `Alert rules evaluate time series; pick one of: ${TIME_SERIES.map((x) => QUERY_TYPE_SPECS[x].label).join(', ')}`;
+  } else if (spec?.variablesOnly) {
+    p.queryType = `${spec.label} lists choices for template variables; use it in a variable, and pick another type here`;
+  } else if (!allowedTypes(app, specs).includes(t)) {
+    const labels = alertTypes(specs).map((x) => specs[x].label);
+    p.queryType = `Alert rules evaluate time series; pick one of: ${labels.join(', ')}`;
   }
-  const needsKey = (uses.groupBy(t) && q.groupBy === 'metadata') || (uses.field(t) && q.field === 'metadataValue');
-  if (needsKey && !q.metadataKey?.trim()) {
-    p.metadataKey = 'Pick the metadata key';
+  for (const param of missing(q, specs)) {
+    p[param] = ASK[param];
   }
-  if (uses.bucket(t)) {
+  const reads = (param: QueryParam) => !!spec?.uses.includes(param);
+  if (reads('bucket')) {
     p.bucket = bucketProblem(q.bucket);
     p.timeShift = timeShiftProblem(q.timeShift);
   }
-  if (uses.limit(t) && q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1)) {
+  if (reads('limit') && q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1)) {
     p.limit = 'A whole number of rows, 1 or more, or empty for 10000';
   }
   (q.filters?.metadata ?? []).forEach((m, i) => {
@@ -95,4 +102,4 @@ export function queryProblems(q: AgentXQuery, app?: CoreApp | string): Problems 
 }
 
 export const isRunnable = (p: Problems) =>
-  !p.queryType && !p.metadataKey && !p.bucket && !p.timeShift && !p.limit && Object.keys(p.metadata ?? {}).length === 0;
+  Object.entries(p).every(([key, v]) => (key === 'metadata' ? Object.keys(v ?? {}).length === 0 : !v));

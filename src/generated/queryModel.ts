@@ -17,13 +17,35 @@ export type QueryType =
 export type QueryKind = 'series' | 'table';
 
 /** The parts of the query model a type may read, besides bot and the conversation filters. */
-export type QueryParam = 'groupBy' | 'tag' | 'stat' | 'bucket' | 'field' | 'limit' | 'conversationId';
+export type QueryParam = 'groupBy' | 'tag' | 'stat' | 'bucket' | 'field' | 'limit' | 'conversationId' | 'metadataKey';
 
 export type GroupBy = '' | 'tag' | 'locale' | 'metadata' | 'type' | 'bot';
 
 export type Stat = 'avg' | 'sum' | 'p50' | 'p90' | 'max';
 
 export type ValuesField = 'bot' | 'tag' | 'locale' | 'metadataKey' | 'metadataValue' | 'messageType';
+
+/** The parts of a query a switch to another type may keep, as the query's JSON names them. */
+export type KeptPart =
+  | 'groupBy'
+  | 'tag'
+  | 'stat'
+  | 'bucket'
+  | 'timeShift'
+  | 'timezone'
+  | 'field'
+  | 'limit'
+  | 'metadataKey'
+  | 'filters.conversationId'
+  | 'filters.types'
+  | 'filters.excludeTypes';
+
+/** A parameter a query must give: always, or when the parameter `when` is `is`. */
+export interface QueryNeed {
+  param: QueryParam;
+  when?: QueryParam;
+  is?: string;
+}
 
 export interface QueryTypeSpec {
   label: string;
@@ -34,6 +56,16 @@ export interface QueryTypeSpec {
   uses: QueryParam[];
   groupBy: GroupBy[];
   stats: Stat[];
+  /** What a query of the type must give; the editor asks for it and shows its field. */
+  needs: QueryNeed[];
+  /** What a query switched to the type keeps (a need's parameter too, while the need holds). */
+  keeps: KeptPart[];
+  /** An alert rule may use it. */
+  alerting: boolean;
+  /** Offered in the variable editor only. */
+  variablesOnly: boolean;
+  /** The query help's example: what it asks, and the query without refId and queryType. */
+  example: { title: string; query: Record<string, unknown> };
 }
 
 /** Every query type; a type missing here does not compile. */
@@ -46,6 +78,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit'],
+    alerting: false,
+    variablesOnly: false,
+    example: {
+      title: 'The newest 100 conversations tagged liveChat',
+      query: { filters: { tags: ['liveChat'] }, limit: 100 },
+    },
   },
   messages: {
     label: 'Messages',
@@ -55,6 +95,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit', 'conversationId'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: false,
+    example: {
+      title: "One conversation's messages",
+      query: { filters: { conversationId: '<conversation id>' } },
+    },
   },
   transcript: {
     label: 'Transcript',
@@ -64,6 +112,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['limit', 'conversationId'],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: ['limit', 'filters.conversationId', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: false,
+    example: {
+      title: 'What users typed, as log lines for Explore',
+      query: { filters: { types: ['UserInput'] }, limit: 1000 },
+    },
   },
   conversationVolume: {
     label: 'Conversation volume',
@@ -73,6 +129,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
+    example: {
+      title: 'Conversations started per hour, per locale',
+      query: { groupBy: 'locale', bucket: '1h' },
+    },
   },
   messageVolume: {
     label: 'Message volume',
@@ -82,6 +146,22 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'bucket', 'conversationId'],
     groupBy: ['tag', 'locale', 'metadata', 'bot', 'type'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: [
+      'groupBy',
+      'bucket',
+      'timeShift',
+      'timezone',
+      'filters.conversationId',
+      'filters.types',
+      'filters.excludeTypes',
+    ],
+    alerting: true,
+    variablesOnly: false,
+    example: {
+      title: 'Messages per day, per message type',
+      query: { groupBy: 'type', bucket: '1d' },
+    },
   },
   conversationCounts: {
     label: 'Conversation counts',
@@ -91,6 +171,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'limit'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'limit'],
+    alerting: false,
+    variablesOnly: false,
+    example: {
+      title: 'Conversations per tag over the range',
+      query: { groupBy: 'tag' },
+    },
   },
   tagRate: {
     label: 'Tag rate',
@@ -100,6 +188,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'tag', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'tag', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
+    example: {
+      title: 'Percent of conversations resolved, per day',
+      query: { tag: 'resolved', bucket: '1d' },
+    },
   },
   userMessages: {
     label: 'User messages',
@@ -109,6 +205,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'stat', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'sum', 'p50', 'p90', 'max'],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
+    example: {
+      title: 'Median user messages per conversation, per hour',
+      query: { stat: 'p50', bucket: '1h' },
+    },
   },
   conversationDuration: {
     label: 'Conversation duration',
@@ -118,6 +222,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['groupBy', 'stat', 'bucket'],
     groupBy: ['tag', 'locale', 'metadata', 'bot'],
     stats: ['avg', 'p50', 'p90', 'max'],
+    needs: [{ param: 'metadataKey', when: 'groupBy', is: 'metadata' }],
+    keeps: ['groupBy', 'stat', 'bucket', 'timeShift', 'timezone'],
+    alerting: true,
+    variablesOnly: false,
+    example: {
+      title: 'Conversation duration (p90, seconds) outside English',
+      query: { stat: 'p90', bucket: '1d', filters: { excludeLocales: ['en_us'] } },
+    },
   },
   userMessageHistogram: {
     label: 'User message histogram',
@@ -127,6 +239,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: [],
     groupBy: [],
     stats: [],
+    needs: [],
+    keeps: [],
+    alerting: false,
+    variablesOnly: false,
+    example: {
+      title: 'Tagged conversations per number of user messages',
+      query: { filters: { excludeTags: ['(none)'] } },
+    },
   },
   values: {
     label: 'Values',
@@ -136,6 +256,14 @@ export const QUERY_TYPE_SPECS: Record<QueryType, QueryTypeSpec> = {
     uses: ['field', 'limit'],
     groupBy: [],
     stats: [],
+    needs: [{ param: 'metadataKey', when: 'field', is: 'metadataValue' }],
+    keeps: ['field', 'limit', 'filters.types', 'filters.excludeTypes'],
+    alerting: false,
+    variablesOnly: true,
+    example: {
+      title: 'The tags seen, for a template variable',
+      query: { field: 'tag' },
+    },
   },
 };
 

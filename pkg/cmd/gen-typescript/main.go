@@ -1,5 +1,6 @@
 // Command gen-typescript writes src/generated/queryModel.ts from the query
-// registry and src/generated/settings.ts from the settings' fields; `go generate ./pkg/query` runs it.
+// registry, the README's query type table from the same registry, and
+// src/generated/settings.ts from the settings' fields; `go generate ./pkg/query` runs it.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/query/typescript"
+	settingsts "github.com/agentx-support/agentx-export-datasource/pkg/settings/typescript"
 )
 
 func main() {
@@ -16,7 +18,7 @@ func main() {
 	if len(os.Args) > 1 {
 		root = os.Args[1]
 	}
-	for rel, content := range map[string][]byte{typescript.Path: typescript.Generate(), typescript.SettingsPath: typescript.GenerateSettings()} {
+	for rel, content := range map[string][]byte{typescript.Path: typescript.Generate(), settingsts.Path: settingsts.Generate()} {
 		path := filepath.Join(root, rel)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			log.Fatal(err)
@@ -24,5 +26,17 @@ func main() {
 		if err := os.WriteFile(path, content, 0o644); err != nil {
 			log.Fatal(err)
 		}
+	}
+	readme := filepath.Join(root, typescript.ReadmePath)
+	old, err := os.ReadFile(readme)
+	if err != nil {
+		log.Fatal(err)
+	}
+	content, err := typescript.ReadmeTypes(old)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(readme, content, 0o644); err != nil {
+		log.Fatal(err)
 	}
 }

@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -176,51 +175,4 @@ func (w *chunkWriter[T]) writtenEverywhere() []interval {
 		all = intersectAll(all, other)
 	}
 	return all
-}
-
-// persist writes what the flight's end made and the writer had not written:
-// settled segments to the tiers that lack them, live ones to the live tier.
-func persist[T any](s *Source, k laneKey, w *chunkWriter[T], settled, live []*segment) []string {
-	if len(settled)+len(live) == 0 || len(s.cfg.Tiers) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), tierWriteTimeout)
-	defer cancel()
-	now := s.cfg.Now()
-	lane := s.laneID(k, schemaFor[T]())
-	var warnings []string
-	for i, t := range s.cfg.Tiers {
-		segs := settled
-		// The shared tier gets everything again: Redis may have lost what it
-		// was given during the read (a restart, an eviction), and the replicas
-		// waiting on this flight's lease find its time nowhere else.
-		if w != nil && t != s.cfg.LiveTier {
-			segs = w.unwritten(i, settled)
-		}
-		warnings = addWarnings(warnings, toTiers[T](ctx, []Tier{t}, lane, segs, now)...)
-	}
-	if s.cfg.LiveTier != nil {
-		warnings = addWarnings(warnings, toTiers[T](ctx, []Tier{s.cfg.LiveTier}, lane, live, now)...)
-	}
-	return warnings
-}
-
-// splitAt cuts pieces so that none straddles a boundary of cuts: segments made
-// of each part then line up with what the tiers already have.
-func splitAt(pieces, cuts []interval) []interval {
-	var out []interval
-	for _, p := range pieces {
-		inside := overlaps(cuts, p)
-		out = append(out, inside...)
-		out = append(out, subtractAll([]interval{p}, inside)...)
-	}
-	slices.SortFunc(out, func(a, b interval) int { return a.from.Compare(b.from) })
-	return out
-}
-
-func subtractAll(pieces, cuts []interval) []interval {
-	for _, c := range cuts {
-		pieces = subtract(pieces, c)
-	}
-	return pieces
 }
