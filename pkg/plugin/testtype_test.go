@@ -107,9 +107,9 @@ func TestATypeRegisteredInATestReachesEveryConsumer(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := data.Frames{data.NewFrame("conversations")}
-	if _, refused := d.partial(&parsed, exportapi.Window{From: from, To: to}, out, fetch.Stats{Incomplete: []exportapi.Window{half}}); refused ||
+	if _, made := d.partial(&parsed, exportapi.Window{From: from, To: to}, out, fetch.Stats{Incomplete: []exportapi.Window{half}}, nil); made != framesMarked ||
 		!strings.Contains(out[0].Meta.Notices[0].Text, "read so far") {
-		t.Fatalf("a partial answer of a table with row times: refused %v, %+v", refused, out[0].Meta)
+		t.Fatalf("a partial answer of a table with row times: made %v, %+v", made, out[0].Meta)
 	}
 
 	// The README's type table has its row.
@@ -170,9 +170,9 @@ func TestTheRegistryEntryDecidesPartialAnswersLinksAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	half := exportapi.Window{From: from, To: from.Add(2 * time.Hour)}
-	pr, refused := d.partial(&parsed, exportapi.Window{From: from, To: to}, data.Frames{data.NewFrame("conversations")},
-		fetch.Stats{Incomplete: []exportapi.Window{half}})
-	if !refused || pr.Error == nil || !strings.Contains(pr.Error.Error(), "exact only once all of it is read") {
-		t.Fatalf("a partial answer of a table without row times: refused %v, %v", refused, pr.Error)
+	pr, made := d.partial(&parsed, exportapi.Window{From: from, To: to}, data.Frames{data.NewFrame("conversations")},
+		fetch.Stats{Incomplete: []exportapi.Window{half}}, nil)
+	if made != framesReplaced || pr.Error == nil || !strings.Contains(pr.Error.Error(), "exact only once all of it is read") {
+		t.Fatalf("a partial answer of a table without row times: made %v, %v", made, pr.Error)
 	}
 }
