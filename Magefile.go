@@ -146,6 +146,10 @@ func checkDist(dir string) (pluginMeta, error) {
 		}
 	}
 	if readme, err := os.ReadFile(filepath.Join(dir, "README.md")); err == nil {
+		// The validator warns on comments: the catalog shows the README as it is.
+		if strings.Contains(string(readme), "<!--") {
+			fail("README.md contains an HTML comment")
+		}
 		for _, link := range relativeLinks(string(readme)) {
 			fail("README.md links to %q: the catalog page and Grafana's plugin overview show dist/README.md, where only https:// links and #anchors work", link)
 		}
