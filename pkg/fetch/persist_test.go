@@ -12,6 +12,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -20,7 +21,7 @@ import (
 // file) reading the same range pays only for the pages that were not stored,
 // and its numbers are exact.
 func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and store; mostly waiting on its pacing
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 4, PerHour: 600, Seed: 21, Now: func() time.Time { return now }})

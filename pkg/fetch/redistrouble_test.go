@@ -15,6 +15,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -117,7 +118,7 @@ func checkCost(t *testing.T, what string, sim *simulator.Server, pages int64) {
 }
 
 func TestRedisRestartedMidExport(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv, troubleRead{})
@@ -155,7 +156,7 @@ func TestRedisRestartedMidExport(t *testing.T) {
 // days take about 1.6 MB in Redis, far more than the room 2 MB leaves (one day
 // takes about 1.1 MB: too close to that room to be sure to overflow it).
 func TestRedisFullAt2MB(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	redisFull(t, "2mb", 48*time.Hour)
 }
@@ -168,7 +169,7 @@ func TestRedisFullAt2MB(t *testing.T) {
 // with three pages or more left: the bound is met exactly, whatever the
 // machine's speed.
 func TestRedisFullAt1MB(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	redisFull(t, "1mb", 2*time.Hour)
 }
@@ -188,7 +189,7 @@ func redisFull(t *testing.T, maxmemory string, span time.Duration) {
 }
 
 func TestRedisKeysOfAnotherType(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	srv := redistest.Start(t)
 	sim, replicas, w, pages := troubleSetup(t, srv, troubleRead{})

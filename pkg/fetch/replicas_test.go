@@ -14,6 +14,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -163,7 +164,7 @@ func (f *haFixture) startExport(ctx context.Context, s *fetch.Source, n int64) <
 // at its AnswerBy with the chunks A has published so far, exact there, without
 // a request of its own; once A is done, B answers whole from Redis.
 func TestAWaitingReplicaAnswersAtItsResponseTime(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	f := newHAFixture(t, 3)
 	a, _, _ := f.replica()
@@ -224,7 +225,7 @@ func TestAPlantedLeaseDoesNotBlock(t *testing.T) {
 // (takes the lapsed time over), so a later refresh is whole; an alert rule on
 // a third replica gets an exact answer within its deadline.
 func TestAKilledHolderIsTakenOver(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	// One day is ten pages: A still dies mid-export, after five.
 	f := newHAFixture(t, 1)
@@ -275,7 +276,7 @@ func TestAKilledHolderIsTakenOver(t *testing.T) {
 // TestAnAlertRuleSaysItWaitedOnAReplica: an alert rule whose deadline comes
 // before a live replica's export ends fails before it, saying why.
 func TestAnAlertRuleSaysItWaitedOnAReplica(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and Redis; mostly waiting on the rate limit
 	// Eight days take A about 26 s at the rate limit, far past the rule's 10 s,
 	// whose margin (a tenth) leaves a busy machine a second to say why.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -23,7 +24,7 @@ import (
 // 10 s a page: an alert never gets a partial answer; it gets the plugin's message
 // about what was read and what to change, not a bare DeadlineExceeded.
 func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // waits on a slow server of its own
 	// 10 s a page against an 8 s deadline: the answer margin (a tenth, 800 ms) is
 	// wide enough for a busy machine to carry the answer back in time.

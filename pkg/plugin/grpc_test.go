@@ -49,13 +49,8 @@ func TestMain(m *testing.M) {
 		grpcPlugin, _, grpcErr = serveOnFreePort(Factory(testOptions()), freeLoopbackAddr)
 	}
 	// The parallel tests here wait on rate limits and deadlines far more than
-	// they compute. The race detector slows what they compute tenfold, and its
-	// CI run is on two busy cores: there four at once keep their answer margins.
-	if raceEnabled {
-		testparallel.Default(4)
-	} else {
-		testparallel.Default(6)
-	}
+	// they compute.
+	testparallel.Waiting()
 	code := m.Run()
 	if grpcPlugin.Server != nil {
 		_ = grpcPlugin.Shutdown()

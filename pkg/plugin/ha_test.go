@@ -11,6 +11,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -37,7 +38,7 @@ func fewestPages(data *simulator.Dataset, w exportapi.Window) (conversations, me
 // endpoint and not one 429. Then each evaluates the same alert-like query over
 // the live last ten minutes at once: one read serves all three.
 func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	data, limited, url, freeURL := haData(t)
@@ -151,7 +152,7 @@ func statValue(r backend.DataResponse, name string) float64 {
 // runs: the query still answers, exactly, without hanging, and says that Redis
 // went away; when Redis is back the health check reports shared mode again.
 func TestRedisDyingMidExportDegrades(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	_, limited, url, freeURL := haData(t)

@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -19,7 +20,7 @@ import (
 // partial, and its table must be exactly the newest 50 messages of the time
 // wholly read (the unread time is dropped before the limit is applied, not after).
 func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel()
 	from, to := testNow.Add(-30*24*time.Hour), testNow
 	for i, typ := range []string{"messages", "transcript", "messages", "transcript"} {

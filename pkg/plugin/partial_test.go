@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -39,7 +40,7 @@ func notices(r backend.DataResponse) string {
 // refreshes converge to the complete, exact answer without a notice; the same
 // query from an alert rule gets an error, never a partial answer.
 func TestADashboardAnswersWithWhatIsCompleteAndTheReadGoesOn(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel()
 	sim, url := progressiveSim(t)
 	d := newTestDatasource(t, url, map[string]any{"requestsPerSecond": 3, "responseSeconds": 1})
@@ -156,7 +157,7 @@ func TestABackgroundReadNobodyAsksForStops(t *testing.T) {
 // after a partial answer stops at the data source's maxRecords, even while
 // someone could still ask for it.
 func TestTheReadAfterAPartialAnswerKeepsToMaxRecords(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel()
 	sim, url := progressiveSim(t)
 	d := newTestDatasource(t, url, map[string]any{"requestsPerSecond": 3, "responseSeconds": 1, "maxRecords": 6000})

@@ -12,6 +12,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -58,7 +59,7 @@ func slowSim(serverRate float64, latency time.Duration) *simulator.Server {
 // requests a second while the data source sends 3: the partial answer's notice
 // counts the 429s the read met and says to lower Requests per second.
 func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // waits on the API's refusals
 	sim := slowSim(0.5, 0)
 	r := slowPanel(t, sim, "refusing-api", 6, nil)
@@ -82,7 +83,7 @@ func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 // TestAPartialAnswerNamesTheAPIsLatency: an API that takes 1.5 s a page, with
 // no rate limit of its own: the notice says how long a page took.
 func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // waits on a slow server
 	sim := slowSim(-1, 1500*time.Millisecond)
 	r := slowPanel(t, sim, "slow-pages", 5, nil)
@@ -103,7 +104,7 @@ func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 // rate limit with other replicas through a real Redis, against an API without
 // one: the requests wait on the shared limit, and the notice says so.
 func TestAPartialAnswerNamesTheSharedRateLimit(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel() // waits on the rate limit
 	sim := slowSim(-1, 0)
 	r := slowPanel(t, sim, "shared-pace", 3, map[string]any{"redisUrl": redistest.Start(t).URL()})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -164,7 +165,7 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 // rate limit: no interactive request ever waited behind more than one background
 // request, and the answers are exact.
 func TestAQueryDuringTheBackfillWaitsBehindAtMostOneBackgroundRequest(t *testing.T) {
-	endToEnd(t)
+	testparallel.SkipUnderShort(t)
 	t.Parallel()
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 4, PerHour: 60, Seed: 13,
 		Now: func() time.Time { return testNow }})

@@ -1,16 +1,17 @@
-// Package testparallel sets how many parallel tests a test binary runs at once
-// when its parallel tests mostly wait (on a rate limit, a deadline, a lease
-// another replica holds) rather than compute: go test's default, one per core,
-// leaves the cores idle while they wait.
+// Package testparallel is for test binaries whose parallel tests mostly wait (on
+// a rate limit, a deadline, a lease another replica holds) rather than compute:
+// how many of them run at once, and how -short skips them.
 package testparallel
 
 import (
 	"flag"
 	"strconv"
+	"testing"
 )
 
 // Default makes n the number of parallel tests run at once unless the command
-// line chose one (-parallel). Call it from TestMain before m.Run.
+// line chose one (-parallel). Call it from TestMain before m.Run. go test's
+// default, one per core, leaves the cores idle while waiting tests wait.
 func Default(n int) {
 	if !flag.Parsed() {
 		flag.Parse()
@@ -19,5 +20,20 @@ func Default(n int) {
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
 	if !given {
 		_ = flag.Set("test.parallel", strconv.Itoa(n))
+	}
+}
+
+// Waiting sets how many parallel tests run at once in a binary whose waiting
+// tests also serve and decode pages (simulators, replicas, a plugin server):
+// waitingAtOnce, fewer under the race detector. Call it from TestMain.
+func Waiting() { Default(waitingAtOnce) }
+
+// SkipUnderShort skips, under -short, a test that spends its time waiting on a
+// rate limit, a lease's expiry, a slow server or a deadline; the full run
+// (scripts/check) always runs it.
+func SkipUnderShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("waits on rate limits, leases or deadlines: runs without -short")
 	}
 }
