@@ -9,16 +9,22 @@ import (
 	"time"
 )
 
-// serveConversations answers every conversations request with the given records
-// (JSON objects without _id and startTime, which it adds inside the window).
+// serveConversations serves the given records (JSON objects without _id and
+// startTime) as conversations a second apart, from half an hour before testNow,
+// each to the request whose window holds it, as the API does: a read split into
+// legs (a busy machine's slow answers earn more) still sees each record once.
 func serveConversations(t *testing.T, records ...string) string {
 	t.Helper()
+	first := testNow.Add(-30 * time.Minute).Unix()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var start int64
+		var start, end int64
 		_, _ = fmt.Sscan(r.URL.Query().Get("start_time"), &start)
-		parts := make([]string, len(records))
+		_, _ = fmt.Sscan(r.URL.Query().Get("end_time"), &end)
+		var parts []string
 		for i, rec := range records {
-			parts[i] = fmt.Sprintf(`{"_id":"c%d","startTime":%d,%s}`, i, start+int64(i)+1, rec)
+			if at := first + int64(i); start <= at && at < end {
+				parts = append(parts, fmt.Sprintf(`{"_id":"c%d","startTime":%d,%s}`, i, at, rec))
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = fmt.Fprintf(w, `{"data":[%s],"cursor":null}`, strings.Join(parts, ","))

@@ -19,8 +19,13 @@ import (
 func hostileUTF8(t *testing.T) string {
 	t.Helper()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var start int64
+		// One record half an hour before testNow, to the request whose window
+		// holds it (a read split into legs still sees it once).
+		var start, end int64
 		_, _ = fmt.Sscan(r.URL.Query().Get("start_time"), &start)
+		_, _ = fmt.Sscan(r.URL.Query().Get("end_time"), &end)
+		at := testNow.Add(-30 * time.Minute).Unix()
+		held := start <= at && at < end
 		switch r.URL.Query().Get("bot_name") {
 		case "bad-body":
 			w.WriteHeader(http.StatusBadRequest)
@@ -31,10 +36,18 @@ func hostileUTF8(t *testing.T) string {
 		default:
 			w.Header().Set("Content-Type", "application/json")
 			if strings.HasSuffix(r.URL.Path, "/messages") {
-				_, _ = fmt.Fprintf(w, "{\"data\":[{\"_id\":\"m\xff1\",\"time\":%d,\"type\":\"UserInput\",\"userInput\":\"hi \xfe there\",\"conversationId\":\"c\xff0\",\"userActionType\":\"t\xff\"}],\"cursor\":null}", start+1)
+				if !held {
+					_, _ = fmt.Fprint(w, `{"data":[],"cursor":null}`)
+					return
+				}
+				_, _ = fmt.Fprintf(w, "{\"data\":[{\"_id\":\"m\xff1\",\"time\":%d,\"type\":\"UserInput\",\"userInput\":\"hi \xfe there\",\"conversationId\":\"c\xff0\",\"userActionType\":\"t\xff\"}],\"cursor\":null}", at+1)
 				return
 			}
-			_, _ = fmt.Fprintf(w, "{\"data\":[{\"_id\":\"c\xff0\",\"startTime\":%d,\"locale\":\"en\xff\",\"tags\":[\"t\xfe\"],\"metadata\":{\"k\xff\":\"v\xfe\"},\"userMessageCount\":2}],\"cursor\":null}", start+1)
+			if !held {
+				_, _ = fmt.Fprint(w, `{"data":[],"cursor":null}`)
+				return
+			}
+			_, _ = fmt.Fprintf(w, "{\"data\":[{\"_id\":\"c\xff0\",\"startTime\":%d,\"locale\":\"en\xff\",\"tags\":[\"t\xfe\"],\"metadata\":{\"k\xff\":\"v\xfe\"},\"userMessageCount\":2}],\"cursor\":null}", at)
 		}
 	}))
 	t.Cleanup(hs.Close)
