@@ -61,6 +61,23 @@ func (b *Conversations) AppendRecords(dst []exportapi.Conversation, from, to int
 	return dst, nil
 }
 
+// AppendRows appends the records at rows to dst, in rows' order, decompressing a
+// metadata block once for each stretch of rows inside it (once, when rows ascend).
+func (b *Conversations) AppendRows(dst []exportapi.Conversation, rows []int32) ([]exportapi.Conversation, error) {
+	for k := 0; k < len(rows); {
+		blk := int(rows[k]) / blockRecords
+		texts, present, err := b.metadata.block(blk)
+		if err != nil {
+			return dst, err
+		}
+		for ; k < len(rows) && int(rows[k])/blockRecords == blk; k++ {
+			i := int(rows[k])
+			dst = append(dst, b.rebuild(i, texts[i%blockRecords], present[i%blockRecords]))
+		}
+	}
+	return dst, nil
+}
+
 func (b *Conversations) rebuild(i int, meta string, present bool) exportapi.Conversation {
 	c := exportapi.Conversation{
 		ID:           b.IDs.At(i),

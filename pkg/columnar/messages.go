@@ -76,30 +76,59 @@ func (b *Messages) Records() ([]exportapi.Message, error) {
 func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]exportapi.Message, error) {
 	for i := from; i < to; {
 		blk := i / blockRecords
-		ids, _, err := b.ids.block(blk)
-		if err != nil {
-			return dst, err
-		}
-		inputs, _, err := b.userInput.block(blk)
-		if err != nil {
-			return dst, err
-		}
-		bots, _, err := b.botText.block(blk)
+		t, err := b.texts(blk)
 		if err != nil {
 			return dst, err
 		}
 		for ; i < to && i/blockRecords == blk; i++ {
-			j := i % blockRecords
-			dst = append(dst, exportapi.Message{
-				ID:             ids[j],
-				Time:           fromNanos(b.Time[i]),
-				Type:           b.Type.At(i),
-				ConversationID: b.ConversationID.At(i),
-				UserInput:      inputs[j],
-				UserActionType: b.UserActionType.At(i),
-				BotText:        bots[j],
-			})
+			dst = append(dst, b.rebuild(i, &t))
 		}
 	}
 	return dst, nil
+}
+
+// AppendRows appends the records at rows to dst, in rows' order. A block is
+// decompressed once for each stretch of rows inside it: once, when rows ascend,
+// as a filtered scan selects them (a block a run at a time would decompress it
+// once for every gap the filter leaves).
+func (b *Messages) AppendRows(dst []exportapi.Message, rows []int32) ([]exportapi.Message, error) {
+	for k := 0; k < len(rows); {
+		blk := int(rows[k]) / blockRecords
+		t, err := b.texts(blk)
+		if err != nil {
+			return dst, err
+		}
+		for ; k < len(rows) && int(rows[k])/blockRecords == blk; k++ {
+			dst = append(dst, b.rebuild(int(rows[k]), &t))
+		}
+	}
+	return dst, nil
+}
+
+// messageTexts is one block's decompressed text columns.
+type messageTexts struct{ ids, inputs, bots []string }
+
+func (b *Messages) texts(blk int) (t messageTexts, err error) {
+	if t.ids, _, err = b.ids.block(blk); err != nil {
+		return t, err
+	}
+	if t.inputs, _, err = b.userInput.block(blk); err != nil {
+		return t, err
+	}
+	t.bots, _, err = b.botText.block(blk)
+	return t, err
+}
+
+// rebuild is record i, its texts from t, the decompressed block that holds it.
+func (b *Messages) rebuild(i int, t *messageTexts) exportapi.Message {
+	j := i % blockRecords
+	return exportapi.Message{
+		ID:             t.ids[j],
+		Time:           fromNanos(b.Time[i]),
+		Type:           b.Type.At(i),
+		ConversationID: b.ConversationID.At(i),
+		UserInput:      t.inputs[j],
+		UserActionType: b.UserActionType.At(i),
+		BotText:        t.bots[j],
+	}
 }

@@ -22,13 +22,8 @@ func answerConversations(d reader, ctx context.Context, q *query.Query, w export
 	var recs []exportapi.Conversation
 	var rebuild rebuildFailure
 	c, err := scanConversationRows(d, ctx, q, w, func(b *columnar.Conversations, rows []int32) {
-		recs = recs[:0]
 		var err error
-		forRuns(rows, func(from, to int) {
-			if err == nil {
-				recs, err = b.AppendRecords(recs, from, to)
-			}
-		})
+		recs, err = b.AppendRows(recs[:0], rows)
 		if rebuild.failed(err) {
 			return
 		}

@@ -18,9 +18,11 @@ type structRecords struct {
 	messagePages      [][]exportapi.Message
 	bots              []string
 
-	// The pages as batches, built once: the records never change.
-	conversationBatches []*columnar.Conversations
-	messageBatches      []*columnar.Messages
+	// Each page's span of time and the pages as batches, built once: the
+	// records never change.
+	conversationSpans, messageSpans []span
+	conversationBatches             []*columnar.Conversations
+	messageBatches                  []*columnar.Messages
 }
 
 func (d *structRecords) request(_ context.Context, q *query.Query, w exportapi.Window) fetch.Request {
@@ -31,8 +33,11 @@ func (d *structRecords) knownBots() []string { return d.bots }
 
 // conversations calls fn with each page's records in the window, in the page's order.
 func (d *structRecords) conversations(req fetch.Request, fn func([]exportapi.Conversation)) (fetch.Stats, error) {
-	for _, p := range d.conversationPages {
-		if len(p) > 0 && req.Window.Contains(p[0].StartTime) && req.Window.Contains(p[len(p)-1].StartTime) && sortedBy(p, func(c *exportapi.Conversation) time.Time { return c.StartTime }) {
+	if d.conversationSpans == nil {
+		d.conversationSpans = spansOf(d.conversationPages, func(c *exportapi.Conversation) time.Time { return c.StartTime })
+	}
+	for k, p := range d.conversationPages {
+		if d.conversationSpans[k].inside(req.Window) {
 			fn(p) // a page wholly inside, as the struct cache handed it on
 			continue
 		}
@@ -50,8 +55,11 @@ func (d *structRecords) conversations(req fetch.Request, fn func([]exportapi.Con
 }
 
 func (d *structRecords) messages(req fetch.Request, fn func([]exportapi.Message)) (fetch.Stats, error) {
-	for _, p := range d.messagePages {
-		if len(p) > 0 && req.ConversationID == "" && req.Window.Contains(p[0].Time) && req.Window.Contains(p[len(p)-1].Time) && sortedBy(p, func(m *exportapi.Message) time.Time { return m.Time }) {
+	if d.messageSpans == nil {
+		d.messageSpans = spansOf(d.messagePages, func(m *exportapi.Message) time.Time { return m.Time })
+	}
+	for k, p := range d.messagePages {
+		if req.ConversationID == "" && d.messageSpans[k].inside(req.Window) {
 			fn(p)
 			continue
 		}
@@ -68,14 +76,30 @@ func (d *structRecords) messages(req fetch.Request, fn func([]exportapi.Message)
 	return fetch.Stats{}, nil
 }
 
-// sortedBy reports whether recs are in time order (then the first and last bound them all).
-func sortedBy[T any](recs []T, at func(*T) time.Time) bool {
-	for i := 1; i < len(recs); i++ {
-		if at(&recs[i]).Before(at(&recs[i-1])) {
-			return false
+// span is the earliest and latest time of a page's records (in whatever order
+// the page holds them).
+type span struct{ first, last time.Time }
+
+// inside reports whether every record of the page is in w: the page is then
+// handed on whole, as a copy of its records in w would be.
+func (s span) inside(w exportapi.Window) bool {
+	return !s.first.IsZero() && w.Contains(s.first) && w.Contains(s.last)
+}
+
+func spansOf[T any](pages [][]T, at func(*T) time.Time) []span {
+	spans := make([]span, len(pages))
+	for k, p := range pages {
+		for i := range p {
+			t := at(&p[i])
+			if i == 0 || t.Before(spans[k].first) {
+				spans[k].first = t
+			}
+			if i == 0 || t.After(spans[k].last) {
+				spans[k].last = t
+			}
 		}
 	}
-	return true
+	return spans
 }
 
 func (d *structRecords) conversationColumns(_ context.Context, req fetch.Request, fn func(b *columnar.Conversations, from, to int)) (fetch.Stats, error) {
