@@ -380,7 +380,8 @@ func generateMessages(rng *rand.Rand, convID string, start time.Time, lang strin
 	if !onTheSecond {
 		t = t.Add(time.Duration(rng.IntN(900)) * time.Millisecond)
 	}
-	msgs := []Message{{ID: hexID(rng), ConversationID: convID, Time: t, Type: "Question", Steps: []string{greetings[lang]}}}
+	msgs := make([]Message, 1, 2*users+2) // a greeting, each user input and its reply, a handoff
+	msgs[0] = Message{ID: hexID(rng), ConversationID: convID, Time: t, Type: "Question", Steps: []string{greetings[lang]}}
 	for u := 0; u < users; u++ {
 		t = t.Add(time.Duration(3000+rng.IntN(42000)) * time.Millisecond)
 		in := Message{ID: uuidID(rng), ConversationID: convID, Time: t, Type: "UserInput", UserActionType: "text"}

@@ -6,22 +6,40 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // metadataJSON builds a metadata object like the API document's, keys in its order,
 // with a nested object and mixed value types to exercise grouping by JSON text.
 func metadataJSON(rng *rand.Rand, c Conversation, tp topic, users int) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	field := func(k string, v any) {
-		if b.Len() > 1 {
-			b.WriteByte(',')
+	b := make([]byte, 0, 320)
+	b = append(b, '{')
+	key := func(k string) {
+		if len(b) > 1 {
+			b = append(b, ',')
 		}
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(v)
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+	}
+	// The values as encoding/json writes them, without its reflection: a busy
+	// bot's month is hundreds of thousands of these.
+	field := func(k string, v any) {
+		key(k)
+		switch v := v.(type) {
+		case string:
+			b = appendJSONString(b, v)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case nil:
+			b = append(b, "null"...)
+		default:
+			enc, _ := json.Marshal(v)
+			b = append(b, enc...)
+		}
 	}
 	switch c.LocaleMode {
 	case localePresent:
@@ -38,10 +56,11 @@ func metadataJSON(rng *rand.Rand, c Conversation, tp topic, users int) []byte {
 	field("transcript", "User:\t"+tp.question)
 	field("guideNodeCount", users*2+rng.IntN(4))
 	if rng.IntN(4) > 0 {
-		field("plan", map[string]string{"tier": pick(rng, plans)})
+		key("plan")
+		b = append(b, `{"tier":`...)
+		b = append(appendJSONString(b, pick(rng, plans)), '}')
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, '}')
 }
 
 // appendConversation writes one record the way the API does: startTime in whole
@@ -145,6 +164,31 @@ func epochSeconds(t time.Time) string {
 }
 
 func writeString(b *bytes.Buffer, s string) {
-	enc, _ := json.Marshal(s)
-	b.Write(enc)
+	b.Write(appendJSONString(b.AvailableBuffer(), s))
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it. Text that needs
+// no escape (most of a page: ids, words, UTF-8) is copied; the rest goes through
+// encoding/json itself, which escapes <, >, &, U+2028, U+2029 and invalid bytes.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				enc, _ := json.Marshal(s)
+				return append(dst, enc...)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			enc, _ := json.Marshal(s)
+			return append(dst, enc...)
+		}
+		i += size
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
