@@ -13,6 +13,7 @@ import (
 // straight from the simulator's records.
 
 func TestExcludedLocalesAreExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -42,6 +43,7 @@ func TestExcludedLocalesAreExact(t *testing.T) {
 }
 
 func TestMessageTypeFiltersAreExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	from, to := testNow.Add(-30*time.Hour-17*time.Second), testNow.Add(-7*time.Minute)

@@ -168,6 +168,7 @@ func compare(t *testing.T, got map[string]map[int64]*float64, want map[string]ma
 }
 
 func TestConversationVolumeIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -222,6 +223,7 @@ func TestConversationVolumeIsExact(t *testing.T) {
 }
 
 func TestMessageVolumeIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	from, to := testNow.Add(-30*time.Hour-17*time.Second), testNow.Add(-7*time.Minute)
@@ -258,6 +260,7 @@ func TestMessageVolumeIsExact(t *testing.T) {
 }
 
 func TestTagRateIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	r := run(t, d, dataQuery("A", "tagRate", daysFrom, daysTo, map[string]any{"tag": "liveChat", "groupBy": "locale", "bucket": "2h"}))
@@ -300,6 +303,7 @@ func nearestRankOf(values []float64, p float64) float64 {
 }
 
 func TestUserMessageStatisticsAreExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -354,6 +358,7 @@ func TestUserMessageStatisticsAreExact(t *testing.T) {
 // simulator's records, as the API sends them (startTime in whole seconds,
 // lastActionAt to the microsecond), and compares every bucket of every group.
 func TestConversationDurationIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -397,6 +402,7 @@ func TestConversationDurationIsExact(t *testing.T) {
 }
 
 func TestConversationCountsAndHistogramAreExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -446,6 +452,7 @@ func TestConversationCountsAndHistogramAreExact(t *testing.T) {
 }
 
 func TestValuesListDistinctValues(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support", "r3-218210"}})
 	from, to := testNow.Add(-6*time.Hour), testNow
@@ -496,6 +503,7 @@ func TestValuesListDistinctValues(t *testing.T) {
 }
 
 func TestTranscriptIsALogOfOneConversation(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	conv := sim.Dataset().Conversations("r3-218210", testNow.Add(-5*time.Hour), testNow.Add(-4*time.Hour))[3]
@@ -527,6 +535,7 @@ func TestTranscriptIsALogOfOneConversation(t *testing.T) {
 }
 
 func TestBucketsAlignToUTCWhateverTheTimeZone(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	kolkata := time.FixedZone("IST", 5*3600+1800)
@@ -550,6 +559,7 @@ func TestBucketsAlignToUTCWhateverTheTimeZone(t *testing.T) {
 }
 
 func TestBucketChoice(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	q := dataQuery("A", "conversationVolume", testNow.Add(-24*time.Hour), testNow, map[string]any{})
@@ -571,6 +581,7 @@ func TestBucketChoice(t *testing.T) {
 // TestVolumesOnRecordTimestamps puts the range's edges exactly on records: the one
 // at from counts, the one at to does not.
 func TestVolumesOnRecordTimestamps(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -606,6 +617,7 @@ func TestVolumesOnRecordTimestamps(t *testing.T) {
 // use: one point at the range's start holding the figure over all of [from, to),
 // computed here over every conversation of the window, not as a mean of buckets.
 func TestWholeRangeBucketIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -658,6 +670,7 @@ func TestWholeRangeBucketIsExact(t *testing.T) {
 // own times: the same numbers as the unshifted query over the earlier range, each
 // moved a day later, under a name that says so; tables refuse a shift.
 func TestTimeShiftIsExact(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	const shift = 24 * time.Hour

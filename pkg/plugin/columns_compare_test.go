@@ -11,6 +11,7 @@ import (
 // TestSameFrameTellsFramesApart: the property test's comparison fails on each
 // thing a frame's JSON carries, so that it is no weaker than comparing the JSON.
 func TestSameFrameTellsFramesApart(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 10, 5, 1, 2, 3, 4000, time.UTC)
 	one, nan := 1.0, math.NaN()
 	base := func() *data.Frame {

@@ -59,6 +59,10 @@ type Options struct {
 	// MaxPageBytes bounds one page's body; zero: the client's 64 MB. Tests of the
 	// bound use a small one, so that they do not measure how fast 64 MB is parsed.
 	MaxPageBytes int64
+	// Logger is where the data sources log; nil: Grafana's (backend.Logger). A
+	// test that reads the log lines gives one of its own, and so need not swap
+	// the process's logger while other tests run.
+	Logger log.Logger
 }
 
 // DefaultCacheBytes is the cache's memory budget for the whole plugin process;
@@ -136,7 +140,11 @@ func NewDatasource(ctx context.Context, is backend.DataSourceInstanceSettings) (
 // Factory returns an instance factory whose data sources share opts.
 func Factory(opts Options) datasource.InstanceFactoryFunc {
 	return func(ctx context.Context, is backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-		d := &Datasource{logger: backend.Logger.With("datasource", is.UID), now: opts.Now, uid: is.UID, name: is.Name, opts: opts}
+		logger := opts.Logger
+		if logger == nil {
+			logger = backend.Logger
+		}
+		d := &Datasource{logger: logger.With("datasource", is.UID), now: opts.Now, uid: is.UID, name: is.Name, opts: opts}
 		if d.now == nil {
 			d.now = time.Now
 		}

@@ -25,6 +25,7 @@ type goldenCase struct {
 // labels, units, display names and meta. A type of the registry without a case
 // fails here.
 func TestGoldenFrames(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	// The cache is off so each case's cost does not depend on the ones run before it.
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}, "cacheMinutes": 0, "liveReuseSeconds": 0})

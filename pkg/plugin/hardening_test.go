@@ -60,6 +60,12 @@ const hardenedPageBytes = 4 << 20
 
 func hardened(t *testing.T, faults simulator.Faults, rps float64, jsonData map[string]any) (*simulator.Server, *Datasource) {
 	t.Helper()
+	return hardenedLogging(t, nil, faults, rps, jsonData)
+}
+
+// hardenedLogging is hardened with the data source logging to logs (nil: Grafana's logger).
+func hardenedLogging(t *testing.T, logs log.Logger, faults simulator.Faults, rps float64, jsonData map[string]any) (*simulator.Server, *Datasource) {
+	t.Helper()
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 5, PerHour: 30, Seed: 5, Now: func() time.Time { return testNow }})
 	srv := simulator.NewServer(data, simulator.ServerConfig{APIKey: secretKey, RequestsPerSecond: rps, Faults: faults, Seed: 11})
 	url := startServer(t, srv)
@@ -71,6 +77,7 @@ func hardened(t *testing.T, faults simulator.Faults, rps float64, jsonData map[s
 	// Pages stay far below it (a thousand messages is under 1 MB); the size-limit
 	// case pads past it.
 	opts.MaxPageBytes = hardenedPageBytes
+	opts.Logger = logs
 	inst, err := Factory(opts)(t.Context(), instanceSettings(url, jd, secretKey))
 	if err != nil {
 		t.Fatal(err)
@@ -98,10 +105,8 @@ func visible(r backend.DataResponse) string {
 // exactly what the simulator holds, or fails that query with a clear message within
 // its deadline; never a panic, a hang or a partial answer.
 func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
+	t.Parallel() // its data sources log to a logger of its own
 	logs := newCaptureLogger()
-	oldBackend, oldDefault := backend.Logger, log.DefaultLogger
-	backend.Logger, log.DefaultLogger = logs, logs
-	t.Cleanup(func() { backend.Logger, log.DefaultLogger = oldBackend, oldDefault })
 
 	from, to := testNow.Add(-96*time.Hour-13*time.Minute), testNow.Add(-time.Hour)
 	cases := []struct {
@@ -141,8 +146,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// Each case has a server and a data source of its own; the logger they
-			// share is swapped before and restored after all of them.
+			// Each case has a server and a data source of its own; they share the logger.
 			t.Parallel()
 			rps := tc.rps
 			if rps == 0 {
@@ -152,7 +156,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 			for k, v := range tc.jd {
 				jd[k] = v
 			}
-			sim, d := hardened(t, tc.faults, rps, jd)
+			sim, d := hardenedLogging(t, logs, tc.faults, rps, jd)
 			// The deadline is what the query must answer before; it is generous, so a
 			// busy machine running -race still reads the pages in time.
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -202,6 +206,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 // TestBadInputFailsOnlyItsQuery sends one request with a good query among many bad
 // ones: each bad one gets a message naming its fault, the good one answers.
 func TestBadInputFailsOnlyItsQuery(t *testing.T) {
+	t.Parallel()
 	_, d := hardened(t, simulator.Faults{}, -1, nil)
 	from, to := testNow.Add(-6*time.Hour), testNow
 	huge := strings.Repeat("x", 100_000)
@@ -270,6 +275,7 @@ func TestBadInputFailsOnlyItsQuery(t *testing.T) {
 }
 
 func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
+	t.Parallel()
 	for name, jd := range map[string]map[string]any{
 		"base URL scheme":      {"baseUrl": "file:///etc/passwd"},
 		"base URL port":        {"baseUrl": "http://127.0.0.1:99999"},

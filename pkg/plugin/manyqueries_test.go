@@ -18,6 +18,7 @@ import (
 // answers, with its frames or with the plugin's own message (the queries past
 // the request's bound say so at once).
 func TestTenThousandQueriesAnswerBeforeTheDeadline(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{Latency: 50 * time.Millisecond})
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "ten-thousand"

@@ -14,6 +14,7 @@ import (
 // Redis: the next replica finds each one unreadable, reads the API instead (the
 // numbers stay exact) and says so on the frame once, not once per segment.
 func TestAFrameCarriesEachNoticeOnce(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t)
 	_, url := startSim(t, simulator.Faults{})
 	settings := map[string]any{"redisUrl": srv.URL()}

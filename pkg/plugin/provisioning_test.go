@@ -62,6 +62,7 @@ func runSaved(t *testing.T, d *Datasource, name string, model map[string]any, fr
 // TestProvisionedDashboardAndAlertRulesAnswer runs every query the demo provisions
 // (panels, variables, the annotation, alert rules) against the simulator.
 func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
+	t.Parallel()
 	// Two weeks of data: the dashboard compares its 7 days with the 7 before them.
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 15, PerHour: 10, Seed: 5,
 		Now: func() time.Time { return testNow }})
@@ -158,6 +159,7 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 // TestEveryProvisionedDataSourceIsValid reads the provisioned data sources, the
 // single server's and the HA example's, as Grafana would hand them to the plugin.
 func TestEveryProvisionedDataSourceIsValid(t *testing.T) {
+	t.Parallel()
 	for _, path := range []string{"provisioning/datasources/datasources.yml", "provisioning-ha/datasources/datasources.yml"} {
 		raw, err := os.ReadFile(filepath.Join("..", "..", path))
 		if err != nil {
@@ -306,6 +308,7 @@ func watched(model map[string]any) string {
 // TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches follows each rule's panel
 // link: the person paged lands on a panel drawing the rule's own query.
 func TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches(t *testing.T) {
+	t.Parallel()
 	p := readProvisioned(t)
 	if len(p.rules) != 3 {
 		t.Fatalf("%d alert rules, want 3", len(p.rules))
@@ -349,6 +352,7 @@ func TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches(t *testing.T) {
 // among the options, and otherwise takes the first option in the variable's sort
 // order; so both the saved value and the first option are the default bot.
 func TestDashboardOpensOnTheDefaultBot(t *testing.T) {
+	t.Parallel()
 	p := readProvisioned(t)
 	if p.defaultBot == "" {
 		t.Fatal("the provisioned data source has no default bot")

@@ -28,6 +28,7 @@ func callResource(t *testing.T, d *Datasource, path string) (int, map[string]any
 }
 
 func TestResourcesForTheEditors(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}})
 	if status, body := callResource(t, d, "bots"); status != 200 || len(body["bots"].([]any)) != 2 {

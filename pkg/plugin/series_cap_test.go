@@ -64,6 +64,7 @@ func highCardinality(t *testing.T, n int) (string, *atomic.Int64) {
 // is past 500 groups instead of building 10,000 series. conversationCounts with a
 // limit answers the same grouping.
 func TestOneQueryAnswersAtMost500Series(t *testing.T) {
+	t.Parallel()
 	url, requests := highCardinality(t, 10000)
 	is := instanceSettings(url, map[string]any{"cacheMinutes": 0, "liveReuseSeconds": 0}, testKey)
 	is.UID, is.ID = "series-cap", 500

@@ -26,6 +26,7 @@ func run(t *testing.T, d *Datasource, qs ...backend.DataQuery) *backend.QueryDat
 }
 
 func TestConversationsTableWithFiltersMatchesSimulator(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	resp := run(t, d, dataQuery("A", "conversations", from, to, map[string]any{
@@ -67,6 +68,7 @@ func TestConversationsTableWithFiltersMatchesSimulator(t *testing.T) {
 }
 
 func TestLimitKeepsTheNewestConversations(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	r := run(t, d, dataQuery("A", "conversations", from, to, map[string]any{"limit": 7, "bot": "acme-support"})).Responses["A"]
@@ -92,6 +94,7 @@ func TestLimitKeepsTheNewestConversations(t *testing.T) {
 }
 
 func TestMessagesTableFiltersThroughConversations(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	mFrom, mTo := testNow.Add(-5*time.Hour-time.Minute/3), testNow.Add(-time.Hour)
@@ -127,6 +130,7 @@ func TestMessagesTableFiltersThroughConversations(t *testing.T) {
 }
 
 func TestMessagesOfOneConversation(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	conv := sim.Dataset().Conversations("r3-218210", testNow.Add(-3*time.Hour), testNow.Add(-2*time.Hour))[0]
@@ -142,6 +146,7 @@ func TestMessagesOfOneConversation(t *testing.T) {
 }
 
 func TestEachQueryFailsOnItsOwn(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	resp := run(t, d,
@@ -177,6 +182,7 @@ func TestEachQueryFailsOnItsOwn(t *testing.T) {
 }
 
 func TestUpstreamFailureIsAnErrorNeverAnEmptyTable(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{ServerErrors: 1})
 	d := newTestDatasource(t, url, map[string]any{"timeoutSeconds": 2})
 	r := run(t, d, dataQuery("A", "conversations", testNow.Add(-time.Hour), testNow, map[string]any{})).Responses["A"]
@@ -186,6 +192,7 @@ func TestUpstreamFailureIsAnErrorNeverAnEmptyTable(t *testing.T) {
 }
 
 func TestWrongKeyAndBadSettings(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	inst, _ := NewDatasource(t.Context(), instanceSettings(url, nil, "not-the-key-99"))
 	d := inst.(*Datasource)
@@ -214,6 +221,7 @@ func TestWrongKeyAndBadSettings(t *testing.T) {
 // TestNoneIsAFilterValue: filtering on "(none)" selects exactly the conversations
 // that grouping puts in the (none) group, counted from the simulator's records.
 func TestNoneIsAFilterValue(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	type filter struct {

@@ -11,6 +11,7 @@ import (
 // own name; a rounded one (36h as "1d", 90m as "1h", 366d as "1y") would name a
 // shift other than the one read.
 func TestTimeShiftNamesTheShiftAsWritten(t *testing.T) {
+	t.Parallel()
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	for _, shift := range []string{"36h", "90m", "366d", "7d", " 2h "} {

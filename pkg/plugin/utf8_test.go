@@ -58,6 +58,7 @@ func hostileUTF8(t *testing.T) string {
 // UTF-8 (in an error body, a header, a record's text) reach Grafana over gRPC as
 // valid text; every other query of the request and the health check still answer.
 func TestBytesThatAreNotUTF8NeverBreakTheAnswer(t *testing.T) {
+	t.Parallel()
 	url := hostileUTF8(t)
 	from, to := testNow.Add(-time.Hour), testNow
 	for _, bot := range []string{"bad-body", "bad-header", "records"} {

@@ -15,6 +15,7 @@ import (
 // answers an error naming the variable, never a series of zeros, and the API is not
 // asked at all.
 func TestAlertRulesRefuseUnresolvedVariables(t *testing.T) {
+	t.Parallel()
 	sim, url := startSim(t, simulator.Faults{})
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "unresolved-variables"
