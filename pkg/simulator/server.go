@@ -266,21 +266,23 @@ func (s *Server) messagesPage(q pageQuery, f Faults) ([]byte, error) {
 		}
 	}
 	spanHours := int64(maxConversationSpan / time.Hour)
-	items := func(hour int64) []Message {
-		var out []Message
+	// Pointers, not copies: every page of an hour sorts the hour's messages
+	// again, and a message is some 200 bytes.
+	items := func(hour int64) []*Message {
+		var out []*Message
 		for h := hour - spanHours; h <= hour; h++ {
 			for _, c := range s.data.visibleHour(q.bot, h, now) {
 				if q.conversationID != "" && c.ID != q.conversationID {
 					continue
 				}
-				for _, m := range c.Messages {
-					if floorHour(m.Time) == hour && q.contains(m.Time) {
+				for i := range c.Messages {
+					if m := &c.Messages[i]; floorHour(m.Time) == hour && q.contains(m.Time) {
 						out = append(out, m)
 					}
 				}
 			}
 		}
-		slices.SortFunc(out, func(a, b Message) int {
+		slices.SortFunc(out, func(a, b *Message) int {
 			if c := a.Time.Compare(b.Time); c != 0 {
 				return c
 			}
@@ -288,7 +290,7 @@ func (s *Server) messagesPage(q pageQuery, f Faults) ([]byte, error) {
 		})
 		return out
 	}
-	return paginate(q, f, hours, items, appendMessage)
+	return paginate(q, f, hours, items, func(b *bytes.Buffer, m **Message) { appendMessage(b, *m) })
 }
 
 type hourSpan struct{ first, last int64 }
