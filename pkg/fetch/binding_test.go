@@ -159,6 +159,7 @@ func earlier(k, v []byte) ([]byte, []byte) {
 }
 
 func TestATamperedDiskSegmentIsAMiss(t *testing.T) {
+	t.Parallel()
 	f := twoBots(t)
 	first := exportapi.Window{From: f.now.Add(-5 * 24 * time.Hour), To: f.now.Add(-3 * 24 * time.Hour)}
 	// The second read is wider, so a span that claims more than it holds would hide records.
@@ -206,6 +207,7 @@ func TestATamperedDiskSegmentIsAMiss(t *testing.T) {
 }
 
 func TestATamperedRedisSegmentIsAMiss(t *testing.T) {
+	t.Parallel()
 	f := twoBots(t)
 	first := exportapi.Window{From: f.now.Add(-5 * 24 * time.Hour), To: f.now.Add(-3 * 24 * time.Hour)}
 	wide := exportapi.Window{From: f.now.Add(-6 * 24 * time.Hour), To: f.now.Add(-2 * 24 * time.Hour)}

@@ -16,6 +16,8 @@ import (
 // and warned of, dropped, read from the API exactly and written again, so the
 // next process reads the range from disk with 0 requests.
 func TestAStoreOfTheGobFormatIsReadAsAMiss(t *testing.T) {
+	// Sequential: it counts the process's tier read errors, which the damaged
+	// and tampered stores of the parallel tests add to.
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	// Final time (older than a day), in whole chunks.

@@ -202,6 +202,7 @@ func TestACancelledLongReadLeavesNothingRunning(t *testing.T) {
 // TestFinalTimeIsNeverReadAgainForAge: segments older than Final stay until the
 // budget evicts them; settled time younger than that is read again after TTL.
 func TestFinalTimeIsNeverReadAgainForAge(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, simulator.Faults{})
 	client := f.client
 	s := New(Config{Client: client, BaseURL: f.url, APIKey: key, Live: time.Hour, TTL: time.Hour, Final: 24 * time.Hour,

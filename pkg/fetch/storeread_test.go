@@ -17,6 +17,7 @@ import (
 // a fraction of a range the disk holds answers it again and again with 0
 // requests, exactly, and a disk load never evicts what the query uses.
 func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
+	t.Parallel()
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
@@ -57,6 +58,7 @@ func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
 // same store answers the range with 0 requests, exactly, and so does a repeat in
 // the first process.
 func TestAColdReadUnderASmallBudgetStoresAllItReads(t *testing.T) {
+	t.Parallel()
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
@@ -126,6 +128,7 @@ func (v *vanishing) Spans(ctx context.Context, lane string, from, to, now time.T
 // lost are read from the API, exactly, without counting their neighbours twice,
 // and written back, so the next read costs nothing.
 func TestASegmentGoneBeforeItIsLoadedIsReadAgain(t *testing.T) {
+	t.Parallel()
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-6*24*time.Hour - 7*time.Minute), To: f.now.Add(-2 * time.Hour)}
@@ -155,6 +158,7 @@ func TestASegmentGoneBeforeItIsLoadedIsReadAgain(t *testing.T) {
 // another query holds decoded takes that batch, not a copy of its own, and
 // counts exactly the same.
 func TestQueriesAtOnceShareOneDecodedSegment(t *testing.T) {
+	t.Parallel()
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-4 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, _ := f.want(w)
@@ -242,6 +246,7 @@ func columnIDs(t *testing.T, s *fetch.Source, w exportapi.Window) (convs, msgs [
 // hours), from memory, or from the disk after a restart, over windows that do
 // not fall on chunk boundaries.
 func TestColumnsAreTheRecords(t *testing.T) {
+	t.Parallel()
 	f := newTierFixture(t)
 	store := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })
