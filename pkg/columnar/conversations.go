@@ -117,8 +117,10 @@ func (b *Conversations) buildMetadata(n int, rec func(int) *exportapi.Conversati
 	setCodes := make([]uint32, n)
 	var setKey []byte
 	var set []uint32
+	var keys []string
+	var values []metaValue
 	for i := range n {
-		keys, values := parseMetadata(rec(i))
+		keys, values = parseMetadata(rec(i), keys, values)
 		for _, v := range values {
 			ci, ok := b.metaIdx[v.key]
 			if !ok {
