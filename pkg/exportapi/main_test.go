@@ -8,8 +8,10 @@ import (
 )
 
 // The parallel tests here wait on pacing and Retry-After answers, not on the
-// cores: four at a time keeps the package's wall time to its longest wait.
+// cores: eight at a time start every waiting test (and case) at once, so the
+// package takes about its longest wait (four left the shared-limiter test to
+// start after the Retry-After cases).
 func TestMain(m *testing.M) {
-	testparallel.Default(4)
+	testparallel.Default(8)
 	os.Exit(m.Run())
 }
