@@ -319,6 +319,7 @@ func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
 // refreshes at once, each four panels, checks every number, then disposes of the data
 // source and checks that no goroutine of the plugin stays behind.
 func TestFiftyConcurrentDashboardsShareExportsAndLeaveNothingBehind(t *testing.T) {
+	// Sequential: it counts the process's goroutines.
 	sim, d := hardened(t, simulator.Faults{Latency: 20 * time.Millisecond}, -1, map[string]any{"cacheMinutes": 60})
 	// The test server's own goroutines are there before the plugin's first query.
 	baseline := runtime.NumGoroutine()
