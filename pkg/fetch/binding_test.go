@@ -23,6 +23,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/sharedcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -159,7 +160,7 @@ func earlier(k, v []byte) ([]byte, []byte) {
 }
 
 func TestATamperedDiskSegmentIsAMiss(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := twoBots(t)
 	first := exportapi.Window{From: f.now.Add(-5 * 24 * time.Hour), To: f.now.Add(-3 * 24 * time.Hour)}
 	// The second read is wider, so a span that claims more than it holds would hide records.
@@ -207,7 +208,7 @@ func TestATamperedDiskSegmentIsAMiss(t *testing.T) {
 }
 
 func TestATamperedRedisSegmentIsAMiss(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := twoBots(t)
 	first := exportapi.Window{From: f.now.Add(-5 * 24 * time.Hour), To: f.now.Add(-3 * 24 * time.Hour)}
 	wide := exportapi.Window{From: f.now.Add(-6 * 24 * time.Hour), To: f.now.Add(-2 * 24 * time.Hour)}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -202,7 +203,7 @@ func TestACancelledLongReadLeavesNothingRunning(t *testing.T) {
 // TestFinalTimeIsNeverReadAgainForAge: segments older than Final stay until the
 // budget evicts them; settled time younger than that is read again after TTL.
 func TestFinalTimeIsNeverReadAgainForAge(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{})
 	client := f.client
 	s := New(Config{Client: client, BaseURL: f.url, APIKey: key, Live: time.Hour, TTL: time.Hour, Final: 24 * time.Hour,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -98,7 +99,7 @@ func (f *fixture) want(w exportapi.Window) []string {
 }
 
 func TestCacheGivesExactNumbersAndSkipsSettledTime(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{})
 	now := f.clock.now()
 	w := exportapi.Window{From: now.Add(-50*time.Hour - 7*time.Minute), To: now}
@@ -147,7 +148,7 @@ func TestRepeatOfASettledRangeCostsNothing(t *testing.T) {
 }
 
 func TestRefreshAMinuteLaterRereadsOnlyTheLiveTail(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{})
 	s := f.source(time.Hour)
 	now := f.clock.now()
@@ -197,7 +198,7 @@ func TestLiveRecordsAreReadAgainAndShowChanges(t *testing.T) {
 }
 
 func TestConcurrentReadsShareOneExport(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{Latency: 50 * time.Millisecond})
 	now := f.clock.now()
 	w := exportapi.Window{From: now.Add(-40 * time.Hour), To: now}
@@ -231,7 +232,7 @@ func TestConcurrentReadsShareOneExport(t *testing.T) {
 }
 
 func TestACancelledReadDoesNotCancelAnotherReadsExport(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	// Each page takes longer than the cancel comes, whatever the number of legs.
 	f := newFixture(t, simulator.Faults{Latency: 100 * time.Millisecond})
 	s := f.source(0)
@@ -263,7 +264,7 @@ func TestACancelledReadDoesNotCancelAnotherReadsExport(t *testing.T) {
 }
 
 func TestTheLastReadToLeaveStopsTheExport(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{Latency: 40 * time.Millisecond})
 	s := f.source(0)
 	now := f.clock.now()
@@ -282,7 +283,7 @@ func TestTheLastReadToLeaveStopsTheExport(t *testing.T) {
 }
 
 func TestCacheStaysWithinItsBudget(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{})
 	f.cache = NewCache(200 << 10) // far less than five days of records
 	s := f.source(time.Hour)
@@ -302,7 +303,7 @@ func TestCacheStaysWithinItsBudget(t *testing.T) {
 }
 
 func TestOverlappingRangesFromManyGoroutines(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newFixture(t, simulator.Faults{ServerErrors: 0.05})
 	s := f.source(time.Hour)
 	now := f.clock.now()

@@ -11,13 +11,14 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 )
 
 // TestADiskRangeLargerThanMemoryCostsNothing: a process whose memory budget holds
 // a fraction of a range the disk holds answers it again and again with 0
 // requests, exactly, and a disk load never evicts what the query uses.
 func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
@@ -58,7 +59,7 @@ func TestADiskRangeLargerThanMemoryCostsNothing(t *testing.T) {
 // same store answers the range with 0 requests, exactly, and so does a repeat in
 // the first process.
 func TestAColdReadUnderASmallBudgetStoresAllItReads(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-8 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, wantM := f.want(w)
@@ -128,7 +129,7 @@ func (v *vanishing) Spans(ctx context.Context, lane string, from, to, now time.T
 // lost are read from the API, exactly, without counting their neighbours twice,
 // and written back, so the next read costs nothing.
 func TestASegmentGoneBeforeItIsLoadedIsReadAgain(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-6*24*time.Hour - 7*time.Minute), To: f.now.Add(-2 * time.Hour)}
@@ -158,7 +159,7 @@ func TestASegmentGoneBeforeItIsLoadedIsReadAgain(t *testing.T) {
 // another query holds decoded takes that batch, not a copy of its own, and
 // counts exactly the same.
 func TestQueriesAtOnceShareOneDecodedSegment(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-4 * 24 * time.Hour), To: f.now.Add(-2 * time.Hour)}
 	wantC, _ := f.want(w)
@@ -246,7 +247,7 @@ func columnIDs(t *testing.T, s *fetch.Source, w exportapi.Window) (convs, msgs [
 // hours), from memory, or from the disk after a restart, over windows that do
 // not fall on chunk boundaries.
 func TestColumnsAreTheRecords(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	store := diskcache.Open(t.TempDir(), 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = store.Close() })

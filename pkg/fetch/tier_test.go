@@ -18,6 +18,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -109,7 +110,7 @@ func same(t *testing.T, what string, got, want []string) {
 // TestARestartReadsNothingSettledAgain: a settled 7-day range read by one process
 // costs a new process on the same store nothing, and the numbers are exact.
 func TestARestartReadsNothingSettledAgain(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	dir := t.TempDir()
 	w := exportapi.Window{From: f.now.Add(-7*24*time.Hour - 9*time.Minute), To: f.now.Add(-2 * time.Hour)}
@@ -158,7 +159,7 @@ func TestARestartReadsNothingSettledAgain(t *testing.T) {
 // TestADamagedStoreNeverGivesWrongNumbers flips bytes all over the file, and
 // truncates it: every later read is exact, from what survives or from the API.
 func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	f := newTierFixture(t)
 	w := exportapi.Window{From: f.now.Add(-5 * 24 * time.Hour), To: f.now.Add(-3 * time.Hour)}
 	wantC, wantM := f.want(w)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -13,7 +14,7 @@ import (
 // straight from the simulator's records.
 
 func TestExcludedLocalesAreExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -43,7 +44,7 @@ func TestExcludedLocalesAreExact(t *testing.T) {
 }
 
 func TestMessageTypeFiltersAreExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	from, to := testNow.Add(-30*time.Hour-17*time.Second), testNow.Add(-7*time.Minute)

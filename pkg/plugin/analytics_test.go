@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -168,7 +169,7 @@ func compare(t *testing.T, got map[string]map[int64]*float64, want map[string]ma
 }
 
 func TestConversationVolumeIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -223,7 +224,7 @@ func TestConversationVolumeIsExact(t *testing.T) {
 }
 
 func TestMessageVolumeIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	from, to := testNow.Add(-30*time.Hour-17*time.Second), testNow.Add(-7*time.Minute)
@@ -260,7 +261,7 @@ func TestMessageVolumeIsExact(t *testing.T) {
 }
 
 func TestTagRateIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	r := run(t, d, dataQuery("A", "tagRate", daysFrom, daysTo, map[string]any{"tag": "liveChat", "groupBy": "locale", "bucket": "2h"}))
@@ -303,7 +304,7 @@ func nearestRankOf(values []float64, p float64) float64 {
 }
 
 func TestUserMessageStatisticsAreExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -358,7 +359,7 @@ func TestUserMessageStatisticsAreExact(t *testing.T) {
 // simulator's records, as the API sends them (startTime in whole seconds,
 // lastActionAt to the microsecond), and compares every bucket of every group.
 func TestConversationDurationIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -402,7 +403,7 @@ func TestConversationDurationIsExact(t *testing.T) {
 }
 
 func TestConversationCountsAndHistogramAreExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -452,7 +453,7 @@ func TestConversationCountsAndHistogramAreExact(t *testing.T) {
 }
 
 func TestValuesListDistinctValues(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support", "r3-218210"}})
 	from, to := testNow.Add(-6*time.Hour), testNow
@@ -503,7 +504,7 @@ func TestValuesListDistinctValues(t *testing.T) {
 }
 
 func TestTranscriptIsALogOfOneConversation(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	conv := sim.Dataset().Conversations("r3-218210", testNow.Add(-5*time.Hour), testNow.Add(-4*time.Hour))[3]
@@ -535,7 +536,7 @@ func TestTranscriptIsALogOfOneConversation(t *testing.T) {
 }
 
 func TestBucketsAlignToUTCWhateverTheTimeZone(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	kolkata := time.FixedZone("IST", 5*3600+1800)
@@ -559,7 +560,7 @@ func TestBucketsAlignToUTCWhateverTheTimeZone(t *testing.T) {
 }
 
 func TestBucketChoice(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	q := dataQuery("A", "conversationVolume", testNow.Add(-24*time.Hour), testNow, map[string]any{})
@@ -581,7 +582,7 @@ func TestBucketChoice(t *testing.T) {
 // TestVolumesOnRecordTimestamps puts the range's edges exactly on records: the one
 // at from counts, the one at to does not.
 func TestVolumesOnRecordTimestamps(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -617,7 +618,7 @@ func TestVolumesOnRecordTimestamps(t *testing.T) {
 // use: one point at the range's start holding the figure over all of [from, to),
 // computed here over every conversation of the window, not as a mean of buckets.
 func TestWholeRangeBucketIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	convs := sim.Dataset().Conversations("r3-218210", daysFrom, daysTo)
@@ -670,7 +671,7 @@ func TestWholeRangeBucketIsExact(t *testing.T) {
 // own times: the same numbers as the unshifted query over the earlier range, each
 // moved a day later, under a name that says so; tables refuse a shift.
 func TestTimeShiftIsExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	const shift = 24 * time.Hour

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 )
 
 // serveConversations serves the given records (JSON objects without _id and
@@ -36,7 +38,7 @@ func serveConversations(t *testing.T, records ...string) string {
 // TestOneRecordCannotBlowUpTheHistogram: counts past the cap share one row, and a
 // count no conversation can have is read as missing, so the frame stays small.
 func TestOneRecordCannotBlowUpTheHistogram(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	url := serveConversations(t, `"userMessageCount":0`, `"userMessageCount":3`, `"userMessageCount":"3"`, `"userMessageCount":99`,
 		`"userMessageCount":100`, `"userMessageCount":250`, `"userMessageCount":10000000`, `"userMessageCount":1e12`)
 	d := newTestDatasource(t, url, map[string]any{"cacheMinutes": 0})

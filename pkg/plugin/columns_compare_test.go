@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 )
 
 // TestSameFrameTellsFramesApart: the property test's comparison fails on each
 // thing a frame's JSON carries, so that it is no weaker than comparing the JSON.
 func TestSameFrameTellsFramesApart(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	at := time.Date(2026, 10, 5, 1, 2, 3, 4000, time.UTC)
 	one, nan := 1.0, math.NaN()
 	base := func() *data.Frame {

@@ -17,6 +17,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 )
 
@@ -290,7 +291,7 @@ func columnsEqualStructsFor(t *testing.T, seed uint64, stride int, window export
 // TestColumnsEqualStructsPastTheBound compares the two paths where a grouping
 // passes the series bound: the same error.
 func TestColumnsEqualStructsPastTheBound(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	rng := rand.New(rand.NewPCG(11, 12))
 	recs := randomRecords(rng, 1500, true)
 	window := exportapi.Window{From: propertyFrom, To: propertyFrom.Add(72 * time.Hour)}

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/query"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -25,7 +26,7 @@ type goldenCase struct {
 // labels, units, display names and meta. A type of the registry without a case
 // fails here.
 func TestGoldenFrames(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	// The cache is off so each case's cost does not depend on the ones run before it.
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}, "cacheMinutes": 0, "liveReuseSeconds": 0})

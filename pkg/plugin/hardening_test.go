@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -105,7 +106,7 @@ func visible(r backend.DataResponse) string {
 // exactly what the simulator holds, or fails that query with a clear message within
 // its deadline; never a panic, a hang or a partial answer.
 func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
-	t.Parallel() // its data sources log to a logger of its own
+	testparallel.BesideWaiting(t) // its data sources log to a logger of its own
 	logs := newCaptureLogger()
 
 	from, to := testNow.Add(-96*time.Hour-13*time.Minute), testNow.Add(-time.Hour)
@@ -210,7 +211,7 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 // TestBadInputFailsOnlyItsQuery sends one request with a good query among many bad
 // ones: each bad one gets a message naming its fault, the good one answers.
 func TestBadInputFailsOnlyItsQuery(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, d := hardened(t, simulator.Faults{}, -1, nil)
 	from, to := testNow.Add(-6*time.Hour), testNow
 	huge := strings.Repeat("x", 100_000)
@@ -279,7 +280,7 @@ func TestBadInputFailsOnlyItsQuery(t *testing.T) {
 }
 
 func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	for name, jd := range map[string]map[string]any{
 		"base URL scheme":      {"baseUrl": "file:///etc/passwd"},
 		"base URL port":        {"baseUrl": "http://127.0.0.1:99999"},

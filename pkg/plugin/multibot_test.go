@@ -17,6 +17,7 @@ import (
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -34,7 +35,7 @@ func startFleet(t *testing.T) (*simulator.Server, string) {
 // TestSeveralBotsAreExact checks totals across bots and series and rows per bot
 // against counts made from the simulator's own records, bot by bot.
 func TestSeveralBotsAreExact(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startFleet(t)
 	d := newTestDatasource(t, url, map[string]any{"bots": fleet})
 	from, to := testNow.Add(-30*time.Hour-17*time.Second), testNow.Add(-7*time.Minute)
@@ -188,7 +189,7 @@ func TestSeveralBotsAreExact(t *testing.T) {
 // TestAllBotsWithoutConfiguredBotsIsTheDefaultBot: a dashboard's All on a data
 // source that names no bots is its default bot, as the bot variable lists it.
 func TestAllBotsWithoutConfiguredBotsIsTheDefaultBot(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startFleet(t)
 	d := newTestDatasource(t, url, nil)
 	from, to := testNow.Add(-6*time.Hour), testNow
@@ -235,7 +236,7 @@ func (l *apiLog) requests() []apiRequest {
 // request is one page of records (requests = pages), and single-bot queries of
 // those bots afterwards read nothing more: they share the dashboard's reads.
 func TestMultiBotDashboardOverGRPCReadsEachBotOnce(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	data := simulator.NewDataset(simulator.Config{Bots: fleet, Days: 4, PerHour: 3, Seed: 9,
 		Sizes: map[string]float64{"acme-support": 0.5, "globex-billing": 0.2}, Now: func() time.Time { return testNow }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: -1})

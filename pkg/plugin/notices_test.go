@@ -7,6 +7,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -14,7 +15,7 @@ import (
 // Redis: the next replica finds each one unreadable, reads the API instead (the
 // numbers stay exact) and says so on the frame once, not once per segment.
 func TestAFrameCarriesEachNoticeOnce(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	srv := redistest.Start(t)
 	_, url := startSim(t, simulator.Faults{})
 	settings := map[string]any{"redisUrl": srv.URL()}

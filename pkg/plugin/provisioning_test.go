@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/templating"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/settings"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
@@ -62,7 +63,7 @@ func runSaved(t *testing.T, d *Datasource, name string, model map[string]any, fr
 // TestProvisionedDashboardAndAlertRulesAnswer runs every query the demo provisions
 // (panels, variables, the annotation, alert rules) against the simulator.
 func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	// Two weeks of data: the dashboard compares its 7 days with the 7 before them.
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210", "acme-support"}, Days: 15, PerHour: 10, Seed: 5,
 		Now: func() time.Time { return testNow }})
@@ -159,7 +160,7 @@ func TestProvisionedDashboardAndAlertRulesAnswer(t *testing.T) {
 // TestEveryProvisionedDataSourceIsValid reads the provisioned data sources, the
 // single server's and the HA example's, as Grafana would hand them to the plugin.
 func TestEveryProvisionedDataSourceIsValid(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	for _, path := range []string{"provisioning/datasources/datasources.yml", "provisioning-ha/datasources/datasources.yml"} {
 		raw, err := os.ReadFile(filepath.Join("..", "..", path))
 		if err != nil {
@@ -308,7 +309,7 @@ func watched(model map[string]any) string {
 // TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches follows each rule's panel
 // link: the person paged lands on a panel drawing the rule's own query.
 func TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	p := readProvisioned(t)
 	if len(p.rules) != 3 {
 		t.Fatalf("%d alert rules, want 3", len(p.rules))
@@ -352,7 +353,7 @@ func TestEveryAlertRuleLinksToThePanelThatShowsWhatItWatches(t *testing.T) {
 // among the options, and otherwise takes the first option in the variable's sort
 // order; so both the saved value and the first option are the default bot.
 func TestDashboardOpensOnTheDefaultBot(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	p := readProvisioned(t)
 	if p.defaultBot == "" {
 		t.Fatal("the provisioned data source has no default bot")

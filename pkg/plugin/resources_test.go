@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -28,7 +29,7 @@ func callResource(t *testing.T, d *Datasource, path string) (int, map[string]any
 }
 
 func TestResourcesForTheEditors(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, map[string]any{"bots": []string{"acme-support"}})
 	if status, body := callResource(t, d, "bots"); status != 200 || len(body["bots"].([]any)) != 2 {

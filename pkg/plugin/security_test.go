@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -18,7 +19,7 @@ import (
 // that redirects to a second one: health, queries and the editors' resources must
 // fail with a message naming the second server, which never sees the key.
 func TestTheKeyNeverFollowsARedirectToAnotherServer(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, simURL := startSim(t, simulator.Faults{})
 	var sawKey atomic.Int32
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +66,7 @@ func TestTheKeyNeverFollowsARedirectToAnotherServer(t *testing.T) {
 // one-record request with a conversation that started in the same second as the
 // window, just before its exact start: the bot has conversations.
 func TestHealthFindsTheConversationOfTheWindowsFirstSecond(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := r.URL.Query().Get("start_time")
 		w.Header().Set("Content-Type", "application/json")
@@ -83,7 +84,7 @@ func TestHealthFindsTheConversationOfTheWindowsFirstSecond(t *testing.T) {
 }
 
 func TestHealthSaysARejectedKeyOnce(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	inst, err := Factory(testOptions())(t.Context(), instanceSettings(url, nil, "wrong-key-4411"))
 	if err != nil {

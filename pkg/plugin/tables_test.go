@@ -8,6 +8,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -26,7 +27,7 @@ func run(t *testing.T, d *Datasource, qs ...backend.DataQuery) *backend.QueryDat
 }
 
 func TestConversationsTableWithFiltersMatchesSimulator(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	resp := run(t, d, dataQuery("A", "conversations", from, to, map[string]any{
@@ -68,7 +69,7 @@ func TestConversationsTableWithFiltersMatchesSimulator(t *testing.T) {
 }
 
 func TestLimitKeepsTheNewestConversations(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	r := run(t, d, dataQuery("A", "conversations", from, to, map[string]any{"limit": 7, "bot": "acme-support"})).Responses["A"]
@@ -94,7 +95,7 @@ func TestLimitKeepsTheNewestConversations(t *testing.T) {
 }
 
 func TestMessagesTableFiltersThroughConversations(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	mFrom, mTo := testNow.Add(-5*time.Hour-time.Minute/3), testNow.Add(-time.Hour)
@@ -130,7 +131,7 @@ func TestMessagesTableFiltersThroughConversations(t *testing.T) {
 }
 
 func TestMessagesOfOneConversation(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	conv := sim.Dataset().Conversations("r3-218210", testNow.Add(-3*time.Hour), testNow.Add(-2*time.Hour))[0]
@@ -146,7 +147,7 @@ func TestMessagesOfOneConversation(t *testing.T) {
 }
 
 func TestEachQueryFailsOnItsOwn(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	resp := run(t, d,
@@ -182,7 +183,7 @@ func TestEachQueryFailsOnItsOwn(t *testing.T) {
 }
 
 func TestUpstreamFailureIsAnErrorNeverAnEmptyTable(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{ServerErrors: 1})
 	d := newTestDatasource(t, url, map[string]any{"timeoutSeconds": 2})
 	r := run(t, d, dataQuery("A", "conversations", testNow.Add(-time.Hour), testNow, map[string]any{})).Responses["A"]
@@ -192,7 +193,7 @@ func TestUpstreamFailureIsAnErrorNeverAnEmptyTable(t *testing.T) {
 }
 
 func TestWrongKeyAndBadSettings(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	inst, _ := NewDatasource(t.Context(), instanceSettings(url, nil, "not-the-key-99"))
 	d := inst.(*Datasource)
@@ -221,7 +222,7 @@ func TestWrongKeyAndBadSettings(t *testing.T) {
 // TestNoneIsAFilterValue: filtering on "(none)" selects exactly the conversations
 // that grouping puts in the (none) group, counted from the simulator's records.
 func TestNoneIsAFilterValue(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	type filter struct {

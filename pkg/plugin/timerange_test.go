@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -15,7 +16,7 @@ import (
 // turns 2300 into nanoseconds that wrap into the 1700s, so the plugin sees a range
 // that ends before it starts. The answer must say which times can be read.
 func TestRangesPast2262OverGRPCNameTheBounds(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "wrapped-range"

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -11,7 +12,7 @@ import (
 // own name; a rounded one (36h as "1d", 90m as "1h", 366d as "1y") would name a
 // shift other than the one read.
 func TestTimeShiftNamesTheShiftAsWritten(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	for _, shift := range []string{"36h", "90m", "366d", "7d", " 2h "} {

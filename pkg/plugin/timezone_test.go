@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -105,7 +106,7 @@ func sameSeries(t *testing.T, what string, gotT []time.Time, got []int64, wantT 
 // TestDailyBucketsFollowTheZoneAcrossDaylightSaving: the day before, of and after
 // each clock change, counted by the local date of each conversation's start.
 func TestDailyBucketsFollowTheZoneAcrossDaylightSaving(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	cases := []struct {
 		zone   string
 		change string
@@ -148,7 +149,7 @@ func TestDailyBucketsFollowTheZoneAcrossDaylightSaving(t *testing.T) {
 
 // TestWeeklyBucketsStartOnMondayLocal: 7d buckets are ISO weeks in the zone.
 func TestWeeklyBucketsStartOnMondayLocal(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	loc, _ := time.LoadLocation("America/New_York")
 	from := time.Date(2026, 2, 25, 9, 0, 0, 0, loc) // a Wednesday, across the March change
 	to := time.Date(2026, 3, 19, 18, 0, 0, 0, loc)
@@ -167,7 +168,7 @@ func TestWeeklyBucketsStartOnMondayLocal(t *testing.T) {
 
 // TestAlertRuleWithoutTimezoneKeepsUTC: no dashboard, no zone, days on UTC midnight.
 func TestAlertRuleWithoutTimezoneKeepsUTC(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	sim, d := zoneSim(t, now, 4)
 	from, to := now.Add(-72*time.Hour), now
@@ -183,7 +184,7 @@ func TestAlertRuleWithoutTimezoneKeepsUTC(t *testing.T) {
 
 // TestTimezoneErrors: an unknown zone, and "browser", which only the browser resolves.
 func TestTimezoneErrors(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	_, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, nil)
 	for zone, want := range map[string]string{"Mars/Olympus": "unknown timezone", "browser": "resolved by the browser", "$tz": "tz"} {
@@ -198,7 +199,7 @@ func TestTimezoneErrors(t *testing.T) {
 // change reads the same local days a week before and shows them on this week's
 // local midnights, each day's count that of the day a week before.
 func TestCalendarTimeShiftLinesUp(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	from, to := time.Date(2026, 3, 30, 0, 0, 0, 0, loc), time.Date(2026, 4, 2, 0, 0, 0, 0, loc)
 	sim, d := zoneSim(t, to.Add(time.Hour), 12)
@@ -216,7 +217,7 @@ func TestCalendarTimeShiftLinesUp(t *testing.T) {
 // long. The reference walks the clock minute by minute: a bucket starts where
 // the clock shows a whole hour or jumps into another hour.
 func TestHourlyBucketsOnLocalWholeHours(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	for _, c := range []struct{ zone, change string }{
 		{"Asia/Kolkata", "2026-03-29"}, {"Australia/Lord_Howe", "2026-04-05"}, {"Australia/Lord_Howe", "2025-10-05"},
 	} {

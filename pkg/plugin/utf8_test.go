@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 )
 
 // hostileUTF8 is an Export API that puts bytes that are not UTF-8 wherever it
@@ -58,7 +60,7 @@ func hostileUTF8(t *testing.T) string {
 // UTF-8 (in an error body, a header, a record's text) reach Grafana over gRPC as
 // valid text; every other query of the request and the health check still answer.
 func TestBytesThatAreNotUTF8NeverBreakTheAnswer(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	url := hostileUTF8(t)
 	from, to := testNow.Add(-time.Hour), testNow
 	for _, bot := range []string{"bad-body", "bad-header", "records"} {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -15,7 +16,7 @@ import (
 // answers an error naming the variable, never a series of zeros, and the API is not
 // asked at all.
 func TestAlertRulesRefuseUnresolvedVariables(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	sim, url := startSim(t, simulator.Faults{})
 	is := instanceSettings(url, nil, testKey)
 	is.UID = "unresolved-variables"

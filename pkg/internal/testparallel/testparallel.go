@@ -37,3 +37,15 @@ func SkipUnderShort(t testing.TB) {
 		t.Skip("waits on rate limits, leases or deadlines: runs without -short")
 	}
 }
+
+// BesideWaiting runs t, a quick test, beside the tests that wait (t.Parallel),
+// so that it does not lengthen the sequential phase they wait behind; under the
+// race detector it runs in that phase, on its own. There its CPU, on two cores
+// beside four waiting tests, once kept a replica's Redis call from an answer
+// within its 5 s bound.
+func BesideWaiting(t *testing.T) {
+	t.Helper()
+	if quickBesideWaiting {
+		t.Parallel()
+	}
+}

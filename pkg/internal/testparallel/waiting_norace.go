@@ -9,3 +9,6 @@ package testparallel
 // costs cut, ten at once keep pkg/plugin's tail (the waiting tests that start
 // last) short and two cores busy without that slowdown.
 const waitingAtOnce = 10
+
+// quickBesideWaiting: see BesideWaiting.
+const quickBesideWaiting = true

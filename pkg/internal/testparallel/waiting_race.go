@@ -8,3 +8,6 @@ package testparallel
 // a partial page more than their request bounds allow for) and to eat the
 // plugin's answer margins.
 const waitingAtOnce = 4
+
+// quickBesideWaiting: see BesideWaiting.
+const quickBesideWaiting = false
