@@ -48,30 +48,26 @@ func (b *Conversations) Records() ([]exportapi.Conversation, error) {
 
 // AppendRecords appends records [from, to) to dst, decompressing each block they touch once.
 func (b *Conversations) AppendRecords(dst []exportapi.Conversation, from, to int) ([]exportapi.Conversation, error) {
-	for i := from; i < to; {
-		blk := i / blockRecords
-		texts, present, err := b.metadata.block(blk)
-		if err != nil {
-			return dst, err
-		}
-		for ; i < to && i/blockRecords == blk; i++ {
-			dst = append(dst, b.rebuild(i, texts[i%blockRecords], present[i%blockRecords]))
-		}
-	}
-	return dst, nil
+	return b.appendEach(dst, to-from, func(k int) int { return from + k })
 }
 
 // AppendRows appends the records at rows to dst, in rows' order, decompressing a
 // metadata block once for each stretch of rows inside it (once, when rows ascend).
 func (b *Conversations) AppendRows(dst []exportapi.Conversation, rows []int32) ([]exportapi.Conversation, error) {
-	for k := 0; k < len(rows); {
-		blk := int(rows[k]) / blockRecords
+	return b.appendEach(dst, len(rows), func(k int) int { return int(rows[k]) })
+}
+
+// appendEach appends records row(0) … row(n-1), decompressing a metadata block
+// once for each stretch of them inside it.
+func (b *Conversations) appendEach(dst []exportapi.Conversation, n int, row func(k int) int) ([]exportapi.Conversation, error) {
+	for k := 0; k < n; {
+		blk := row(k) / blockRecords
 		texts, present, err := b.metadata.block(blk)
 		if err != nil {
 			return dst, err
 		}
-		for ; k < len(rows) && int(rows[k])/blockRecords == blk; k++ {
-			i := int(rows[k])
+		for ; k < n && row(k)/blockRecords == blk; k++ {
+			i := row(k)
 			dst = append(dst, b.rebuild(i, texts[i%blockRecords], present[i%blockRecords]))
 		}
 	}

@@ -74,17 +74,7 @@ func (b *Messages) Records() ([]exportapi.Message, error) {
 
 // AppendRecords appends records [from, to) to dst, decompressing each block they touch once.
 func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]exportapi.Message, error) {
-	for i := from; i < to; {
-		blk := i / blockRecords
-		t, err := b.texts(blk)
-		if err != nil {
-			return dst, err
-		}
-		for ; i < to && i/blockRecords == blk; i++ {
-			dst = append(dst, b.rebuild(i, &t))
-		}
-	}
-	return dst, nil
+	return b.appendEach(dst, to-from, func(k int) int { return from + k })
 }
 
 // AppendRows appends the records at rows to dst, in rows' order. A block is
@@ -92,14 +82,20 @@ func (b *Messages) AppendRecords(dst []exportapi.Message, from, to int) ([]expor
 // as a filtered scan selects them (a block a run at a time would decompress it
 // once for every gap the filter leaves).
 func (b *Messages) AppendRows(dst []exportapi.Message, rows []int32) ([]exportapi.Message, error) {
-	for k := 0; k < len(rows); {
-		blk := int(rows[k]) / blockRecords
+	return b.appendEach(dst, len(rows), func(k int) int { return int(rows[k]) })
+}
+
+// appendEach appends records row(0) … row(n-1), decompressing a block once for
+// each stretch of them inside it.
+func (b *Messages) appendEach(dst []exportapi.Message, n int, row func(k int) int) ([]exportapi.Message, error) {
+	for k := 0; k < n; {
+		blk := row(k) / blockRecords
 		t, err := b.texts(blk)
 		if err != nil {
 			return dst, err
 		}
-		for ; k < len(rows) && int(rows[k])/blockRecords == blk; k++ {
-			dst = append(dst, b.rebuild(int(rows[k]), &t))
+		for ; k < n && row(k)/blockRecords == blk; k++ {
+			dst = append(dst, b.rebuild(row(k), &t))
 		}
 	}
 	return dst, nil

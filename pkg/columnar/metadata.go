@@ -22,8 +22,9 @@ type metaValue struct {
 // functions themselves, key by key, so malformed metadata groups exactly as the
 // struct path groups it.
 //
-// It appends to keys and values (a batch's build passes the last record's,
-// emptied: growing fresh ones key by key was a third of the parse).
+// It refills keys and values from empty, reusing their arrays: a batch's build
+// passes the last record's, as growing fresh ones key by key was a third of the
+// parse.
 func parseMetadata(c *exportapi.Conversation, keys []string, values []metaValue) ([]string, []metaValue) {
 	keys, values = keys[:0], values[:0]
 	if len(c.Metadata) == 0 {

@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -222,15 +221,13 @@ func TestColumnsEqualStructs(t *testing.T) {
 	// Each seed has its own records and queries. They run at once but not as
 	// parallel subtests: those would take three of the slots -parallel gives the
 	// tests that wait (on rate limits, leases), which then wait behind them.
-	var wg sync.WaitGroup
+	seedRuns := testparallel.RunTogether(t)
+	defer seedRuns.Wait()
 	for seed := range seeds {
-		wg.Go(func() {
-			t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
-				columnsEqualStructsFor(t, seed, stride, window)
-			})
+		seedRuns.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			columnsEqualStructsFor(t, seed, stride, window)
 		})
 	}
-	wg.Wait()
 }
 
 func columnsEqualStructsFor(t *testing.T, seed uint64, stride int, window exportapi.Window) {

@@ -66,60 +66,57 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 	if !raceEnabled {
 		t.Parallel()
 	}
-	// The two cases run at once, in this test's slot: as parallel subtests each
-	// would wait for a slot of its own, and the second start late.
-	var wg sync.WaitGroup
-	defer wg.Wait()
+	// The two cases run at once, in this test's slot (testparallel.Together).
+	cases := testparallel.RunTogether(t)
+	defer cases.Wait()
 	for _, limiter := range []string{"local", "shared"} {
-		wg.Go(func() {
-			t.Run(limiter, func(t *testing.T) {
-				data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 21, PerHour: 60, Seed: 19,
-					Now: func() time.Time { return testNow }})
-				sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
-				jd := map[string]any{"requestsPerSecond": 1}
-				if limiter == "shared" {
-					jd["redisUrl"] = redistest.Start(t).URL()
+		cases.Run(limiter, func(t *testing.T) {
+			data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 21, PerHour: 60, Seed: 19,
+				Now: func() time.Time { return testNow }})
+			sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
+			jd := map[string]any{"requestsPerSecond": 1}
+			if limiter == "shared" {
+				jd["redisUrl"] = redistest.Start(t).URL()
+			}
+			is := instanceSettings(startServer(t, sim), jd, testKey)
+			is.UID = "paced-alert-" + limiter
+			// 20 days of 60 conversations an hour are about 29 pages: about 29 s at 1 a
+			// second. The answer margin of an 8 s deadline (a tenth, 800 ms) carries the
+			// answer back on a busy machine; that of 3 s did not, under -race and load.
+			ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+			defer cancel()
+			start := time.Now()
+			resp, err := overGRPC(t, is).alert(ctx, dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{}))
+			if err != nil {
+				t.Fatalf("the call failed instead of answering: %v", err)
+			}
+			r := resp.Responses["A"]
+			t.Logf("answered in %s with status %d after %d requests, %d answered 429: %v",
+				time.Since(start).Round(10*time.Millisecond), r.Status, sim.Counts().Conversations, sim.Counts().RateLimited, r.Error)
+			if r.Error == nil {
+				t.Fatal("a read that cannot finish answered without an error")
+			}
+			if sim.Counts().RateLimited != 0 {
+				t.Fatalf("the simulator answered %d requests 429: this test needs an API that refuses none", sim.Counts().RateLimited)
+			}
+			if r.Status == backend.StatusTooManyRequests {
+				t.Errorf("status 429 although the API sent none: %v", r.Error)
+			}
+			msg := r.Error.Error()
+			for _, want := range []string{"conversations covering", "of the 20d range", "remained unread", "more requests at 1 per second",
+				"narrow the time range", "evaluation timeout", settings.Label("requestsPerSecond"), settings.Label("syncDays") + `" of 20 or more`} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%q does not say %q", msg, want)
 				}
-				is := instanceSettings(startServer(t, sim), jd, testKey)
-				is.UID = "paced-alert-" + limiter
-				// 20 days of 60 conversations an hour are about 29 pages: about 29 s at 1 a
-				// second. The answer margin of an 8 s deadline (a tenth, 800 ms) carries the
-				// answer back on a busy machine; that of 3 s did not, under -race and load.
-				ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
-				defer cancel()
-				start := time.Now()
-				resp, err := overGRPC(t, is).alert(ctx, dataQuery("A", "conversationVolume", testNow.Add(-20*24*time.Hour), testNow, map[string]any{}))
-				if err != nil {
-					t.Fatalf("the call failed instead of answering: %v", err)
+			}
+			if shared := strings.Contains(msg, "shared through Redis"); shared != (limiter == "shared") {
+				t.Errorf("%q: the limiter is %s", msg, limiter)
+			}
+			for _, wrong := range []string{"429", "retry after", "rate limit was reached"} {
+				if strings.Contains(msg, wrong) {
+					t.Errorf("%q says %q although the API refused nothing", msg, wrong)
 				}
-				r := resp.Responses["A"]
-				t.Logf("answered in %s with status %d after %d requests, %d answered 429: %v",
-					time.Since(start).Round(10*time.Millisecond), r.Status, sim.Counts().Conversations, sim.Counts().RateLimited, r.Error)
-				if r.Error == nil {
-					t.Fatal("a read that cannot finish answered without an error")
-				}
-				if sim.Counts().RateLimited != 0 {
-					t.Fatalf("the simulator answered %d requests 429: this test needs an API that refuses none", sim.Counts().RateLimited)
-				}
-				if r.Status == backend.StatusTooManyRequests {
-					t.Errorf("status 429 although the API sent none: %v", r.Error)
-				}
-				msg := r.Error.Error()
-				for _, want := range []string{"conversations covering", "of the 20d range", "remained unread", "more requests at 1 per second",
-					"narrow the time range", "evaluation timeout", settings.Label("requestsPerSecond"), settings.Label("syncDays") + `" of 20 or more`} {
-					if !strings.Contains(msg, want) {
-						t.Errorf("%q does not say %q", msg, want)
-					}
-				}
-				if shared := strings.Contains(msg, "shared through Redis"); shared != (limiter == "shared") {
-					t.Errorf("%q: the limiter is %s", msg, limiter)
-				}
-				for _, wrong := range []string{"429", "retry after", "rate limit was reached"} {
-					if strings.Contains(msg, wrong) {
-						t.Errorf("%q says %q although the API refused nothing", msg, wrong)
-					}
-				}
-			})
+			}
 		})
 	}
 }

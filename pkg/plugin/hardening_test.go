@@ -144,66 +144,63 @@ func TestFaultsGiveExactNumbersOrAClearError(t *testing.T) {
 			t.Error("the logger was not captured")
 		}
 	})
-	// The cases run at once, in this test's slot: as parallel subtests each would
-	// wait for a slot of its own, and the last start late. Each has a server and
-	// a data source of its own; they share the logger.
-	var wg sync.WaitGroup
-	defer wg.Wait()
+	// The cases run at once, in this test's slot (testparallel.Together). Each
+	// has a server and a data source of its own; they share the logger.
+	runs := testparallel.RunTogether(t)
+	defer runs.Wait()
 	for _, tc := range cases {
-		wg.Go(func() {
-			t.Run(tc.name, func(t *testing.T) {
-				rps := tc.rps
-				if rps == 0 {
-					rps = -1
+		runs.Run(tc.name, func(t *testing.T) {
+			rps := tc.rps
+			if rps == 0 {
+				rps = -1
+			}
+			jd := map[string]any{"requestsPerSecond": 100}
+			for k, v := range tc.jd {
+				jd[k] = v
+			}
+			sim, d := hardenedLogging(t, logs, tc.faults, rps, jd)
+			// The deadline is what the query must answer before; it is generous, so a
+			// busy machine running -race still reads the pages in time.
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			start := time.Now()
+			from := from
+			if tc.span > 0 {
+				from = to.Add(-tc.span)
+			}
+			q := dataQuery("A", "messageVolume", from, to, map[string]any{"bucket": "6h"})
+			resp, err := d.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := resp.Responses["A"]
+			if deadline, _ := ctx.Deadline(); time.Now().After(deadline) {
+				t.Fatalf("answered after its deadline (%s)", time.Since(start))
+			}
+			if strings.Contains(visible(r), secretKey) {
+				t.Fatal("the answer holds the API key")
+			}
+			if !tc.exact {
+				if r.Error == nil || !strings.Contains(r.Error.Error(), tc.message) || len(r.Frames) != 0 {
+					t.Fatalf("error %v (frames %d), want one saying %q and no data", r.Error, len(r.Frames), tc.message)
 				}
-				jd := map[string]any{"requestsPerSecond": 100}
-				for k, v := range tc.jd {
-					jd[k] = v
-				}
-				sim, d := hardenedLogging(t, logs, tc.faults, rps, jd)
-				// The deadline is what the query must answer before; it is generous, so a
-				// busy machine running -race still reads the pages in time.
-				ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-				defer cancel()
-				start := time.Now()
-				from := from
-				if tc.span > 0 {
-					from = to.Add(-tc.span)
-				}
-				q := dataQuery("A", "messageVolume", from, to, map[string]any{"bucket": "6h"})
-				resp, err := d.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				r := resp.Responses["A"]
-				if deadline, _ := ctx.Deadline(); time.Now().After(deadline) {
-					t.Fatalf("answered after its deadline (%s)", time.Since(start))
-				}
-				if strings.Contains(visible(r), secretKey) {
-					t.Fatal("the answer holds the API key")
-				}
-				if !tc.exact {
-					if r.Error == nil || !strings.Contains(r.Error.Error(), tc.message) || len(r.Frames) != 0 {
-						t.Fatalf("error %v (frames %d), want one saying %q and no data", r.Error, len(r.Frames), tc.message)
-					}
-					return
-				}
-				if r.Error != nil {
-					t.Fatalf("expected exact numbers after retries, got %v", r.Error)
-				}
-				var got float64
-				for _, v := range series(t, r, "")[""] {
-					got += *v
-				}
-				if want := len(sim.Dataset().Messages("r3-218210", from, to, "")); got != float64(want) {
-					t.Fatalf("%v messages, the simulator has %d: a partial answer", got, want)
-				}
-				if c := sim.Counts(); tc.faults != (simulator.Faults{}) && c.Faulted == 0 && tc.faults.Latency == 0 && tc.faults.EmptyPagesFirst == 0 {
-					t.Fatal("no fault was injected")
-				} else if tc.rps > 0 && c.RateLimited == 0 {
-					t.Fatal("the API never answered 429")
-				}
-			})
+				return
+			}
+			if r.Error != nil {
+				t.Fatalf("expected exact numbers after retries, got %v", r.Error)
+			}
+			var got float64
+			for _, v := range series(t, r, "")[""] {
+				got += *v
+			}
+			if want := len(sim.Dataset().Messages("r3-218210", from, to, "")); got != float64(want) {
+				t.Fatalf("%v messages, the simulator has %d: a partial answer", got, want)
+			}
+			if c := sim.Counts(); tc.faults != (simulator.Faults{}) && c.Faulted == 0 && tc.faults.Latency == 0 && tc.faults.EmptyPagesFirst == 0 {
+				t.Fatal("no fault was injected")
+			} else if tc.rps > 0 && c.RateLimited == 0 {
+				t.Fatal("the API never answered 429")
+			}
 		})
 	}
 }

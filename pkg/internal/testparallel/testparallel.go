@@ -6,6 +6,7 @@ package testparallel
 import (
 	"flag"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -49,3 +50,23 @@ func BesideWaiting(t *testing.T) {
 		t.Parallel()
 	}
 }
+
+// Together runs a test's subtests at once inside the test's own slot. Parallel
+// subtests would each wait for a slot of their own: a waiting test's cases
+// would then queue behind the other tests and its last case start late, and a
+// computing test's cases would take the slots the waiting tests need.
+type Together struct {
+	t  *testing.T
+	wg sync.WaitGroup
+}
+
+// RunTogether starts t's subtests on a Together; call Wait (deferred) before t returns.
+func RunTogether(t *testing.T) *Together { return &Together{t: t} }
+
+// Run starts the subtest name, as t.Run would, beside the others.
+func (g *Together) Run(name string, fn func(t *testing.T)) {
+	g.wg.Go(func() { g.t.Run(name, fn) })
+}
+
+// Wait returns once every subtest has ended.
+func (g *Together) Wait() { g.wg.Wait() }
