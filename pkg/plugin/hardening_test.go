@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -317,10 +316,12 @@ func TestBadSettingsFailEveryQueryClearly(t *testing.T) {
 // refreshes at once, each four panels, checks every number, then disposes of the data
 // source and checks that no goroutine of the plugin stays behind.
 func TestFiftyConcurrentDashboardsShareExportsAndLeaveNothingBehind(t *testing.T) {
-	// Sequential: it counts the process's goroutines.
+	// It counts only the goroutines it starts, so it runs beside the others.
+	testparallel.BesideWaiting(t)
+	own := ownGoroutines(t)
 	sim, d := hardened(t, simulator.Faults{Latency: 20 * time.Millisecond}, -1, map[string]any{"cacheMinutes": 60})
 	// The test server's own goroutines are there before the plugin's first query.
-	baseline := runtime.NumGoroutine()
+	baseline, _ := own()
 	from, to := testNow.Add(-48*time.Hour), testNow
 	convs := sim.Dataset().Conversations("r3-218210", from, to)
 	want := float64(len(convs))
@@ -379,11 +380,10 @@ func TestFiftyConcurrentDashboardsShareExportsAndLeaveNothingBehind(t *testing.T
 	d.Dispose()
 	deadline := time.Now().Add(5 * time.Second)
 	// Allowed: the test server's goroutines for connections the client just closed.
-	for runtime.NumGoroutine() > baseline+2 && time.Now().Before(deadline) {
+	for n, _ := own(); n > baseline+2 && time.Now().Before(deadline); n, _ = own() {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if n := runtime.NumGoroutine(); n > baseline+2 {
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%d goroutines after Dispose, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
+	if n, stacks := own(); n > baseline+2 {
+		t.Fatalf("%d goroutines of this test after Dispose, %d before:\n%s", n, baseline, stacks)
 	}
 }
