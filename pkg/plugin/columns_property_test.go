@@ -212,7 +212,7 @@ func mustZone(name string) *time.Location {
 // frames (and errors) must be the same, bit for bit.
 // -short and the race detector sample the cases; scripts/check runs them whole.
 func TestColumnsEqualStructs(t *testing.T) {
-	t.Parallel() // computation only, on its own records: it overlaps the tests that wait
+	testparallel.ComputesLong(t) // computation only, on its own records: it overlaps the tests that wait
 	window := exportapi.Window{From: propertyFrom.Add(30 * time.Hour), To: propertyFrom.Add(70 * time.Hour)}
 	seeds, stride := uint64(3), 1
 	if raceEnabled || testing.Short() {

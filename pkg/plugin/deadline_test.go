@@ -25,7 +25,7 @@ import (
 // about what was read and what to change, not a bare DeadlineExceeded.
 func TestASlowAPIGetsThePluginsOwnMessageBeforeTheDeadline(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // waits on a slow server of its own
+	testparallel.WaitsLong(t) // waits on a slow server of its own
 	// 10 s a page against an 8 s deadline: the answer margin (a tenth, 800 ms) is
 	// wide enough for a busy machine to carry the answer back in time.
 	_, url := startSim(t, simulator.Faults{Latency: 10 * time.Second})
@@ -64,7 +64,7 @@ func TestAnAlertRuleAtTheRateLimitSaysWhatWasReadAndWhatToChange(t *testing.T) {
 	// tests; under the race detector they run on their own, in the sequential
 	// phase, as the answer can take most of its margin to come back.
 	if !raceEnabled {
-		t.Parallel()
+		testparallel.WaitsLong(t)
 	}
 	// The two cases run at once, in this test's slot (testparallel.Together).
 	cases := testparallel.RunTogether(t)
@@ -145,7 +145,7 @@ func TestRangesOutsideWhatGrafanaCanSendAreRefused(t *testing.T) {
 // and then a message query in one request: the messages export must not wait for
 // a conversation query to finish.
 func TestBothEndpointsAreReadFromTheFirstMoment(t *testing.T) {
-	t.Parallel() // waits on the simulator's latency and the rate limit
+	testparallel.Waits(t) // waits on the simulator's latency and the rate limit
 	sim, _ := startSim(t, simulator.Faults{Latency: 300 * time.Millisecond})
 	var mu sync.Mutex
 	var order []string

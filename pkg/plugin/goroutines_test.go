@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 )
 
 // goroutineOwner is the profiler label that marks which test started a goroutine.
@@ -66,7 +68,7 @@ func labelledGoroutines(owner string) (int, string) {
 // TestOwnGoroutinesAreCountedAndOnlyThem starts goroutines before and after
 // ownGoroutines: only those after (and their children) count.
 func TestOwnGoroutinesAreCountedAndOnlyThem(t *testing.T) {
-	t.Parallel()
+	testparallel.BesideWaiting(t)
 	stop := make(chan struct{})
 	defer close(stop)
 	for range 3 {

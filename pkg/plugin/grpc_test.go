@@ -49,8 +49,8 @@ func TestMain(m *testing.M) {
 		grpcPlugin, _, grpcErr = serveOnFreePort(Factory(testOptions()), freeLoopbackAddr)
 	}
 	// The parallel tests here wait on rate limits and deadlines far more than
-	// they compute.
-	testparallel.Waiting()
+	// they compute; the longest waits start first (testparallel.Scheduled).
+	testparallel.Scheduled()
 	code := m.Run()
 	if grpcPlugin.Server != nil {
 		_ = grpcPlugin.Shutdown()

@@ -39,7 +39,7 @@ func fewestPages(data *simulator.Dataset, w exportapi.Window) (conversations, me
 // the live last ten minutes at once: one read serves all three.
 func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // its own simulator, Redis and processes
+	testparallel.WaitsLong(t) // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	data, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)
@@ -105,7 +105,7 @@ func TestThreeReplicasReadOnceThroughRedis(t *testing.T) {
 // 7-day range and is killed; a new process on the same store answers the same
 // panels exactly without one request, and its health check says so.
 func TestARestartedPluginReadsNothingSettledAgain(t *testing.T) {
-	t.Parallel() // its own simulator, Redis and processes
+	testparallel.Waits(t) // its own simulator, Redis and processes
 	_, _, _, url := haData(t)
 	dir := t.TempDir()
 	to := time.Now().Add(-3 * time.Hour)
@@ -153,7 +153,7 @@ func statValue(r backend.DataResponse, name string) float64 {
 // went away; when Redis is back the health check reports shared mode again.
 func TestRedisDyingMidExportDegrades(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // its own simulator, Redis and processes
+	testparallel.WaitsLong(t) // its own simulator, Redis and processes
 	redis := redistest.Start(t)
 	_, limited, url, freeURL := haData(t)
 	to := time.Now().Add(-2 * time.Hour).Truncate(15 * time.Minute)

@@ -6,11 +6,12 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
 func TestHealthTellsFailuresApart(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	_, url := startSim(t, simulator.Faults{})
 	cases := []struct {
 		name     string

@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -19,7 +20,7 @@ import (
 // with the figures the cache and the store report themselves, and none of the
 // words only the code uses.
 func TestHealthSaysWhatIsKeptInUsersWords(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	_, url := startSim(t, simulator.Faults{})
 	dir := t.TempDir()
 	opts := testOptions()
@@ -64,7 +65,7 @@ func TestHealthSaysWhatIsKeptInUsersWords(t *testing.T) {
 // TestHealthWarnsInUsersWords: a warning stays a warning in the new words, and a
 // bot without conversations is named as such.
 func TestHealthWarnsInUsersWords(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = fmt.Fprint(w, `{"data":[]}`)

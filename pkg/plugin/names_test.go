@@ -17,6 +17,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
 	"github.com/agentx-support/agentx-export-datasource/pkg/exportapi"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/redistest"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -26,7 +27,7 @@ import (
 // every key of the store file: none may name the bot, the API key, or start a
 // hash of either that anyone could compute without the key.
 func TestStoredNamesRevealNeitherBotNorKey(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	const bot = "r3-218210"
 	srv := redistest.Start(t)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{bot}, Days: 2, PerHour: 5, Seed: 9,

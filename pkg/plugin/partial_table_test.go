@@ -21,7 +21,7 @@ import (
 // wholly read (the unread time is dropped before the limit is applied, not after).
 func TestAPartialTableHasTheNewestLimitRowsOfTheTimeRead(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel()
+	testparallel.WaitsLong(t)
 	from, to := testNow.Add(-30*24*time.Hour), testNow
 	for i, typ := range []string{"messages", "transcript", "messages", "transcript"} {
 		limit := []int{50, 50, 1500, 1500}[i]

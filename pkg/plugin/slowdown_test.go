@@ -60,7 +60,7 @@ func slowSim(serverRate float64, latency time.Duration) *simulator.Server {
 // counts the 429s the read met and says to lower Requests per second.
 func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // waits on the API's refusals
+	testparallel.WaitsLong(t) // waits on the API's refusals
 	sim := slowSim(0.5, 0)
 	r := slowPanel(t, sim, "refusing-api", 6, nil)
 	text := notices(r)
@@ -84,7 +84,7 @@ func TestAPartialAnswerSaysTheAPIRefusesAndWhatToLower(t *testing.T) {
 // no rate limit of its own: the notice says how long a page took.
 func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // waits on a slow server
+	testparallel.WaitsLong(t) // waits on a slow server
 	sim := slowSim(-1, 1500*time.Millisecond)
 	r := slowPanel(t, sim, "slow-pages", 5, nil)
 	text := notices(r)
@@ -105,7 +105,7 @@ func TestAPartialAnswerNamesTheAPIsLatency(t *testing.T) {
 // one: the requests wait on the shared limit, and the notice says so.
 func TestAPartialAnswerNamesTheSharedRateLimit(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel() // waits on the rate limit
+	testparallel.Waits(t) // waits on the rate limit
 	sim := slowSim(-1, 0)
 	r := slowPanel(t, sim, "shared-pace", 3, map[string]any{"redisUrl": redistest.Start(t).URL()})
 	text := notices(r)

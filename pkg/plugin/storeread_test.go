@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -21,7 +22,7 @@ import (
 // first process has the default budget, or the same 8 MB: a cold read under a
 // small budget stores all it reads.
 func TestADiskRangeLargerThanMemoryIsAnsweredFromDisk(t *testing.T) {
-	t.Parallel() // its own simulators and processes
+	testparallel.Waits(t) // its own simulators and processes
 	// About 17,000 conversations and 100,000 messages: some 55 MB as records,
 	// 1.4 times the budget even as columns. (A budget and a range twice these
 	// test the same at twice the CPU.)

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/agentx-support/agentx-export-datasource/pkg/diskcache"
+	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
 )
 
@@ -16,7 +17,7 @@ import (
 // disk is full (its file is /dev/full, where every write fails with ENOSPC) is
 // reported as such, not as damage, and the store's path is left as it was.
 func TestTheHealthCheckNamesAFullDisk(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full on this system")
 	}

@@ -18,7 +18,7 @@ import (
 // those 2 days costs only its live tail (1 request per endpoint) and is exact, and
 // the health check says how far back the store is complete.
 func TestSyncKeepsTheRecentPastStored(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 3, PerHour: 10, Seed: 9,
 		Now: func() time.Time { return testNow }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3})
@@ -90,7 +90,7 @@ func TestSyncKeepsTheRecentPastStored(t *testing.T) {
 
 // TestSyncIsOffWhenAsked checks that syncDays 0 reads nothing in the background.
 func TestSyncIsOffWhenAsked(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	sim, url := startSim(t, simulator.Faults{})
 	d := newTestDatasource(t, url, map[string]any{"syncDays": 0})
 	_, _ = d.CheckHealth(t.Context(), &backend.CheckHealthRequest{})
@@ -104,7 +104,7 @@ func TestSyncIsOffWhenAsked(t *testing.T) {
 // cache and flights, as two Grafana servers) on one Redis: one keeps the bot, the
 // other says so in its health check and reads nothing in the background.
 func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
-	t.Parallel()
+	testparallel.Waits(t)
 	redis := redistest.Start(t)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 2, PerHour: 5, Seed: 9,
 		Now: func() time.Time { return testNow }})
@@ -166,7 +166,7 @@ func TestWithRedisOneReplicaKeepsABot(t *testing.T) {
 // request, and the answers are exact.
 func TestAQueryDuringTheBackfillWaitsBehindAtMostOneBackgroundRequest(t *testing.T) {
 	testparallel.SkipUnderShort(t)
-	t.Parallel()
+	testparallel.WaitsLong(t)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"r3-218210"}, Days: 4, PerHour: 60, Seed: 13,
 		Now: func() time.Time { return testNow }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: testKey, RequestsPerSecond: 3, Faults: simulator.Faults{Latency: 20 * time.Millisecond}})

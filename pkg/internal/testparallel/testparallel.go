@@ -39,14 +39,18 @@ func SkipUnderShort(t testing.TB) {
 	}
 }
 
-// BesideWaiting runs t, a quick test, beside the tests that wait (t.Parallel),
-// so that it does not lengthen the sequential phase they wait behind; under the
-// race detector it runs in that phase, on its own. There its CPU, on two cores
+// BesideWaiting runs t, a quick test, beside the tests that wait (t.Parallel;
+// in a Scheduled binary, computingAtOnce at once), so that it does not lengthen
+// the sequential phase they wait behind; under the race detector it runs in
+// that phase, on its own. There its CPU, on two cores
 // beside four waiting tests, once kept a replica's Redis call from an answer
 // within its 5 s bound.
 func BesideWaiting(t *testing.T) {
 	t.Helper()
-	if quickBesideWaiting {
+	switch {
+	case sched != nil:
+		start(t, computing, false)
+	case quickBesideWaiting:
 		t.Parallel()
 	}
 }

@@ -12,3 +12,6 @@ const waitingAtOnce = 10
 
 // quickBesideWaiting: see BesideWaiting.
 const quickBesideWaiting = true
+
+// schedules: see Scheduled.
+const schedules = true

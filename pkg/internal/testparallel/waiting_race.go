@@ -11,3 +11,7 @@ const waitingAtOnce = 4
 
 // quickBesideWaiting: see BesideWaiting.
 const quickBesideWaiting = false
+
+// schedules: under the race detector Scheduled leaves go test's slots as
+// Waiting sets them, the schedule the race run has long passed with.
+const schedules = false

@@ -1,0 +1,179 @@
+package testparallel
+
+import (
+	"flag"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A binary that calls Scheduled from its TestMain lets go test start every
+// parallel test at once and decides itself which of them run: go test hands
+// its -parallel slots out in whatever order the paused tests wake, so a test
+// that waits 10 s could start last and end the package 10 s after the rest.
+// Here the tests that wait longest start first, and two kinds of test keep to
+// caps of their own, so that neither takes the other's places:
+//
+//   - Waits and WaitsLong: a test that mostly waits (a rate limit, a lease, a
+//     deadline, a slow server), waitingAtOnce at once;
+//   - BesideWaiting and ComputesLong: a test that computes, computingAtOnce at
+//     once, so that the cores stay busy without slowing the waiting tests'
+//     answers past their margins.
+//
+// Under the race detector, or when the command line chose -parallel, the
+// functions are t.Parallel (BesideWaiting as documented), as before.
+
+type class int
+
+const (
+	waiting class = iota
+	computing
+)
+
+// computingAtOnce: the property test's three seeds in one place and quick
+// tests through the other two keep two cores busy.
+const computingAtOnce = 3
+
+// unlimited is the -parallel that lets every paused test go on at once.
+const unlimited = 1000
+
+// gatherFor bounds how long the first grants wait for every registered test to
+// arrive (they all wake within milliseconds; a registered test that never
+// arrives, such as a parallel subtest of a sequential test, must not stop the rest).
+const gatherFor = 200 * time.Millisecond
+
+var sched *scheduler
+
+// Scheduled sets the binary's parallel tests to run as this file says. Call it
+// from TestMain before m.Run, instead of Waiting.
+func Scheduled() {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if given || !schedules {
+		Waiting()
+		return
+	}
+	_ = flag.Set("test.parallel", strconv.Itoa(unlimited))
+	sched = newScheduler(map[class]int{waiting: waitingAtOnce, computing: computingAtOnce}, gatherFor)
+}
+
+// Waits runs t, a test that mostly waits, in parallel, up to waitingAtOnce at once.
+func Waits(t *testing.T) { start(t, waiting, false) }
+
+// WaitsLong is Waits for a test that waits several seconds (4 or more, alone):
+// the long ones start before the others, so that none of them starts last.
+func WaitsLong(t *testing.T) { start(t, waiting, true) }
+
+// ComputesLong runs t, a test that computes for seconds, in parallel, before
+// the quick tests take the computing places.
+func ComputesLong(t *testing.T) { start(t, computing, true) }
+
+func start(t *testing.T, c class, long bool) {
+	t.Helper()
+	if sched == nil {
+		t.Parallel()
+		return
+	}
+	sched.register()
+	t.Parallel()
+	<-sched.arrive(c, long)
+	t.Cleanup(func() { sched.release(c) })
+}
+
+// scheduler grants places to the tests that arrive, per class: the long ones
+// first, then in the order they came. The first grants wait until every
+// registered test has arrived (or gatherFor), so that arrival order, which is
+// the order go test woke them, does not decide.
+type scheduler struct {
+	mu                  sync.Mutex
+	free                map[class]int
+	registered, arrived int
+	gathered            bool
+	queue               []ticket
+	gather              time.Duration
+}
+
+type ticket struct {
+	class class
+	long  bool
+	ready chan struct{}
+}
+
+func newScheduler(caps map[class]int, gather time.Duration) *scheduler {
+	free := map[class]int{}
+	for c, n := range caps {
+		free[c] = n
+	}
+	return &scheduler{free: free, gather: gather}
+}
+
+// register counts a test that will arrive: called before t.Parallel, in the
+// sequential phase for a top-level test.
+func (s *scheduler) register() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.registered++
+}
+
+// arrive queues a test; the channel closes when it may run.
+func (s *scheduler) arrive(c class, long bool) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tk := ticket{class: c, long: long, ready: make(chan struct{})}
+	s.queue = append(s.queue, tk)
+	s.arrived++
+	if !s.gathered {
+		if s.arrived == 1 {
+			time.AfterFunc(s.gather, func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.gathered = true
+				s.grant()
+			})
+		}
+		if s.arrived < s.registered {
+			return tk.ready
+		}
+		s.gathered = true
+	}
+	s.grant()
+	return tk.ready
+}
+
+// release gives a finished test's place to the next.
+func (s *scheduler) release(c class) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.free[c]++
+	s.grant()
+}
+
+// grant lets queued tests run while their class has places: per class, the
+// first long one, else the first. The caller holds s.mu.
+func (s *scheduler) grant() {
+	if !s.gathered {
+		return
+	}
+	for {
+		next := -1
+		for i, tk := range s.queue {
+			if s.free[tk.class] == 0 {
+				continue
+			}
+			if next < 0 || tk.long && !s.queue[next].long && tk.class == s.queue[next].class {
+				next = i
+			}
+		}
+		if next < 0 {
+			return
+		}
+		tk := s.queue[next]
+		s.queue = append(s.queue[:next], s.queue[next+1:]...)
+		s.free[tk.class]--
+		close(tk.ready)
+	}
+}
