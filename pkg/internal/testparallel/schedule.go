@@ -34,7 +34,7 @@ const (
 // computingAtOnce: the property test's three seeds in one place and quick
 // tests through the other keep two cores busy. With schedWaiting, as many at
 // once as go test ran before (waitingAtOnce): at three and ten, a busy
-// machine's alert answers missed their margins.
+// machine's alert answers missed their margins (ten waiting and three computing).
 const computingAtOnce = 2
 
 // schedWaiting is how many waiting tests a Scheduled binary runs at once.
@@ -44,8 +44,9 @@ const schedWaiting = waitingAtOnce - computingAtOnce
 const unlimited = 1000
 
 // gatherFor bounds how long the first grants wait for every registered test to
-// arrive (they all wake within milliseconds; a registered test that never
-// arrives, such as a parallel subtest of a sequential test, must not stop the rest).
+// arrive. They all wake within milliseconds of each other, but one may arrive
+// early and alone: a parallel subtest of a sequential test, whose end the others
+// wait for. It must not wait for them in turn.
 const gatherFor = 200 * time.Millisecond
 
 var sched *scheduler
@@ -66,7 +67,8 @@ func Scheduled() {
 	sched = newScheduler(map[class]int{waiting: schedWaiting, computing: computingAtOnce}, gatherFor)
 }
 
-// Waits runs t, a test that mostly waits, in parallel, up to waitingAtOnce at once.
+// Waits runs t, a test that mostly waits, in parallel: schedWaiting at once in a
+// Scheduled binary, else as go test's -parallel allows.
 func Waits(t *testing.T) { start(t, waiting, false) }
 
 // WaitsLong is Waits for a test that waits several seconds (4 or more, alone):
