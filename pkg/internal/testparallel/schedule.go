@@ -54,12 +54,7 @@ var sched *scheduler
 // Scheduled sets the binary's parallel tests to run as this file says. Call it
 // from TestMain before m.Run, instead of Waiting.
 func Scheduled() {
-	if !flag.Parsed() {
-		flag.Parse()
-	}
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if given || !schedules {
+	if parallelGiven() || !schedules {
 		Waiting()
 		return
 	}
@@ -110,12 +105,9 @@ type ticket struct {
 	ready chan struct{}
 }
 
+// newScheduler takes caps, each class's places, as its own.
 func newScheduler(caps map[class]int, gather time.Duration) *scheduler {
-	free := map[class]int{}
-	for c, n := range caps {
-		free[c] = n
-	}
-	return &scheduler{free: free, gather: gather}
+	return &scheduler{free: caps, gather: gather}
 }
 
 // register counts a test that will arrive: called before t.Parallel, in the

@@ -14,14 +14,20 @@ import (
 // line chose one (-parallel). Call it from TestMain before m.Run. go test's
 // default, one per core, leaves the cores idle while waiting tests wait.
 func Default(n int) {
+	if !parallelGiven() {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
+	}
+}
+
+// parallelGiven reports whether the command line chose -parallel, which wins
+// over what this package would set.
+func parallelGiven() bool {
 	if !flag.Parsed() {
 		flag.Parse()
 	}
 	given := false
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(n))
-	}
+	return given
 }
 
 // Waiting sets how many parallel tests run at once in a binary whose waiting
@@ -42,9 +48,8 @@ func SkipUnderShort(t testing.TB) {
 // BesideWaiting runs t, a quick test, beside the tests that wait (t.Parallel;
 // in a Scheduled binary, computingAtOnce at once), so that it does not lengthen
 // the sequential phase they wait behind; under the race detector it runs in
-// that phase, on its own. There its CPU, on two cores
-// beside four waiting tests, once kept a replica's Redis call from an answer
-// within its 5 s bound.
+// that phase, on its own. There its CPU, on two cores beside four waiting
+// tests, once kept a replica's Redis call from an answer within its 5 s bound.
 func BesideWaiting(t *testing.T) {
 	t.Helper()
 	switch {
