@@ -21,11 +21,10 @@ const tierWriteTimeout = 10 * time.Second
 // written records which time each tier has, so that the flight's end writes
 // only the rest.
 type chunkWriter[T any] struct {
-	s       *Source
-	f       *flight[T]
-	k       laneKey
-	cols    columns[T]
-	covered func() []interval
+	s    *Source
+	f    *flight[T]
+	k    laneKey
+	cols columns[T]
 	// finalEdge splits the flight's settled time: before it, final (never
 	// expires); after it, settled time that expires cacheMinutes after its write.
 	finalEdge time.Time
@@ -40,8 +39,8 @@ type chunkWriter[T any] struct {
 	warnings []string
 }
 
-func newChunkWriter[T any](s *Source, f *flight[T], k laneKey, cols columns[T], covered func() []interval) *chunkWriter[T] {
-	return &chunkWriter[T]{s: s, f: f, k: k, cols: cols, covered: covered,
+func newChunkWriter[T any](s *Source, f *flight[T], k laneKey, cols columns[T]) *chunkWriter[T] {
+	return &chunkWriter[T]{s: s, f: f, k: k, cols: cols,
 		finalEdge: chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live))),
 		kick:      make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 		written: make([][]interval, len(s.cfg.Tiers))}
@@ -74,31 +73,9 @@ func (w *chunkWriter[T]) finish() {
 	<-w.done
 }
 
-// ready is the settled time the legs have wholly read, in whole chunks, that
-// the retainer holds.
-func (w *chunkWriter[T]) ready() []interval {
-	var out []interval
-	for _, c := range w.covered() {
-		whole := interval{from: chunkCeil(c.from), to: chunkFloor(c.to)}
-		if whole.empty() {
-			continue
-		}
-		for _, sp := range w.f.settled {
-			out = append(out, intersect(sp, whole))
-		}
-	}
-	out = merge(out)
-	w.f.mu.Lock()
-	defer w.f.mu.Unlock()
-	if w.f.retain == nil {
-		return nil
-	}
-	return w.f.retain.covers(out)
-}
-
 // writeReady writes to each tier the ready time it does not have yet.
 func (w *chunkWriter[T]) writeReady() {
-	ready := w.ready()
+	ready := w.f.wholeSettled()
 	for i, t := range w.s.cfg.Tiers {
 		todo := ready
 		for _, done := range w.written[i] {

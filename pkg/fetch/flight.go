@@ -244,6 +244,29 @@ func (f *flight[T]) leave(sub *subscriber[T]) {
 	}
 }
 
+// wholeSettled is the settled time the legs have wholly read, in whole chunks,
+// that the retainer holds: what the writer stores as the flight goes, and what
+// a flight that fails or is cancelled still keeps. The caller does not hold f.mu.
+func (f *flight[T]) wholeSettled() []interval {
+	var out []interval
+	for _, c := range f.progress() {
+		whole := interval{from: chunkCeil(c.from), to: chunkFloor(c.to)}
+		if whole.empty() {
+			continue
+		}
+		for _, sp := range f.settled {
+			out = append(out, intersect(sp, whole))
+		}
+	}
+	out = merge(out)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.retain == nil {
+		return nil
+	}
+	return f.retain.covers(out)
+}
+
 // readSoFar is the time the flight has read completely, as far as its legs tell.
 func (f *flight[T]) readSoFar() []interval {
 	f.mu.Lock()

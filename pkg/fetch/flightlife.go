@@ -47,7 +47,7 @@ func startFlight[T any](ctx context.Context, s *Source, ep endpoint[T], req Requ
 	f.progress = runner.covered
 	f.costSoFar = runner.costSoFar
 	if f.retain != nil && len(s.cfg.Tiers) > 0 && len(f.settled) > 0 && s.cfg.TTL > 0 {
-		f.writer = newChunkWriter(s, f, k, ep.cols, runner.covered)
+		f.writer = newChunkWriter(s, f, k, ep.cols)
 		runner.progressed = f.writer.progressed
 		f.retain.persisting = true
 	}
@@ -89,28 +89,36 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	}
 	var runs, liveRuns []built
 	var sealed []*segment
-	if f.retain != nil && err == nil {
+	if f.retain != nil {
+		// A flight that failed or was cancelled (a query's deadline, a closed
+		// panel) still keeps the settled time its legs wholly read, as it
+		// writes it to the tiers: the next read pays only for the rest, with
+		// or without a tier.
+		whole := f.wholeSettled() // before f.mu: the legs take their lock, then the flight's
 		f.mu.Lock()
 		var pend, livePend []pending[T]
-		if !f.canceled {
-			if s.cfg.TTL > 0 && len(f.settled) > 0 {
-				target := s.segmentTarget()
-				// Final time never expires; settled time younger than that is
-				// read again after TTL. Time that turns final before its TTL
-				// runs out counts as final already: a revalidation would read it
-				// only once it is final, and settled records are allowed to be
-				// that stale. Segments never straddle the two, nor the edges of
-				// what the tiers already have, so that only the rest is written.
-				finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
-				final := splitAt(overlaps(f.settled, interval{from: time.Time{}, to: finalEdge}), written)
-				recent := splitAt(overlaps(f.settled, interval{from: finalEdge, to: maxInstant}), written)
-				sf, pf := f.retain.plan(final, target, maxInstant)
-				sr, pr := f.retain.plan(recent, target, finishedAt.Add(s.cfg.TTL))
-				sealed, pend = append(sf, sr...), append(pf, pr...)
-			}
-			if f.reuse > 0 {
-				livePend = f.retain.live(live)
-			}
+		complete := err == nil && !f.canceled
+		settled := f.settled
+		if !complete {
+			settled = whole
+		}
+		if s.cfg.TTL > 0 && len(settled) > 0 {
+			target := s.segmentTarget()
+			// Final time never expires; settled time younger than that is
+			// read again after TTL. Time that turns final before its TTL
+			// runs out counts as final already: a revalidation would read it
+			// only once it is final, and settled records are allowed to be
+			// that stale. Segments never straddle the two, nor the edges of
+			// what the tiers already have, so that only the rest is written.
+			finalEdge := chunkFloor(f.edge.Add(-max(s.cfg.Final-s.cfg.TTL, s.cfg.Live)))
+			final := splitAt(overlaps(settled, interval{from: time.Time{}, to: finalEdge}), written)
+			recent := splitAt(overlaps(settled, interval{from: finalEdge, to: maxInstant}), written)
+			sf, pf := f.retain.plan(final, target, maxInstant)
+			sr, pr := f.retain.plan(recent, target, finishedAt.Add(s.cfg.TTL))
+			sealed, pend = append(sf, sr...), append(pf, pr...)
+		}
+		if complete && f.reuse > 0 {
+			livePend = f.retain.live(live)
 		}
 		f.mu.Unlock()
 		runs, liveRuns = form(f.retain.cols, pend), form(f.retain.cols, livePend)
@@ -122,14 +130,16 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	f.stats, f.err = st, err
 	f.finished, f.finishedAt = true, finishedAt
 	if f.retain != nil {
+		// The runs planned above are wholly read time either way (a cancel
+		// that comes once the legs have finished takes nothing from them).
+		if s.cfg.TTL > 0 && len(f.settled) > 0 {
+			var moved int64
+			kept, moved = f.retain.take(runs, sealed)
+			s.cfg.Cache.adopt(k, kept, moved)
+		}
 		if err != nil || f.canceled {
 			f.retain.drop()
 		} else {
-			if s.cfg.TTL > 0 && len(f.settled) > 0 {
-				var moved int64
-				kept, moved = f.retain.take(runs, sealed)
-				s.cfg.Cache.adopt(k, kept, moved)
-			}
 			f.retain.keepOnly(live)
 			f.retain.sealLive(live, liveRuns)
 			// Only a whole snapshot is shared: one the retainer gave up part of

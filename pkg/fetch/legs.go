@@ -35,6 +35,9 @@ type leg struct {
 	records  int64
 	sorted   bool
 	done     bool
+	// complete is set when the leg ended without an error: it read all of
+	// from..to, even if another leg failed afterwards.
+	complete bool
 	// delivering is set while a page is handed on outside the runner's lock.
 	delivering bool
 	// cost is what the leg's export has cost so far, while it runs.
@@ -84,15 +87,16 @@ func (r *legRunner[T]) run(ctx context.Context, spans []span) (exportapi.Stats, 
 	return r.stats, r.err
 }
 
-// covered is the time the legs have read completely so far: all of a finished
-// leg, and up to the latest record of one that reads in time order.
+// covered is the time the legs have read completely so far: all of a leg that
+// ended without an error, and up to the latest record of one that reads in
+// time order (even after a failure: each leg hands on its pages in full).
 func (r *legRunner[T]) covered() []interval {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []interval
 	for _, l := range r.legs {
 		switch {
-		case l.done && r.err == nil:
+		case l.complete:
 			out = append(out, interval{from: l.from, to: l.to})
 		case l.sorted && l.records > 0:
 			out = append(out, interval{from: l.from, to: l.progress})
@@ -193,6 +197,7 @@ func (r *legRunner[T]) finish(l *leg, st exportapi.Stats, err error) {
 	defer r.mu.Unlock()
 	r.stats.Add(st)
 	l.done = true
+	l.complete = err == nil
 	r.active--
 	if err != nil {
 		if r.err == nil {

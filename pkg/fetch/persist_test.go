@@ -17,22 +17,21 @@ import (
 )
 
 // TestAnInterruptedReadKeepsWhatItRead: a cold read of a settled 3-day range is
-// cancelled after part of its pages; a new process (new memory, the same bbolt
-// file) reading the same range pays only for the pages that were not stored,
-// and its numbers are exact.
+// cancelled after part of its pages; reading the same range again pays only for
+// the pages that were not kept, and its numbers are exact: in a new process
+// (new memory, the same bbolt file), and in the same process with memory alone.
 func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 	testparallel.SkipUnderShort(t)
 	t.Parallel() // its own simulator and store; mostly waiting on its pacing
 	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 4, PerHour: 600, Seed: 21, Now: func() time.Time { return now }})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: tierKey, RequestsPerSecond: -1})
-	var pages atomic.Int64
-	var armed atomic.Bool
-	cut := make(chan struct{})
+	var pages, cutAt atomic.Int64
+	var cut atomic.Pointer[chan struct{}]
 	const cutAfter = 20
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if pages.Add(1) == cutAfter && armed.Load() {
-			close(cut)
+		if n := pages.Add(1); n == cutAt.Load() {
+			close(*cut.Load())
 		}
 		sim.ServeHTTP(w, r)
 	}))
@@ -68,53 +67,73 @@ func TestAnInterruptedReadKeepsWhatItRead(t *testing.T) {
 		slices.Sort(got)
 		return got, st, err
 	}
+	// interrupt reads the range and cancels the read at the cutAfter-th page
+	// from now; it returns once the flight has ended on its own goroutine.
+	interrupt := func(s *fetch.Source, fl *fetch.Flights) (paid int64, st fetch.Stats) {
+		ch := make(chan struct{})
+		cut.Store(&ch)
+		before := pages.Load()
+		cutAt.Store(before + cutAfter)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go func() { <-ch; cancel() }()
+		_, st, err := read(ctx, s)
+		if err == nil {
+			t.Fatal("the interrupted read did not fail")
+		}
+		for deadline := time.Now().Add(time.Minute); fl.Busy() > 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the cancelled flight did not end within a minute")
+			}
+		}
+		cutAt.Store(0)
+		return pages.Load() - before, st
+	}
+	// again reads the range whole and checks what it paid against the
+	// interrupted read: per leg of the interrupted read, the page in flight at
+	// the cut is lost and the chunk the cut fell in is read again; per leg of
+	// the new read, one more partial page. Everything else was read once.
+	again := func(name string, s *fetch.Source, whole, interrupted int64, cutSt fetch.Stats) {
+		before := pages.Load()
+		got, st, err := read(t.Context(), s)
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("%s: %d conversations, want %d (%v)", name, len(got), len(want), err)
+		}
+		paid := pages.Load() - before
+		t.Logf("%s: whole range %d pages; interrupted after %d (%d legs); the new read paid %d (%d legs; from the store: %d segments)",
+			name, whole, interrupted, cutSt.Exports, paid, st.Exports, st.TierHits)
+		if slack := int64(2*cutSt.Exports + st.Exports); interrupted+paid > whole+slack || cutSt.Exports == 0 {
+			t.Fatalf("%s: the interrupted read and the new one paid %d+%d pages for a range of %d", name, interrupted, paid, whole)
+		}
+	}
 
 	// What the range costs read whole, cold, without a store.
 	cold, _ := process()
+	before := pages.Load()
 	got, st, err := read(t.Context(), cold)
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("cold read: %d conversations, want %d (%v)", len(got), len(want), err)
 	}
-	whole := int64(st.Requests)
-	pages.Store(0)
-	armed.Store(true)
+	whole := pages.Load() - before
+	if whole != int64(st.Requests) {
+		t.Fatalf("the cold read counted %d requests, the server %d", st.Requests, whole)
+	}
 
 	dir := t.TempDir()
 	first := diskcache.Open(dir, 1<<30, newTestLog(t))
 	s, fl := process(first)
-	ctx, cancel := context.WithCancel(t.Context())
-	go func() { <-cut; cancel() }()
-	_, cutSt, err := read(ctx, s)
-	if err == nil {
-		t.Fatal("the interrupted read did not fail")
-	}
-	// The flight ends on its own goroutine, after the query has gone.
-	for deadline := time.Now().Add(time.Minute); fl.Busy() > 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the cancelled flight did not end within a minute")
-		}
-	}
-	interrupted := pages.Load()
-	armed.Store(false)
+	interrupted, cutSt := interrupt(s, fl)
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-
 	second := diskcache.Open(dir, 1<<30, newTestLog(t))
 	t.Cleanup(func() { _ = second.Close() })
-	before := pages.Load()
 	s, _ = process(second)
-	got, st, err = read(t.Context(), s)
-	if err != nil || !slices.Equal(got, want) {
-		t.Fatalf("after the restart: %d conversations, want %d (%v)", len(got), len(want), err)
-	}
-	again := pages.Load() - before
-	t.Logf("whole range %d pages; interrupted after %d (%d legs); the new process paid %d (%d legs; from the store: %d segments)",
-		whole, interrupted, cutSt.Exports, again, st.Exports, st.TierHits)
-	// Per leg of the interrupted read: the page in flight at the cut is lost,
-	// and the chunk the cut fell in is read again; per leg of the new read,
-	// one more partial page. Everything else was read once.
-	if slack := int64(2*cutSt.Exports + st.Exports); interrupted+again > whole+slack || cutSt.Exports == 0 {
-		t.Fatalf("the interrupted read and the new process paid %d+%d pages for a range of %d", interrupted, again, whole)
-	}
+	again("after a restart, from the disk store", s, whole, interrupted, cutSt)
+
+	// Memory alone: no tier, so no writer stores chunks as the legs go; what
+	// the cancelled flight wholly read goes to the memory cache as it ends.
+	s, fl = process()
+	interrupted, cutSt = interrupt(s, fl)
+	again("in the same process, memory alone", s, whole, interrupted, cutSt)
 }
