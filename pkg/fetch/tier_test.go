@@ -5,6 +5,7 @@ package fetch_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/agentx-support/agentx-export-datasource/pkg/fetch"
 	"github.com/agentx-support/agentx-export-datasource/pkg/internal/testparallel"
 	"github.com/agentx-support/agentx-export-datasource/pkg/simulator"
+	bolt "go.etcd.io/bbolt"
 )
 
 const tierKey = "tier-test-key"
@@ -165,25 +167,30 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 	wantC, wantM := f.want(w)
 	for _, damage := range []struct {
 		name string
-		do   func(b []byte) []byte
+		do   func(t *testing.T, path string, b []byte) []byte
 		// mayMiss: the damage may hit no value the range needs (a cut that
 		// takes only free pages), and then read 1 costs nothing either.
 		mayMiss bool
 	}{
-		{"bytes flipped in the values", func(b []byte) []byte {
-			for i := len(b) / 3; i < len(b); i += 4093 {
-				b[i] ^= 0x5a
+		{"bytes flipped in the values", func(t *testing.T, path string, b []byte) []byte {
+			// Bytes of every value, wherever bbolt happened to put it (that
+			// varies with the order the writes committed in): bbolt's own
+			// structure stays whole, so only the store's checks can tell.
+			for _, v := range valueRanges(t, path, b) {
+				for i := v[0] + (v[1]-v[0])/2; i < v[1]; i += 4093 {
+					b[i] ^= 0x5a
+				}
 			}
 			return b
 		}, false},
-		{"every page's header overwritten", func(b []byte) []byte {
+		{"every page's header overwritten", func(_ *testing.T, _ string, b []byte) []byte {
 			for i := 0; i+64 < len(b); i += 4096 {
 				copy(b[i:], "garbage garbage garbage garbage garbage garbage garbage garbage!")
 			}
 			return b
 		}, false},
-		{"cut in half", func(b []byte) []byte { return b[:len(b)/2] }, true},
-		{"not a database", func([]byte) []byte { return []byte("hello") }, false},
+		{"cut in half", func(_ *testing.T, _ string, b []byte) []byte { return b[:len(b)/2] }, true},
+		{"not a database", func(*testing.T, string, []byte) []byte { return []byte("hello") }, false},
 	} {
 		t.Run(damage.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -195,7 +202,7 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, damage.do(b), 0o600); err != nil {
+			if err := os.WriteFile(path, damage.do(t, path, b), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			again := diskcache.Open(dir, 1<<30, newTestLog(t))
@@ -213,4 +220,49 @@ func TestADamagedStoreNeverGivesWrongNumbers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// valueRanges are the byte ranges in b (the closed store's file) of the values
+// its leaf pages hold, other than buckets: bbolt finds the pages, and each
+// page's element headers (flags, pos, ksize, vsize after a 16-byte page header;
+// bbolt's on-disk layout) say where each value lies.
+func valueRanges(t *testing.T, path string, b []byte) [][2]int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	var out [][2]int
+	err = db.View(func(tx *bolt.Tx) error {
+		size := tx.DB().Info().PageSize
+		for id := 2; ; id++ {
+			p, err := tx.Page(id)
+			if err != nil || p == nil {
+				return err
+			}
+			if p.Type == "leaf" {
+				at := id * size
+				for i := range p.Count {
+					el := at + 16 + 16*i
+					u32 := func(o int) int { return int(binary.LittleEndian.Uint32(b[el+o:])) }
+					if u32(0)&1 != 0 {
+						continue // a bucket, not a value
+					}
+					from := el + u32(4) + u32(8)
+					out = append(out, [2]int{from, from + u32(12)})
+				}
+			}
+			if p.Type != "free" { // a free page's header is whatever it last held
+				id += p.OverflowCount
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("the store holds no values to damage (%d bytes)", len(b))
+	}
+	return out
 }
