@@ -98,7 +98,14 @@ export class DataSource
    * bucket that is still being filled says so on the panel.
    */
   query(request: DataQueryRequest<AgentXQuery>): Observable<DataQueryResponse> {
-    return super.query(withRequestTimeZone(request)).pipe(map((r) => markRunningBuckets(r, Date.now())));
+    const zoned = withRequestTimeZone(request);
+    // The zone each query's buckets follow, a variable's value included, so that
+    // the newest bucket's length is the backend's on a day the clock changes.
+    const srv = getTemplateSrv();
+    const zones = Object.fromEntries(
+      zoned.targets.map((q) => [q.refId, q.timezone && srv.replace(q.timezone, request.scopedVars)])
+    );
+    return super.query(zoned).pipe(map((r) => markRunningBuckets(r, Date.now(), zones)));
   }
 
   filterQuery(query: AgentXQuery): boolean {

@@ -1,10 +1,19 @@
-import { CoreApp, DataQueryRequest, DataSourceInstanceSettings } from '@grafana/data';
+import {
+  CoreApp,
+  DataFrame,
+  DataQueryRequest,
+  DataSourceInstanceSettings,
+  FieldType,
+  toDataFrame,
+} from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
-import { of } from 'rxjs';
+import { lastValueFrom, of } from 'rxjs';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
-  getTemplateSrv: () => ({ replace: (s: string) => (s === '$tz' ? 'Asia/Kolkata' : s) }),
+  getTemplateSrv: () => ({
+    replace: (s: string) => ({ $tz: 'Asia/Kolkata', $berlin: 'Europe/Berlin' })[s] ?? s,
+  }),
 }));
 
 import { DataSource } from './datasource';
@@ -43,6 +52,40 @@ describe('time zone', () => {
       { refId: 'C', queryType: 'conversations' },
     ]);
     expect(qs.map((q) => q.timezone)).toEqual(['America/New_York', 'Asia/Kolkata', undefined]);
+  });
+
+  it("marks the newest day as long as the zone's clock makes it, a variable's zone included", async () => {
+    // 25 October 2026 has 25 hours in Berlin: 24 h 30 min in, its day is still under way, a UTC day is over.
+    const day = Date.UTC(2026, 9, 24, 22); // 00:00 in Berlin (CEST)
+    const frame = (refId: string) =>
+      toDataFrame({
+        refId,
+        meta: { type: 'timeseries-multi' },
+        fields: [
+          { name: 'time', type: FieldType.time, values: [day - 24 * 3600_000, day] },
+          { name: 'conversations', type: FieldType.number, values: [1, 2] },
+        ],
+      });
+    const spy = jest
+      .spyOn(DataSourceWithBackend.prototype, 'query')
+      .mockReturnValue(of({ data: [frame('A'), frame('B')] }));
+    const now = jest.spyOn(Date, 'now').mockReturnValue(day + 24.5 * 3600_000);
+    const ds = new DataSource({ jsonData: {} } as DataSourceInstanceSettings<AgentXOptions>);
+    const r = await lastValueFrom(
+      ds.query({
+        targets: [
+          { refId: 'A', queryType: 'conversationVolume', bucket: '1d' },
+          { refId: 'B', queryType: 'conversationVolume', bucket: '1d', timezone: '$berlin' },
+        ],
+        timezone: 'utc',
+        app: CoreApp.Dashboard,
+      } as unknown as DataQueryRequest<AgentXQuery>)
+    );
+    spy.mockRestore();
+    now.mockRestore();
+    const notices = r.data.map((f: DataFrame) => (f.meta?.notices ?? []).map((n) => n.text));
+    expect(notices[0]).toEqual([]);
+    expect(notices[1]).toEqual([expect.stringContaining('it holds 24 hours of its 25 hours so far')]);
   });
 
   it('says which zone the buckets follow', () => {
