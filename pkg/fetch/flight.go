@@ -246,7 +246,8 @@ func (f *flight[T]) leave(sub *subscriber[T]) {
 
 // wholeSettled is the settled time the legs have wholly read, in whole chunks,
 // that the retainer holds: what the writer stores as the flight goes, and what
-// a flight that fails or is cancelled still keeps. The caller does not hold f.mu.
+// a flight that fails or is cancelled still keeps. The caller does not hold f.mu
+// (settled and progress are read without it: startFlight set them for good).
 func (f *flight[T]) wholeSettled() []interval {
 	var out []interval
 	for _, c := range f.progress() {

@@ -117,6 +117,7 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 			sr, pr := f.retain.plan(recent, target, finishedAt.Add(s.cfg.TTL))
 			sealed, pend = append(sf, sr...), append(pf, pr...)
 		}
+		// (A cancel between here and the end below leaves these live runs unused.)
 		if complete && f.reuse > 0 {
 			livePend = f.retain.live(live)
 		}

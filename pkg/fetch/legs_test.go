@@ -139,3 +139,22 @@ func TestHintsAreWrittenWhenTheyChange(t *testing.T) {
 		}
 	}
 }
+
+// TestALegThatFinishedStaysReadWhenAnotherFails: the time of a leg that ended
+// without an error counts as read after another leg fails (a flight cut short
+// keeps it), a failed leg counts up to its last record in time order, and one
+// out of time order not at all.
+func TestALegThatFinishedStaysReadWhenAnotherFails(t *testing.T) {
+	f := newFixture(t, simulator.Faults{})
+	at := func(h int) time.Time { return time.Date(2026, 11, 20, h, 0, 0, 0, time.UTC) }
+	finished := &leg{from: at(0), to: at(4), sorted: true}
+	failing := &leg{from: at(4), to: at(8), sorted: true, records: 10, progress: at(5).Add(30 * time.Minute)}
+	unsorted := &leg{from: at(8), to: at(12), records: 10, progress: at(11)}
+	r := &legRunner[exportapi.Conversation]{s: f.source(0), ep: conversations, legs: []*leg{finished, failing, unsorted}, active: 3, cancel: func() {}}
+	r.finish(finished, exportapi.Stats{}, nil)
+	r.finish(failing, exportapi.Stats{}, fmt.Errorf("the API answered 503"))
+	want := []interval{{from: at(0), to: at(5).Add(30 * time.Minute)}}
+	if got := r.covered(); !slices.Equal(got, want) {
+		t.Fatalf("covered %v, want %v", got, want)
+	}
+}
