@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -78,13 +79,24 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 			return st, replicaError(ep.name, w, blocked, pending)
 		}
 	}
+	// failed is a flight's own error, not the answer falling due: a query that
+	// has one says it, even when another flight is still under way at AnswerBy.
+	var failed error
+	note := func(e error) {
+		if e != nil && err == nil {
+			err = e
+		}
+		if e != nil && failed == nil && (answer.Err() == nil || !errors.Is(e, answer.Err())) {
+			failed = e
+		}
+	}
 	if p.started != nil {
-		err = p.started.await(answer)
+		note(p.started.await(answer))
 		st.Add(flightStats(p.started, false))
 	}
 	for _, j := range p.joins {
-		if e := j.f.await(answer); err == nil {
-			err = e
+		if failed == nil { // once one has failed, the query says so without waiting on the rest
+			note(j.f.await(answer))
 		}
 		js := flightStats(j.f, j.recent)
 		if !j.own {
@@ -92,8 +104,11 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 		}
 		st.Add(js)
 	}
+	if failed != nil {
+		err = failed
+	}
 	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
-	if err != nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
+	if err != nil && failed == nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
 		var kept <-chan struct{}
 		var incomplete []exportapi.Window
 		incomplete, kept = answerPartially(s, w, p, cons)
@@ -107,13 +122,13 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 		leaveAll(p)
 	}
 	cons.mu.Lock()
-	overBudget, failed := cons.err, cons.failed
+	overBudget, unreadable := cons.err, cons.failed
 	cons.mu.Unlock()
 	if overBudget != nil {
 		return st, exportapi.NewError(exportapi.KindTooManyRecords, ep.name, overBudget.Error())
 	}
-	if failed != nil {
-		return st, exportapi.NewError(exportapi.KindBadResponse, ep.name, failed.Error())
+	if unreadable != nil {
+		return st, exportapi.NewError(exportapi.KindBadResponse, ep.name, unreadable.Error())
 	}
 	// The flights keep the starter's deadline, so one may end with its own timeout
 	// an instant before this query's context does.

@@ -3,8 +3,10 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -347,5 +349,58 @@ func TestSplitCutsAtChunkBoundaries(t *testing.T) {
 	}
 	if !parts[2].cacheTo.Equal(to.Add(-7*time.Minute)) || !parts[1].cacheFrom.Equal(parts[1].from) {
 		t.Fatalf("cacheable ranges not carried over: %+v", parts)
+	}
+}
+
+// TestAFailureIsNotAnsweredPartially: a dashboard query that starts an export
+// that fails (the key is refused for its time) and joins a slow one says the
+// failure as soon as it comes, rather than a partial answer at its AnswerBy that
+// would hide it until the slow export ends.
+func TestAFailureIsNotAnsweredPartially(t *testing.T) {
+	testparallel.BesideWaiting(t)
+	f := newFixture(t, simulator.Faults{})
+	now := f.clock.now()
+	split := now.Add(-5 * time.Hour)
+	arrived, release := make(chan struct{}, 64), make(chan struct{})
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start, _ := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
+		if start >= split.Unix() {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		arrived <- struct{}{}
+		<-release
+		f.sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	t.Cleanup(func() { close(release) })
+	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	s := New(Config{Client: client, BaseURL: hs.URL, APIKey: key, Live: time.Hour, TTL: time.Hour, Cache: f.cache, Flights: f.flights, Now: f.clock.now})
+	read := func(w exportapi.Window, answerBy time.Time) error {
+		_, err := s.Conversations(t.Context(), Request{Bot: "bot", Window: w, AnswerBy: answerBy}, func([]exportapi.Conversation) {})
+		return err
+	}
+
+	slow := make(chan error, 1)
+	go func() { slow <- read(exportapi.Window{From: now.Add(-10 * time.Hour), To: split}, time.Time{}) }()
+	<-arrived
+	// However slow the machine, the refusal comes before a minute is up; the
+	// query says it then, not at its AnswerBy.
+	asked := time.Now()
+	err = read(exportapi.Window{From: now.Add(-10 * time.Hour), To: now.Add(-2 * time.Hour)}, asked.Add(time.Minute))
+	if exportapi.KindOf(err) != exportapi.KindKeyRejected {
+		t.Fatalf("the dashboard query answered %v, want the refused key", err)
+	}
+	if waited := time.Since(asked); waited > 50*time.Second {
+		t.Fatalf("the refusal was said after %s, at the AnswerBy", waited)
+	}
+	select {
+	case err := <-slow:
+		t.Fatalf("the slow export ended early: %v", err)
+	default:
 	}
 }
