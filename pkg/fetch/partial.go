@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -29,6 +30,31 @@ func (f *flight[T]) await(answer context.Context) error {
 	case <-answer.Done():
 		return answer.Err()
 	}
+}
+
+// awaitFlights waits until every flight of a query has ended or its answer is
+// due, but no longer than the first failure: a query says a flight's own error
+// at once, whichever of its flights it came from and however long the others
+// take. failed reports such an error; otherwise err, if any, is the answer
+// falling due. A wait still going on when it returns ends with answer.
+func awaitFlights[T any](answer context.Context, flights []*flight[T]) (err error, failed bool) {
+	ended := make(chan error, len(flights))
+	for _, f := range flights {
+		go func() { ended <- f.await(answer) }()
+	}
+	for range flights {
+		e := <-ended
+		if e == nil {
+			continue
+		}
+		if answer.Err() == nil || !errors.Is(e, answer.Err()) {
+			return e, true
+		}
+		if err == nil {
+			err = e
+		}
+	}
+	return err, false
 }
 
 // leaveAll ends the query's hold on every flight of its plan.

@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -79,36 +78,27 @@ func read[T any](ctx context.Context, s *Source, ep endpoint[T], req Request, ou
 			return st, replicaError(ep.name, w, blocked, pending)
 		}
 	}
-	// failed is a flight's own error, not the answer falling due: a query that
-	// has one says it, even when another flight is still under way at AnswerBy.
-	var failed error
-	note := func(e error) {
-		if e != nil && err == nil {
-			err = e
-		}
-		if e != nil && failed == nil && (answer.Err() == nil || !errors.Is(e, answer.Err())) {
-			failed = e
-		}
-	}
+	var flights []*flight[T]
 	if p.started != nil {
-		note(p.started.await(answer))
+		flights = append(flights, p.started)
+	}
+	for _, j := range p.joins {
+		flights = append(flights, j.f)
+	}
+	var failed bool
+	err, failed = awaitFlights(answer, flights)
+	if p.started != nil {
 		st.Add(flightStats(p.started, false))
 	}
 	for _, j := range p.joins {
-		if failed == nil { // once one has failed, the query says so without waiting on the rest
-			note(j.f.await(answer))
-		}
 		js := flightStats(j.f, j.recent)
 		if !j.own {
 			js.SharedExports = js.Exports
 		}
 		st.Add(js)
 	}
-	if failed != nil {
-		err = failed
-	}
 	// The answer is due (AnswerBy), not the query's own end (its deadline or cancel).
-	if err != nil && failed == nil && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
+	if err != nil && !failed && answer != ctx && answer.Err() != nil && ctx.Err() == nil {
 		var kept <-chan struct{}
 		var incomplete []exportapi.Window
 		incomplete, kept = answerPartially(s, w, p, cons)

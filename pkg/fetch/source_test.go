@@ -352,55 +352,92 @@ func TestSplitCutsAtChunkBoundaries(t *testing.T) {
 	}
 }
 
-// TestAFailureIsNotAnsweredPartially: a dashboard query that starts an export
-// that fails (the key is refused for its time) and joins a slow one says the
-// failure as soon as it comes, rather than a partial answer at its AnswerBy that
-// would hide it until the slow export ends.
+// TestAFailureIsNotAnsweredPartially: a dashboard query that reads its range in
+// two exports, one slow and one that fails (the key is refused for its time),
+// says the failure as soon as it comes, rather than a partial answer at its
+// AnswerBy that would hide it until the slow export ends: whether the failing
+// export is the query's own or one it joined.
 func TestAFailureIsNotAnsweredPartially(t *testing.T) {
-	testparallel.BesideWaiting(t)
-	f := newFixture(t, simulator.Faults{})
-	now := f.clock.now()
-	split := now.Add(-5 * time.Hour)
-	arrived, release := make(chan struct{}, 64), make(chan struct{})
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start, _ := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
-		if start >= split.Unix() {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		arrived <- struct{}{}
-		<-release
-		f.sim.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	t.Cleanup(func() { close(release) })
-	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
-	s := New(Config{Client: client, BaseURL: hs.URL, APIKey: key, Live: time.Hour, TTL: time.Hour, Cache: f.cache, Flights: f.flights, Now: f.clock.now})
-	read := func(w exportapi.Window, answerBy time.Time) error {
-		_, err := s.Conversations(t.Context(), Request{Bot: "bot", Window: w, AnswerBy: answerBy}, func([]exportapi.Conversation) {})
-		return err
-	}
+	for _, joinedFails := range []bool{false, true} {
+		name := map[bool]string{false: "its own export fails", true: "the export it joined fails"}[joinedFails]
+		t.Run(name, func(t *testing.T) {
+			testparallel.BesideWaiting(t)
+			f := newFixture(t, simulator.Faults{})
+			now := f.clock.now()
+			split := chunkFloor(now.Add(-5 * time.Hour)) // the exports read whole chunks
+			slowArrived, failingArrived := make(chan struct{}, 64), make(chan struct{}, 64)
+			release, fail := make(chan struct{}), make(chan struct{})
+			if !joinedFails {
+				close(fail)
+			}
+			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				start, _ := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
+				if start >= split.Unix() {
+					failingArrived <- struct{}{}
+					<-fail
+					http.Error(w, "forbidden", http.StatusForbidden)
+					return
+				}
+				slowArrived <- struct{}{}
+				<-release
+				f.sim.ServeHTTP(w, r)
+			}))
+			t.Cleanup(hs.Close)
+			t.Cleanup(func() { close(release) })
+			client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(client.Close)
+			s := New(Config{Client: client, BaseURL: hs.URL, APIKey: key, Live: time.Hour, TTL: time.Hour, Cache: f.cache, Flights: f.flights, Now: f.clock.now})
+			read := func(w exportapi.Window, answerBy time.Time) error {
+				_, err := s.Conversations(t.Context(), Request{Bot: "bot", Window: w, AnswerBy: answerBy}, func([]exportapi.Conversation) {})
+				return err
+			}
+			older, newer := exportapi.Window{From: now.Add(-10 * time.Hour), To: split}, exportapi.Window{From: split, To: now.Add(-2 * time.Hour)}
 
-	slow := make(chan error, 1)
-	go func() { slow <- read(exportapi.Window{From: now.Add(-10 * time.Hour), To: split}, time.Time{}) }()
-	<-arrived
-	// However slow the machine, the refusal comes before a minute is up; the
-	// query says it then, not at its AnswerBy.
-	asked := time.Now()
-	err = read(exportapi.Window{From: now.Add(-10 * time.Hour), To: now.Add(-2 * time.Hour)}, asked.Add(time.Minute))
-	if exportapi.KindOf(err) != exportapi.KindKeyRejected {
-		t.Fatalf("the dashboard query answered %v, want the refused key", err)
+			// Another panel's read is under way first: the slow one, or the one that will fail.
+			first := older
+			if joinedFails {
+				first = newer
+			}
+			go func() { _ = read(first, time.Time{}) }()
+			if joinedFails {
+				arrives(t, failingArrived)
+			} else {
+				arrives(t, slowArrived)
+			}
+			// However slow the machine, the refusal comes well before a minute is
+			// up; the query says it then, not at its AnswerBy.
+			asked := time.Now()
+			answered := make(chan error, 1)
+			go func() { answered <- read(exportapi.Window{From: older.From, To: newer.To}, asked.Add(time.Minute)) }()
+			if joinedFails {
+				arrives(t, slowArrived) // the query's own export of the older part is under way
+				close(fail)
+			}
+			select {
+			case err = <-answered:
+			case <-time.After(2 * time.Minute):
+				t.Fatal("the dashboard query did not answer within 2 minutes")
+			}
+			if exportapi.KindOf(err) != exportapi.KindKeyRejected {
+				t.Fatalf("the dashboard query answered %v, want the refused key", err)
+			}
+			if waited := time.Since(asked); waited > 50*time.Second {
+				t.Fatalf("the refusal was said after %s, at the AnswerBy", waited)
+			}
+		})
 	}
-	if waited := time.Since(asked); waited > 50*time.Second {
-		t.Fatalf("the refusal was said after %s, at the AnswerBy", waited)
-	}
+}
+
+// arrives waits for a request to reach the test's server; a test that would
+// otherwise hang fails after 2 minutes.
+func arrives(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
 	select {
-	case err := <-slow:
-		t.Fatalf("the slow export ended early: %v", err)
-	default:
+	case <-ch:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the expected request did not reach the server within 2 minutes")
 	}
 }
