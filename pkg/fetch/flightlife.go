@@ -90,18 +90,18 @@ func finishFlight[T any](s *Source, f *flight[T], k laneKey, st exportapi.Stats,
 	var runs, liveRuns []built
 	var sealed []*segment
 	if f.retain != nil {
-		// A flight that failed or was cancelled (a query's deadline, a closed
-		// panel) still keeps the settled time its legs wholly read, as it
-		// writes it to the tiers: the next read pays only for the rest, with
-		// or without a tier.
-		whole := f.wholeSettled() // before f.mu: the legs take their lock, then the flight's
+		// A flight that failed (a query's deadline, a closed panel, an API
+		// error) still keeps the settled time its legs wholly read, as it writes
+		// it to the tiers: the next read pays only for the rest, with or without
+		// a tier. Without an error every leg read its time whole, even if the
+		// last subscriber left meanwhile.
+		settled := f.settled
+		if err != nil {
+			settled = f.wholeSettled() // before f.mu: the legs take their lock, then the flight's
+		}
 		f.mu.Lock()
 		var pend, livePend []pending[T]
 		complete := err == nil && !f.canceled
-		settled := f.settled
-		if !complete {
-			settled = whole
-		}
 		if s.cfg.TTL > 0 && len(settled) > 0 {
 			target := s.segmentTarget()
 			// Final time never expires; settled time younger than that is

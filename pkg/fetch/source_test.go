@@ -41,12 +41,26 @@ type fixture struct {
 	url     string
 }
 
+// fixtureStart is a fixture's clock when it starts.
+var fixtureStart = time.Date(2026, 11, 20, 12, 34, 56, 789_000_000, time.UTC)
+
 func newFixture(t *testing.T, faults simulator.Faults) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 20, 12, 34, 56, 789_000_000, time.UTC)}
+	return newFixtureBehind(t, faults, nil)
+}
+
+// newFixtureBehind is newFixture with the simulator behind front, a handler
+// that sees each request first (nil: none).
+func newFixtureBehind(t *testing.T, faults simulator.Faults, front func(sim http.Handler) http.Handler) *fixture {
+	t.Helper()
+	clk := &clock{t: fixtureStart}
 	data := simulator.NewDataset(simulator.Config{Bots: []string{"bot"}, Days: 5, PerHour: 60, Seed: 9, Now: clk.now})
 	sim := simulator.NewServer(data, simulator.ServerConfig{APIKey: key, RequestsPerSecond: -1, Faults: faults})
-	hs := httptest.NewServer(sim)
+	var h http.Handler = sim
+	if front != nil {
+		h = front(sim)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
 	if err != nil {
@@ -362,34 +376,29 @@ func TestAFailureIsNotAnsweredPartially(t *testing.T) {
 		name := map[bool]string{false: "its own export fails", true: "the export it joined fails"}[joinedFails]
 		t.Run(name, func(t *testing.T) {
 			testparallel.BesideWaiting(t)
-			f := newFixture(t, simulator.Faults{})
-			now := f.clock.now()
+			now := fixtureStart
 			split := chunkFloor(now.Add(-5 * time.Hour)) // the exports read whole chunks
 			slowArrived, failingArrived := make(chan struct{}, 64), make(chan struct{}, 64)
 			release, fail := make(chan struct{}), make(chan struct{})
 			if !joinedFails {
 				close(fail)
 			}
-			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				start, _ := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
-				if start >= split.Unix() {
-					failingArrived <- struct{}{}
-					<-fail
-					http.Error(w, "forbidden", http.StatusForbidden)
-					return
-				}
-				slowArrived <- struct{}{}
-				<-release
-				f.sim.ServeHTTP(w, r)
-			}))
-			t.Cleanup(hs.Close)
-			t.Cleanup(func() { close(release) })
-			client, err := exportapi.New(exportapi.Config{BaseURL: hs.URL, APIKey: key, Limiters: (&exportapi.LimiterPool{}).Acquire(hs.URL, key, 1000)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(client.Close)
-			s := New(Config{Client: client, BaseURL: hs.URL, APIKey: key, Live: time.Hour, TTL: time.Hour, Cache: f.cache, Flights: f.flights, Now: f.clock.now})
+			f := newFixtureBehind(t, simulator.Faults{}, func(sim http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					start, _ := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
+					if start >= split.Unix() {
+						failingArrived <- struct{}{}
+						<-fail
+						http.Error(w, "forbidden", http.StatusForbidden)
+						return
+					}
+					slowArrived <- struct{}{}
+					<-release
+					sim.ServeHTTP(w, r)
+				})
+			})
+			t.Cleanup(func() { close(release) }) // before the server closes: cleanups run last first
+			s := f.source(time.Hour)
 			read := func(w exportapi.Window, answerBy time.Time) error {
 				_, err := s.Conversations(t.Context(), Request{Bot: "bot", Window: w, AnswerBy: answerBy}, func([]exportapi.Conversation) {})
 				return err
@@ -416,6 +425,7 @@ func TestAFailureIsNotAnsweredPartially(t *testing.T) {
 				arrives(t, slowArrived) // the query's own export of the older part is under way
 				close(fail)
 			}
+			var err error
 			select {
 			case err = <-answered:
 			case <-time.After(2 * time.Minute):
